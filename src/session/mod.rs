@@ -1,0 +1,2 @@
+//! The client state machine: no sockets, no threads, no clock.
+#![forbid(unsafe_code)]

@@ -1,0 +1,1 @@
+//! Sockets, the poll loop, and the glue between them and the session.
