@@ -9,7 +9,8 @@
 //!   Rust values;
 //! - no lock is held while user code (a callback) runs.
 //!
-//! `include/mosquitto.h` is generated from this module tree by cbindgen.
+//! `include/mosquitto.h` is generated from this module tree by cbindgen (`make header`): the
+//! public constants, `#[repr(C)]` types and exported functions, with their doc comments.
 
 #![allow(non_camel_case_types)]
 
@@ -58,20 +59,38 @@ impl<T> PanicDefault for *const T {
     }
 }
 
-pub mod auth;
-pub mod callbacks;
-pub mod client;
-pub mod connect;
-pub mod helpers;
+// The functions appear in include/mosquitto.h in the order of these modules (the blank lines
+// keep rustfmt from sorting them).
 pub mod library;
-pub mod loop_;
-pub mod message;
-pub mod options;
-pub mod property;
-pub mod publish;
-pub mod socks;
-pub mod strings;
-pub mod subscribe;
-pub mod tls;
-pub mod topic;
+
+pub mod client;
+
 pub mod will;
+
+pub mod auth;
+
+pub mod connect;
+
+pub mod publish;
+
+pub mod subscribe;
+
+pub mod message;
+
+pub mod loop_;
+
+pub mod options;
+
+pub mod tls;
+
+pub mod callbacks;
+
+pub mod socks;
+
+pub mod strings;
+
+pub mod topic;
+
+pub mod helpers;
+
+pub mod property;

@@ -25,7 +25,7 @@ pub unsafe extern "C" fn mosquitto_subscribe_v5(mosq: *mut mosquitto, mid: *mut 
 
 /// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_subscribe_multiple(mosq: *mut mosquitto, mid: *mut c_int, sub_count: c_int, sub: *const *const c_char, qos: c_int, options: c_int, properties: *const mosquitto_property) -> c_int {
+pub unsafe extern "C" fn mosquitto_subscribe_multiple(mosq: *mut mosquitto, mid: *mut c_int, sub_count: c_int, sub: mosq_topic_array, qos: c_int, options: c_int, properties: *const mosquitto_property) -> c_int {
     ffi_boundary! {
         let _ = (mosq, mid, sub_count, sub, qos, options, properties);
         MOSQ_ERR_NOT_SUPPORTED
@@ -52,7 +52,7 @@ pub unsafe extern "C" fn mosquitto_unsubscribe_v5(mosq: *mut mosquitto, mid: *mu
 
 /// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_unsubscribe_multiple(mosq: *mut mosquitto, mid: *mut c_int, sub_count: c_int, sub: *const *const c_char, properties: *const mosquitto_property) -> c_int {
+pub unsafe extern "C" fn mosquitto_unsubscribe_multiple(mosq: *mut mosquitto, mid: *mut c_int, sub_count: c_int, sub: mosq_topic_array, properties: *const mosquitto_property) -> c_int {
     ffi_boundary! {
         let _ = (mosq, mid, sub_count, sub, properties);
         MOSQ_ERR_NOT_SUPPORTED

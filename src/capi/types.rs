@@ -4,6 +4,16 @@
 #[allow(unused_imports)]
 use std::ffi::{c_char, c_int, c_uint, c_void};
 
+/// Major version of the libmosquitto API this library implements.
+pub const LIBMOSQUITTO_MAJOR: c_int = 2;
+/// Minor version of the libmosquitto API this library implements.
+pub const LIBMOSQUITTO_MINOR: c_int = 0;
+/// Revision of the libmosquitto API this library implements.
+pub const LIBMOSQUITTO_REVISION: c_int = 20;
+/// The version as one number, `MAJOR * 1000000 + MINOR * 1000 + REVISION` (2000020 for 2.0.20).
+pub const LIBMOSQUITTO_VERSION_NUMBER: c_int =
+    LIBMOSQUITTO_MAJOR * 1000000 + LIBMOSQUITTO_MINOR * 1000 + LIBMOSQUITTO_REVISION;
+
 /// Log level: nothing.
 pub const MOSQ_LOG_NONE: c_int = 0;
 /// Log level: information.
@@ -23,49 +33,85 @@ pub const MOSQ_LOG_UNSUBSCRIBE: c_int = 1 << 6;
 /// Log level: websockets (broker only).
 pub const MOSQ_LOG_WEBSOCKETS: c_int = 1 << 7;
 /// Log level: internal (broker only).
-pub const MOSQ_LOG_INTERNAL: c_uint = 0x8000_0000;
+pub const MOSQ_LOG_INTERNAL: c_uint = 0x8000_0000u32;
 /// Every log level.
-pub const MOSQ_LOG_ALL: c_uint = 0xFFFF_FFFF;
+pub const MOSQ_LOG_ALL: c_uint = 0xFFFF_FFFFu32;
 
 /// Return codes of the library functions.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum mosq_err_t {
+    /// Broker only: authentication continues.
     MOSQ_ERR_AUTH_CONTINUE = -4,
+    /// The message reached no subscriber.
     MOSQ_ERR_NO_SUBSCRIBERS = -3,
+    /// Broker only: the subscription already existed.
     MOSQ_ERR_SUB_EXISTS = -2,
+    /// The connection is not complete yet.
     MOSQ_ERR_CONN_PENDING = -1,
+    /// Success.
     MOSQ_ERR_SUCCESS = 0,
+    /// Out of memory.
     MOSQ_ERR_NOMEM = 1,
+    /// The peer broke the MQTT protocol.
     MOSQ_ERR_PROTOCOL = 2,
+    /// An argument is invalid (NULL, out of range, or not allowed in this state).
     MOSQ_ERR_INVAL = 3,
+    /// The client is not connected.
     MOSQ_ERR_NO_CONN = 4,
+    /// The server refused the connection.
     MOSQ_ERR_CONN_REFUSED = 5,
+    /// Not found.
     MOSQ_ERR_NOT_FOUND = 6,
+    /// The connection was lost.
     MOSQ_ERR_CONN_LOST = 7,
+    /// A TLS error.
     MOSQ_ERR_TLS = 8,
+    /// The payload is too large.
     MOSQ_ERR_PAYLOAD_SIZE = 9,
+    /// Not supported, by this library or by the server.
     MOSQ_ERR_NOT_SUPPORTED = 10,
+    /// Authentication failed.
     MOSQ_ERR_AUTH = 11,
+    /// Access denied.
     MOSQ_ERR_ACL_DENIED = 12,
+    /// An unexpected internal error.
     MOSQ_ERR_UNKNOWN = 13,
+    /// A system call failed: `errno` tells why.
     MOSQ_ERR_ERRNO = 14,
+    /// Name resolution failed.
     MOSQ_ERR_EAI = 15,
+    /// The SOCKS5 proxy failed.
     MOSQ_ERR_PROXY = 16,
+    /// Broker plugins only.
     MOSQ_ERR_PLUGIN_DEFER = 17,
+    /// A string is not valid MQTT UTF-8.
     MOSQ_ERR_MALFORMED_UTF8 = 18,
+    /// The server did not answer within the keepalive time.
     MOSQ_ERR_KEEPALIVE = 19,
+    /// A DNS lookup failed.
     MOSQ_ERR_LOOKUP = 20,
+    /// A received packet is malformed.
     MOSQ_ERR_MALFORMED_PACKET = 21,
+    /// A property that may appear only once appears twice.
     MOSQ_ERR_DUPLICATE_PROPERTY = 22,
+    /// The TLS handshake failed.
     MOSQ_ERR_TLS_HANDSHAKE = 23,
+    /// The QoS is above the maximum the server supports.
     MOSQ_ERR_QOS_NOT_SUPPORTED = 24,
+    /// The packet is larger than the server accepts.
     MOSQ_ERR_OVERSIZE_PACKET = 25,
+    /// The OCSP check failed.
     MOSQ_ERR_OCSP = 26,
+    /// Timed out.
     MOSQ_ERR_TIMEOUT = 27,
+    /// The server does not support retained messages.
     MOSQ_ERR_RETAIN_NOT_SUPPORTED = 28,
+    /// A topic alias is invalid.
     MOSQ_ERR_TOPIC_ALIAS_INVALID = 29,
+    /// The server disconnected the client by administrative action.
     MOSQ_ERR_ADMINISTRATIVE_ACTION = 30,
+    /// Already exists.
     MOSQ_ERR_ALREADY_EXISTS = 31,
 }
 
@@ -73,18 +119,31 @@ pub enum mosq_err_t {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum mosq_opt_t {
+    /// `int`: the MQTT version, `MQTT_PROTOCOL_V31`, `MQTT_PROTOCOL_V311` (default) or `MQTT_PROTOCOL_V5`.
     MOSQ_OPT_PROTOCOL_VERSION = 1,
+    /// `void *`: a ready TLS context (an OpenSSL `SSL_CTX *` in the original library).
     MOSQ_OPT_SSL_CTX = 2,
+    /// `int`: whether to apply the library defaults to a context set with `MOSQ_OPT_SSL_CTX`.
     MOSQ_OPT_SSL_CTX_WITH_DEFAULTS = 3,
+    /// `int`: how many QoS 1 and 2 messages the server may have in flight to this client (MQTT 5).
     MOSQ_OPT_RECEIVE_MAXIMUM = 4,
+    /// `int`: how many QoS 1 and 2 messages this client may have in flight to the server.
     MOSQ_OPT_SEND_MAXIMUM = 5,
+    /// `char *`: the form of the private key, `"pem"` or `"engine"`.
     MOSQ_OPT_TLS_KEYFORM = 6,
+    /// `char *`: the id of the TLS engine to use.
     MOSQ_OPT_TLS_ENGINE = 7,
+    /// `char *`: the hex SHA-1 of the private key password, for the TLS engine.
     MOSQ_OPT_TLS_ENGINE_KPASS_SHA1 = 8,
+    /// `int`: whether the server must staple a valid OCSP response.
     MOSQ_OPT_TLS_OCSP_REQUIRED = 9,
+    /// `char *`: the ALPN protocol to offer in the TLS handshake.
     MOSQ_OPT_TLS_ALPN = 10,
+    /// `int`: whether to disable Nagle's algorithm on the socket.
     MOSQ_OPT_TCP_NODELAY = 11,
+    /// `char *`: the local address to bind the socket to.
     MOSQ_OPT_BIND_ADDRESS = 12,
+    /// `int`: whether to trust the certificate authorities of the operating system.
     MOSQ_OPT_TLS_USE_OS_CERTS = 13,
 }
 
@@ -101,11 +160,17 @@ pub const MQTT_PROTOCOL_V5: c_int = 5;
 #[repr(C)]
 #[derive(Debug)]
 pub struct mosquitto_message {
+    /// The message id (0 for QoS 0).
     pub mid: c_int,
+    /// The topic, a NUL-terminated string.
     pub topic: *mut c_char,
+    /// The payload bytes (not NUL-terminated), or NULL if empty.
     pub payload: *mut c_void,
+    /// The payload length in bytes.
     pub payloadlen: c_int,
+    /// The QoS (0, 1 or 2).
     pub qos: c_int,
+    /// Whether the message is retained.
     pub retain: bool,
 }
 
@@ -125,32 +190,47 @@ pub type mosquitto_property = mqtt5__property;
 /// Will settings for `mosquitto_subscribe_simple` and `mosquitto_subscribe_callback`.
 #[repr(C)]
 pub struct libmosquitto_will {
+    /// The will topic.
     pub topic: *mut c_char,
+    /// The will payload, or NULL.
     pub payload: *mut c_void,
+    /// The will payload length in bytes.
     pub payloadlen: c_int,
+    /// The will QoS.
     pub qos: c_int,
+    /// Whether the will is retained.
     pub retain: bool,
 }
 
 /// Credentials for `mosquitto_subscribe_simple` and `mosquitto_subscribe_callback`.
 #[repr(C)]
 pub struct libmosquitto_auth {
+    /// The user name, or NULL.
     pub username: *mut c_char,
+    /// The password, or NULL.
     pub password: *mut c_char,
 }
 
 /// TLS settings for `mosquitto_subscribe_simple` and `mosquitto_subscribe_callback`.
 #[repr(C)]
 pub struct libmosquitto_tls {
+    /// A file of PEM certificate authorities, or NULL.
     pub cafile: *mut c_char,
+    /// A directory of PEM certificate authorities, or NULL.
     pub capath: *mut c_char,
+    /// The client certificate (PEM), or NULL.
     pub certfile: *mut c_char,
+    /// The client private key (PEM), or NULL.
     pub keyfile: *mut c_char,
+    /// The allowed ciphers, or NULL for the default.
     pub ciphers: *mut c_char,
+    /// The TLS version, or NULL for the default.
     pub tls_version: *mut c_char,
+    /// Called to get the password of an encrypted key file, or NULL.
     pub pw_callback: Option<
         unsafe extern "C" fn(buf: *mut c_char, size: c_int, rwflag: c_int, userdata: *mut c_void) -> c_int,
     >,
+    /// Whether to verify the server certificate (0: no, 1: yes).
     pub cert_reqs: c_int,
 }
 
@@ -167,3 +247,10 @@ pub(crate) const MOSQ_ERR_NOT_SUPPORTED: c_int = mosq_err_t::MOSQ_ERR_NOT_SUPPOR
 #[repr(transparent)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct mosq_opt_arg(pub c_int);
+
+/// An array of topic strings, as `mosquitto_subscribe_multiple` and
+/// `mosquitto_unsubscribe_multiple` take it.
+///
+/// The generated header spells this type as upstream does, `char *const *const`, which has no
+/// Rust equivalent (the outer `const` qualifies the parameter itself); the ABI is the same.
+pub type mosq_topic_array = *const *const c_char;
