@@ -374,21 +374,15 @@ mod tests {
 
         let mut result = true;
         // SAFETY: NULL strings are allowed; `result` is valid.
-        assert_eq!(
-            unsafe { mosquitto_topic_matches_sub(null(), c"a".as_ptr(), &mut result) },
-            MOSQ_ERR_INVAL
-        );
+        let rc = unsafe { mosquitto_topic_matches_sub(null(), c"a".as_ptr(), &mut result) };
+        assert_eq!(rc, MOSQ_ERR_INVAL);
         assert!(!result);
         // SAFETY: as above.
-        assert_eq!(
-            unsafe { mosquitto_topic_matches_sub(c"a".as_ptr(), null(), &mut result) },
-            MOSQ_ERR_INVAL
-        );
+        let rc = unsafe { mosquitto_topic_matches_sub(c"a".as_ptr(), null(), &mut result) };
+        assert_eq!(rc, MOSQ_ERR_INVAL);
         // SAFETY: a NULL result pointer is allowed.
-        assert_eq!(
-            unsafe { mosquitto_topic_matches_sub(c"a".as_ptr(), c"a".as_ptr(), null_mut()) },
-            MOSQ_ERR_INVAL
-        );
+        let rc = unsafe { mosquitto_topic_matches_sub(c"a".as_ptr(), c"a".as_ptr(), null_mut()) };
+        assert_eq!(rc, MOSQ_ERR_INVAL);
     }
 
     #[test]
@@ -486,10 +480,8 @@ mod tests {
         let mut array: *mut *mut c_char = null_mut();
         let mut count: c_int = -1;
         // SAFETY: valid string and out pointers.
-        assert_eq!(
-            unsafe { mosquitto_sub_topic_tokenise(topic.as_ptr(), &mut array, &mut count) },
-            MOSQ_ERR_SUCCESS
-        );
+        let rc = unsafe { mosquitto_sub_topic_tokenise(topic.as_ptr(), &mut array, &mut count) };
+        assert_eq!(rc, MOSQ_ERR_SUCCESS);
         let levels = (0..count as usize)
             .map(|i| {
                 // SAFETY: the array has `count` entries, each NULL or a C string.
@@ -499,10 +491,8 @@ mod tests {
             })
             .collect();
         // SAFETY: the array comes from tokenise with `count` entries.
-        assert_eq!(
-            unsafe { mosquitto_sub_topic_tokens_free(&mut array, count) },
-            MOSQ_ERR_SUCCESS
-        );
+        let rc = unsafe { mosquitto_sub_topic_tokens_free(&mut array, count) };
+        assert_eq!(rc, MOSQ_ERR_SUCCESS);
         assert!(array.is_null());
         levels
     }
@@ -570,10 +560,8 @@ mod tests {
         // A sequence cut by the length is malformed even if the bytes after it would finish it.
         let euro = "\u{20ac}".as_bytes();
         // SAFETY: one readable byte.
-        assert_eq!(
-            unsafe { mosquitto_validate_utf8(euro.as_ptr().cast(), 1) },
-            MOSQ_ERR_MALFORMED_UTF8
-        );
+        let rc = unsafe { mosquitto_validate_utf8(euro.as_ptr().cast(), 1) };
+        assert_eq!(rc, MOSQ_ERR_MALFORMED_UTF8);
         let max = vec![b'a'; 65_536];
         assert_eq!(v(&max), MOSQ_ERR_SUCCESS);
         // SAFETY: the length is refused before anything is read.
