@@ -1,0 +1,145 @@
+# libmosquitto in Rust: build, C headers, examples, installation.
+#
+#   make                      build/lib/libmosquitto.so.1, the libmosquitto.so link and
+#                             libmosquitto.a (runs cargo build --release)
+#   make install              PREFIX=/usr/local (default), LIBDIR, INCLUDEDIR, PKGCONFIGDIR, DESTDIR
+#   make uninstall            remove what install put there
+#   make header               regenerate include/mosquitto.h and include/mqtt_protocol.h (cbindgen)
+#   make check-header         fail if the committed headers differ from what the sources generate,
+#                             or do not compile warning-free as C99 and as C++
+#   make check-exports        fail if the shared library exports anything but the mosquitto_*
+#                             functions of the version script, each with its version node
+#   make examples             build c-examples/*.c into build/examples/
+#   make test                 cargo test
+#   make support-table        print the Markdown table of implemented functions
+#   make check-support-table  fail if the table in README.md differs from it
+#   make clean
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+CARGO ?= cargo
+CBINDGEN ?= cbindgen
+# The headers are committed; another cbindgen version may lay them out differently.
+CBINDGEN_VERSION := 0.29.2
+INSTALL ?= install
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+BUILD := build
+LIBOUT := $(BUILD)/lib
+CARGO_TARGET_DIR ?= target
+RUST_LIB := $(CARGO_TARGET_DIR)/release/libmosquitto.a
+RUST_SOURCES := Cargo.toml Cargo.lock build.rs $(shell find src -name '*.rs')
+
+SONAME := libmosquitto.so.1
+VERSION_SCRIPT := src/capi/libmosquitto.map
+HEADERS := include/mosquitto.h include/mqtt_protocol.h
+# The version the library reports, from LIBMOSQUITTO_MAJOR/MINOR/REVISION in the sources.
+VERSION := $(shell sed -nE 's/^pub const LIBMOSQUITTO_(MAJOR|MINOR|REVISION): c_int = ([0-9]+);$$/\2/p' \
+	src/capi/types.rs | paste -sd. -)
+# What the Rust standard library in the static archive needs from the system, as printed by
+# `cargo rustc --release --lib --crate-type staticlib -- --print native-static-libs` (less -lc).
+NATIVE_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl
+
+EXAMPLE_CFLAGS := -std=c99 -Wall -Wextra -Werror -pedantic -pthread
+EXAMPLES := $(patsubst c-examples/%.c,$(BUILD)/examples/%,$(wildcard c-examples/*.c))
+
+.PHONY: all install uninstall header check-header check-exports examples test \
+	support-table check-support-table clean cbindgen-version
+
+all: $(LIBOUT)/$(SONAME) $(LIBOUT)/libmosquitto.so $(LIBOUT)/libmosquitto.a
+
+$(RUST_LIB): $(RUST_SOURCES)
+	$(CARGO) build --release --lib
+	@touch $@
+
+$(LIBOUT) $(BUILD)/examples:
+	mkdir -p $@
+
+$(LIBOUT)/libmosquitto.a: $(RUST_LIB) | $(LIBOUT)
+	cp $< $@
+
+# rustc gives a cdylib a version script of its own, so the shared library is linked here from
+# the static archive: every function gets its upstream version node, everything else is local,
+# and --gc-sections drops the code no exported function reaches.
+$(LIBOUT)/$(SONAME): $(LIBOUT)/libmosquitto.a $(VERSION_SCRIPT)
+	$(CC) -shared -o $@ -Wl,-soname,$(SONAME) -Wl,--version-script=$(VERSION_SCRIPT) \
+		-Wl,--gc-sections -Wl,-z,defs -Wl,-z,relro -Wl,-z,now $(LDFLAGS) \
+		-Wl,--whole-archive $< -Wl,--no-whole-archive -Wl,--as-needed $(NATIVE_LIBS)
+
+$(LIBOUT)/libmosquitto.so: | $(LIBOUT)
+	ln -sf $(SONAME) $@
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	$(INSTALL) -m 755 $(LIBOUT)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmosquitto.so
+	$(INSTALL) -m 644 $(LIBOUT)/libmosquitto.a $(DESTDIR)$(LIBDIR)/libmosquitto.a
+	$(INSTALL) -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' \
+		-e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|g' \
+		-e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|g' \
+		-e 's|@VERSION@|$(VERSION)|g' -e 's|@LIBS_PRIVATE@|$(NATIVE_LIBS)|g' \
+		pkgconfig/libmosquitto.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libmosquitto.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/libmosquitto.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmosquitto.so \
+		$(DESTDIR)$(LIBDIR)/libmosquitto.a $(DESTDIR)$(INCLUDEDIR)/mosquitto.h \
+		$(DESTDIR)$(INCLUDEDIR)/mqtt_protocol.h $(DESTDIR)$(PKGCONFIGDIR)/libmosquitto.pc
+
+# $(call generate_headers,DIR): run cbindgen on the sources, writing DIR/*.h.
+define generate_headers
+	$(CBINDGEN) --quiet --config cbindgen.toml --output $(1)/mosquitto.h src/capi/mod.rs
+	$(CBINDGEN) --quiet --config cbindgen-mqtt_protocol.toml --output $(1)/mqtt_protocol.h \
+		src/protocol/consts.rs
+endef
+
+cbindgen-version:
+	@$(CBINDGEN) --version 2>/dev/null | grep -qx 'cbindgen $(CBINDGEN_VERSION)' || { \
+		echo "make: needs cbindgen $(CBINDGEN_VERSION) (found: $$($(CBINDGEN) --version 2>&1 | head -n 1))." >&2; \
+		echo "      cargo install --locked cbindgen --version $(CBINDGEN_VERSION)" >&2; exit 1; }
+
+header: cbindgen-version
+	$(call generate_headers,include)
+
+check-header: cbindgen-version
+	@rm -rf $(BUILD)/check-header && mkdir -p $(BUILD)/check-header
+	$(call generate_headers,$(BUILD)/check-header)
+	@for h in $(notdir $(HEADERS)); do \
+		diff -u include/$$h $(BUILD)/check-header/$$h || { \
+			echo "make: include/$$h is out of date: run make header and commit it" >&2; exit 1; }; \
+	done
+	@printf '#include <mosquitto.h>\n#include <mqtt_protocol.h>\n' > $(BUILD)/check-header/a.c
+	@printf '#include <mqtt_protocol.h>\n#include <mosquitto.h>\n' > $(BUILD)/check-header/b.c
+	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only \
+		$(BUILD)/check-header/a.c $(BUILD)/check-header/b.c
+	$(CXX) -x c++ -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only \
+		$(BUILD)/check-header/a.c $(BUILD)/check-header/b.c
+
+check-exports: $(LIBOUT)/$(SONAME)
+	.ci/check_exports.sh $(VERSION_SCRIPT) $(LIBOUT)/$(SONAME)
+
+examples: $(EXAMPLES)
+
+$(BUILD)/examples/%: c-examples/%.c $(HEADERS) $(LIBOUT)/$(SONAME) $(LIBOUT)/libmosquitto.so \
+		| $(BUILD)/examples
+	$(CC) $(EXAMPLE_CFLAGS) $(CFLAGS) -Iinclude -o $@ $< $(LDFLAGS) -L$(LIBOUT) -lmosquitto \
+		-Wl,-rpath,'$$ORIGIN/../lib'
+
+test:
+	$(CARGO) test
+
+support-table:
+	@.ci/support_table.sh
+
+check-support-table:
+	@.ci/support_table.sh --check
+
+clean:
+	$(CARGO) clean
+	rm -rf $(BUILD)
