@@ -338,3 +338,25 @@ int_consts!(u8, mqtt5_sub_options:
 
 /// The largest payload an MQTT packet can carry.
 pub const MQTT_MAX_PAYLOAD: u32 = 268435455u32;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// cbindgen cannot write string constants, so cbindgen-mqtt_protocol.toml spells the
+    /// protocol names out; they must stay equal to the Rust ones.
+    #[test]
+    fn header_protocol_names_match() {
+        let header = include_str!("../../include/mqtt_protocol.h");
+        for (name, value) in [
+            ("PROTOCOL_NAME_v31", PROTOCOL_NAME_v31),
+            ("PROTOCOL_NAME", PROTOCOL_NAME),
+        ] {
+            let line = format!("#define {name} \"{value}\"");
+            assert!(
+                header.lines().any(|l| l == line),
+                "include/mqtt_protocol.h lacks `{line}`"
+            );
+        }
+    }
+}
