@@ -2,7 +2,7 @@
 //!
 //! Rules for every exported function here:
 //! - it is `#[unsafe(no_mangle)] pub unsafe extern "C"` and its body is wrapped in
-//!   [`ffi_boundary!`], so a panic becomes the upstream "unknown error" value instead of unwinding
+//!   `ffi_boundary!`, so a panic becomes the upstream "unknown error" value instead of unwinding
 //!   into C;
 //! - pointers are checked before use (`MOSQ_ERR_INVAL` or NULL for NULL), C strings are copied
 //!   into owned Rust strings at once, and integers from C are range-checked before they become
