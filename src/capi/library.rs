@@ -62,7 +62,7 @@ pub unsafe extern "C" fn mosquitto_lib_version(
 }
 
 /// Initialise the library. Calls are counted, and each should be matched by one
-/// [`mosquitto_lib_cleanup`]. The first call seeds the C library's `rand()`. Nothing else needs
+/// `mosquitto_lib_cleanup`. The first call seeds the C library's `rand()`. Nothing else needs
 /// setting up, so other functions also work without this call. Safe to call from any thread.
 ///
 /// Always returns `MOSQ_ERR_SUCCESS`.
@@ -76,7 +76,7 @@ pub unsafe extern "C" fn mosquitto_lib_init() -> c_int {
     }
 }
 
-/// Undo one [`mosquitto_lib_init`]. Extra calls (more cleanups than inits) do nothing. Clients
+/// Undo one `mosquitto_lib_init`. Extra calls (more cleanups than inits) do nothing. Clients
 /// that still exist keep working. Safe to call from any thread.
 ///
 /// Always returns `MOSQ_ERR_SUCCESS`.

@@ -35,7 +35,7 @@ unsafe fn dup_with_nul(src: *const u8, len: usize) -> *mut u8 {
 /// byte; an empty payload (`payloadlen` 0) becomes a NULL payload.
 ///
 /// `dst`'s previous topic and payload are not freed. Release the copy with
-/// [`mosquitto_message_free_contents`] (or [`mosquitto_message_free`] if `dst` itself is on the
+/// `mosquitto_message_free_contents` (or `mosquitto_message_free` if `dst` itself is on the
 /// C heap).
 ///
 /// Returns `MOSQ_ERR_SUCCESS`; `MOSQ_ERR_INVAL` if `dst` or `src` is NULL, if `src` has no topic,

@@ -161,7 +161,7 @@ fn command_from_name(name: &[u8]) -> Option<u32> {
 ///
 /// For `MOSQ_ERR_ERRNO` the text is the C library's `strerror(errno)` for the calling thread's
 /// current `errno`. Codes of 128 and above are taken as MQTT 5 reason codes and described as
-/// [`mosquitto_reason_string`] does. Any other unknown code gives "Unknown error.".
+/// `mosquitto_reason_string` does. Any other unknown code gives "Unknown error.".
 ///
 /// The returned string is static (never NULL) and must not be freed.
 #[unsafe(no_mangle)]

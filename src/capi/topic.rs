@@ -4,7 +4,7 @@
 //! The rules themselves live in [`crate::protocol::topic`] and [`crate::protocol::utf8`]; this
 //! module only turns C arguments into byte slices and results into return codes. Nothing here
 //! keeps a pointer past the call. Memory handed to the caller by
-//! [`mosquitto_sub_topic_tokenise`] comes from the C heap, so `free()` can release it.
+//! `mosquitto_sub_topic_tokenise` comes from the C heap, so `free()` can release it.
 
 use std::ffi::{CStr, c_char, c_int};
 
@@ -49,7 +49,7 @@ fn code(ok: bool, error: c_int) -> c_int {
 /// always one more level than there are `/` in `subtopic`). An empty level is a NULL entry:
 /// `"/a//b"` gives `NULL, "a", NULL, "b"`, and `""` gives one NULL entry. The strings and the
 /// array are allocated with the C allocator; release them with
-/// [`mosquitto_sub_topic_tokens_free`] (or `free()` on each entry and then on the array).
+/// `mosquitto_sub_topic_tokens_free` (or `free()` on each entry and then on the array).
 ///
 /// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` if any argument is NULL (nothing is written),
 /// or `MOSQ_ERR_NOMEM` if memory ran out (nothing is handed out).
@@ -119,7 +119,7 @@ unsafe fn free_token_array(array: *mut *mut c_char, count: usize) {
     unsafe { libc::free(array.cast()) };
 }
 
-/// Free an array made by [`mosquitto_sub_topic_tokenise`]: each of its `count` strings, then
+/// Free an array made by `mosquitto_sub_topic_tokenise`: each of its `count` strings, then
 /// the array. `*topics` is set to NULL afterwards, so a second call is refused instead of
 /// freeing twice.
 ///
@@ -127,7 +127,7 @@ unsafe fn free_token_array(array: *mut *mut c_char, count: usize) {
 /// is NULL or `count` is less than 1.
 ///
 /// # Safety
-/// `topics` is NULL or points to NULL or to an array from [`mosquitto_sub_topic_tokenise`] with
+/// `topics` is NULL or points to NULL or to an array from `mosquitto_sub_topic_tokenise` with
 /// at least `count` entries.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mosquitto_sub_topic_tokens_free(
@@ -192,14 +192,14 @@ pub unsafe extern "C" fn mosquitto_topic_matches_sub(
     }
 }
 
-/// [`mosquitto_topic_matches_sub`] for strings with known lengths.
+/// `mosquitto_topic_matches_sub` for strings with known lengths.
 ///
 /// Each string ends at its length or at its first NUL, whichever comes first, so buffers that
 /// are not NUL-terminated are safe to pass. (libmosquitto reads both strings up to their NUL
 /// whatever the lengths say; for correct lengths the results are the same.)
 ///
 /// Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` (with `*result` false) for the same reasons as
-/// [`mosquitto_topic_matches_sub`].
+/// `mosquitto_topic_matches_sub`.
 ///
 /// # Safety
 /// `sub` and `topic` are NULL or point to at least `sublen` and `topiclen` readable bytes (or to
@@ -241,7 +241,7 @@ pub unsafe extern "C" fn mosquitto_topic_matches_sub2(
 }
 
 /// Check that `topic` is usable as the topic of a PUBLISH: no `+` or `#`, at most 65535 bytes.
-/// The empty string passes. UTF-8 is not checked here (see [`mosquitto_validate_utf8`]).
+/// The empty string passes. UTF-8 is not checked here (see `mosquitto_validate_utf8`).
 ///
 /// Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` for NULL or a topic breaking those rules.
 ///
@@ -258,7 +258,7 @@ pub unsafe extern "C" fn mosquitto_pub_topic_check(topic: *const c_char) -> c_in
     }
 }
 
-/// [`mosquitto_pub_topic_check`] for the `topiclen` bytes at `topic`, NUL bytes included.
+/// `mosquitto_pub_topic_check` for the `topiclen` bytes at `topic`, NUL bytes included.
 ///
 /// Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` for NULL, a length over 65535, or a `+` or
 /// `#` in the topic.
@@ -282,7 +282,7 @@ pub unsafe extern "C" fn mosquitto_pub_topic_check2(topic: *const c_char, topicl
 
 /// Check that `topic` is usable as a subscription filter: `+` and `#` each take a whole level,
 /// `#` only as the last level, at most 65535 bytes. The empty string passes. UTF-8 is not
-/// checked here (see [`mosquitto_validate_utf8`]).
+/// checked here (see `mosquitto_validate_utf8`).
 ///
 /// Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` for NULL or a filter breaking those rules.
 ///
@@ -299,7 +299,7 @@ pub unsafe extern "C" fn mosquitto_sub_topic_check(topic: *const c_char) -> c_in
     }
 }
 
-/// [`mosquitto_sub_topic_check`] for the `topiclen` bytes at `topic`, NUL bytes included; the
+/// `mosquitto_sub_topic_check` for the `topiclen` bytes at `topic`, NUL bytes included; the
 /// end of the buffer ends the last level.
 ///
 /// Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` for NULL, a length over 65535, or a misplaced

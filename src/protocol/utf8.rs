@@ -59,4 +59,43 @@ mod tests {
         assert!(!validate("\u{1FFFE}".as_bytes()));
         assert!(!validate("\u{10FFFF}".as_bytes()));
     }
+
+    #[test]
+    fn boundaries_of_the_excluded_ranges() {
+        // Just inside the allowed ranges.
+        for ok in [
+            "\u{20}", "\u{7e}", "\u{a0}", "\u{7ff}", "\u{800}", "\u{d7ff}", "\u{e000}", "\u{fdcf}",
+        ] {
+            assert!(validate(ok.as_bytes()), "{ok:?}");
+        }
+        for ok in [
+            "\u{fdf0}",
+            "\u{fffd}",
+            "\u{10000}",
+            "\u{1fffd}",
+            "\u{20000}",
+            "\u{10fffd}",
+        ] {
+            assert!(validate(ok.as_bytes()), "{ok:?}");
+        }
+        // Just outside them.
+        assert!(!validate(b"\x1f"));
+        assert!(!validate("\u{80}".as_bytes()));
+        assert!(!validate(b"\xed\xbf\xbf")); // surrogate DFFF
+        assert!(!validate(b"\xe0\x9f\xbf")); // overlong U+07FF
+        assert!(!validate(b"\xf0\x8f\xbf\xbf")); // overlong U+FFFF
+        assert!(!validate(b"\xc1\xbf")); // overlong U+007F
+    }
+
+    #[test]
+    fn every_byte_of_a_sequence_is_checked() {
+        assert!(!validate(b"\xc2\x41")); // bad continuation
+        assert!(!validate(b"\xe2\x41\x82"));
+        assert!(!validate(b"\xe2\x82\x41"));
+        assert!(!validate(b"\xf0\x9f\x98")); // truncated four-byte sequence
+        assert!(!validate(b"ok\xc3")); // truncated at the end
+        assert!(!validate(b"\xfe"));
+        assert!(!validate(b"\xff"));
+        assert!(!validate(b"\xf8\x88\x80\x80\x80")); // five-byte form
+    }
 }
