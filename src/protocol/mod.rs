@@ -12,6 +12,7 @@ pub mod properties;
 pub mod reader;
 pub mod topic;
 pub mod utf8;
+pub mod writer;
 
 pub use packet::*;
 pub use properties::{PropValue, Property};
