@@ -6,10 +6,17 @@
 
 #![forbid(unsafe_code)]
 
+mod ack;
+mod connect;
 pub mod consts;
+mod control;
 pub mod packet;
 pub mod properties;
+mod publish;
 pub mod reader;
+mod subscribe;
+#[cfg(test)]
+mod testutil;
 pub mod topic;
 pub mod utf8;
 pub mod writer;
