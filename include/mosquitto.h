@@ -455,7 +455,7 @@ int mosquitto_lib_version(int *major, int *minor, int *revision);
 
 /**
  * Initialise the library. Calls are counted, and each should be matched by one
- * [`mosquitto_lib_cleanup`]. The first call seeds the C library's `rand()`. Nothing else needs
+ * `mosquitto_lib_cleanup`. The first call seeds the C library's `rand()`. Nothing else needs
  * setting up, so other functions also work without this call. Safe to call from any thread.
  *
  * Always returns `MOSQ_ERR_SUCCESS`.
@@ -463,7 +463,7 @@ int mosquitto_lib_version(int *major, int *minor, int *revision);
 int mosquitto_lib_init(void);
 
 /**
- * Undo one [`mosquitto_lib_init`]. Extra calls (more cleanups than inits) do nothing. Clients
+ * Undo one `mosquitto_lib_init`. Extra calls (more cleanups than inits) do nothing. Clients
  * that still exist keep working. Safe to call from any thread.
  *
  * Always returns `MOSQ_ERR_SUCCESS`.
@@ -471,32 +471,87 @@ int mosquitto_lib_init(void);
 int mosquitto_lib_cleanup(void);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Create a new client instance.
+ *
+ * `id` is the client id to connect with. It may be NULL when `clean_session` is true: MQTT
+ * 3.1.1 and 5.0 connections then send an empty id and let the server assign one, and MQTT 3.1
+ * connections generate a random `mosq-...` id at connect time. With `clean_session` false the
+ * server keeps subscriptions and queued messages across connections, which needs an id.
+ *
+ * `obj` is handed to every callback as its user data; when it is NULL, the client pointer itself
+ * is passed instead.
+ *
+ * Returns the new client, or NULL with `errno` set to `EINVAL` (NULL id with `clean_session`
+ * false, or an empty id) or `ENOMEM`. An id that is not valid MQTT UTF-8 also gives NULL.
+ * Release the client with `mosquitto_destroy`. Calling `mosquitto_lib_init` first is
+ * recommended but not required.
+ *
+ * # Safety
+ * `id` is NULL or a NUL-terminated string.
  */
 struct mosquitto *mosquitto_new(const char *id, bool clean_session, void *obj);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Free a client instance and everything it holds.
+ *
+ * A loop thread started with `mosquitto_loop_start` is stopped first. The network connection,
+ * if any, is closed without sending DISCONNECT (call `mosquitto_disconnect` first for a clean
+ * disconnection; the server publishes the will otherwise). NULL is ignored.
+ *
+ * Calling it from inside one of the client's own callbacks is allowed: the client stops at once
+ * and its memory is released when the callback returns.
+ *
+ * # Safety
+ * `mosq` is NULL or a client from `mosquitto_new` not yet destroyed; it must not be used after
+ * this call.
  */
 void mosquitto_destroy(struct mosquitto *mosq);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Reset a client to the state `mosquitto_new` leaves it in, with a new id, session flag and
+ * user data.
+ *
+ * A running loop thread is stopped, the connection is closed without DISCONNECT, and every
+ * setting, queued message and callback is forgotten.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client, NULL id with `clean_session`
+ * false, or an empty id), `MOSQ_ERR_MALFORMED_UTF8` (invalid id) or `MOSQ_ERR_NOMEM`.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; `id` is NULL or a NUL-terminated string. Must not be
+ * called from the client's own callbacks.
  */
 int mosquitto_reinitialise(struct mosquitto *mosq, const char *id, bool clean_session, void *obj);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Replace the user data passed to the callbacks (NULL is allowed here).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 void mosquitto_user_data_set(struct mosquitto *mosq, void *obj);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * The user data passed to the callbacks (NULL for a NULL client).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 void *mosquitto_userdata(struct mosquitto *mosq);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Set the will: a message the server publishes for this client if the connection ends without
+ * DISCONNECT. Must be set before connecting; it applies to later connections.
+ *
+ * `topic` may not contain wildcards; `payload` points to `payloadlen` bytes (0 to 268435455),
+ * copied. `qos` and `retain` apply to the will message.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client or topic, wildcards, NULL payload
+ * with a length), `MOSQ_ERR_PAYLOAD_SIZE` or `MOSQ_ERR_MALFORMED_UTF8`.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; `topic` is NULL or a NUL-terminated string; `payload` is
+ * NULL or points to `payloadlen` readable bytes.
  */
 int mosquitto_will_set(struct mosquitto *mosq,
                        const char *topic,
@@ -506,7 +561,14 @@ int mosquitto_will_set(struct mosquitto *mosq,
                        bool retain);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_will_set`, with MQTT v5 will properties. The protocol must already be set to
+ * v5 (`MOSQ_ERR_NOT_SUPPORTED` otherwise) and each property must be allowed in a will
+ * (`MOSQ_ERR_PROTOCOL`). On success the library takes ownership of `properties`: do not free
+ * them. On failure they remain the caller's.
+ *
+ * # Safety
+ * As for `mosquitto_will_set`; `properties` is NULL or a property list built with the
+ * `mosquitto_property_add_*` functions.
  */
 int mosquitto_will_set_v5(struct mosquitto *mosq,
                           const char *topic,
@@ -517,22 +579,53 @@ int mosquitto_will_set_v5(struct mosquitto *mosq,
                           mosquitto_property *properties);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Remove the will; later connections are made without one.
+ *
+ * Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_will_clear(struct mosquitto *mosq);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Set the username and password sent in CONNECT by later connections. NULL `username` clears
+ * both. MQTT 3.x cannot send a password without a username (`MOSQ_ERR_INVAL`); MQTT v5 can.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client, password without username for
+ * 3.x, username longer than 65535 bytes) or `MOSQ_ERR_MALFORMED_UTF8` (username not valid
+ * UTF-8).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; the strings are NULL or NUL-terminated.
  */
 int mosquitto_username_pw_set(struct mosquitto *mosq, const char *username, const char *password);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Connect to a server and wait until the TCP connection is established, then queue CONNECT
+ * (sent before this returns unless a loop thread is running). The CONNACK arrives later,
+ * through the loop functions, and is reported by the connect callback.
+ *
+ * `host` is a host name or address (with `port` 0, the path of a Unix-domain socket); every
+ * address the name resolves to is tried in turn. `keepalive` is the number of seconds after
+ * which the client pings the server when nothing else was sent: 0 (off) or 5 to 65535.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (bad argument), `MOSQ_ERR_EAI` (name lookup
+ * failed; `errno` holds the getaddrinfo code), `MOSQ_ERR_ERRNO` (connection failed; `errno`
+ * tells why) or `MOSQ_ERR_NOT_SUPPORTED` (v5 connect properties with an older protocol).
+ * After a failure, `mosquitto_loop_forever` and the loop thread keep retrying.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; `host` is NULL or a NUL-terminated string.
  */
 int mosquitto_connect(struct mosquitto *mosq, const char *host, int port, int keepalive);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_connect`, binding the local end of the connection to `bind_address` (a
+ * local address or host name; NULL for any).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; the strings are NULL or NUL-terminated.
  */
 int mosquitto_connect_bind(struct mosquitto *mosq,
                            const char *host,
@@ -541,7 +634,13 @@ int mosquitto_connect_bind(struct mosquitto *mosq,
                            const char *bind_address);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_connect_bind`, with MQTT v5 CONNECT properties (checked, then copied: the
+ * caller keeps ownership of `properties`). They are sent on this and every later reconnection;
+ * properties with an MQTT 3.x protocol make the connection fail with `MOSQ_ERR_NOT_SUPPORTED`.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; the strings are NULL or NUL-terminated; `properties` is
+ * NULL or a property list.
  */
 int mosquitto_connect_bind_v5(struct mosquitto *mosq,
                               const char *host,
@@ -551,12 +650,20 @@ int mosquitto_connect_bind_v5(struct mosquitto *mosq,
                               const mosquitto_property *properties);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_connect`, without waiting: the TCP connection completes in the background
+ * and CONNECT is sent when it does. Use with `mosquitto_loop_start` (which may come first) or
+ * the loop functions. Name lookup still happens during the call.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; `host` is NULL or a NUL-terminated string.
  */
 int mosquitto_connect_async(struct mosquitto *mosq, const char *host, int port, int keepalive);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_connect_async`, binding the local end to `bind_address`.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; the strings are NULL or NUL-terminated.
  */
 int mosquitto_connect_bind_async(struct mosquitto *mosq,
                                  const char *host,
@@ -573,29 +680,70 @@ int mosquitto_connect_srv(struct mosquitto *mosq,
                           const char *bind_address);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Connect again to the host of the last connect call, waiting for the TCP connection. Messages
+ * still in flight are resent once the server accepts the new connection.
+ *
+ * Returns the codes of `mosquitto_connect`; `MOSQ_ERR_INVAL` if there was no connect call.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_reconnect(struct mosquitto *mosq);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_reconnect`, without waiting for the TCP connection.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_reconnect_async(struct mosquitto *mosq);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Disconnect from the server: sends DISCONNECT, and the connection closes once it has been
+ * written (then the disconnect callback gets 0). `mosquitto_loop_forever` returns and the loop
+ * thread ends after that; neither reconnects.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` or `MOSQ_ERR_NO_CONN` (not connected; the
+ * request still stops the reconnect loop).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_disconnect(struct mosquitto *mosq);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_disconnect`, with an MQTT v5 reason code (0 to 255) and properties (copied;
+ * the caller keeps ownership). Properties with an MQTT 3.x protocol give
+ * `MOSQ_ERR_NOT_SUPPORTED`.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; `properties` is NULL or a property list.
  */
 int mosquitto_disconnect_v5(struct mosquitto *mosq,
                             int reason_code,
                             const mosquitto_property *properties);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Publish a message on `topic`.
+ *
+ * `payload` points to `payloadlen` bytes (0 to 268435455; NULL is allowed when the length is
+ * 0), which are copied. `qos` is 0, 1 or 2. With `retain`, the server keeps the message as the
+ * topic's last known good value. When `mid` is not NULL it receives the message id, which the
+ * publish callback reports once the message has been written (QoS 0), acknowledged (QoS 1) or
+ * completed (QoS 2).
+ *
+ * A QoS 1 or 2 message is stored until it completes: sent at once when the in-flight limit
+ * allows, otherwise queued, and sent again after a reconnection. Without a connection it is
+ * kept for the next one and `MOSQ_ERR_NO_CONN` is returned; a QoS 0 message is dropped then.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client, bad QoS, empty topic or one with
+ * wildcards), `MOSQ_ERR_NO_CONN`, `MOSQ_ERR_PAYLOAD_SIZE`, `MOSQ_ERR_MALFORMED_UTF8` (topic not
+ * valid UTF-8), `MOSQ_ERR_QOS_NOT_SUPPORTED` (above the server's maximum QoS) or
+ * `MOSQ_ERR_OVERSIZE_PACKET` (above the server's maximum packet size).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; `mid` is NULL or writable; `topic` is NULL or a
+ * NUL-terminated string; `payload` is NULL or points to `payloadlen` readable bytes.
  */
 int mosquitto_publish(struct mosquitto *mosq,
                       int *mid,
@@ -606,7 +754,13 @@ int mosquitto_publish(struct mosquitto *mosq,
                       bool retain);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_publish`, with MQTT v5 PUBLISH properties (checked and copied; the caller
+ * keeps ownership). With a topic alias property, `topic` may be NULL or empty. Properties with
+ * an MQTT 3.x protocol give `MOSQ_ERR_NOT_SUPPORTED`; a property not allowed in PUBLISH gives
+ * `MOSQ_ERR_PROTOCOL` (or `MOSQ_ERR_DUPLICATE_PROPERTY`).
+ *
+ * # Safety
+ * As for `mosquitto_publish`; `properties` is NULL or a property list.
  */
 int mosquitto_publish_v5(struct mosquitto *mosq,
                          int *mid,
@@ -618,12 +772,27 @@ int mosquitto_publish_v5(struct mosquitto *mosq,
                          const mosquitto_property *properties);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Subscribe to a topic filter (`+` and `#` wildcards allowed) with a maximum QoS of 0, 1 or 2.
+ * When `mid` is not NULL it receives the message id the subscribe callback will report.
+ * Needs a connection (or one being established).
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL argument, bad QoS or filter),
+ * `MOSQ_ERR_NO_CONN`, `MOSQ_ERR_MALFORMED_UTF8` or `MOSQ_ERR_OVERSIZE_PACKET`.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; `mid` is NULL or writable; `sub` is NULL or a
+ * NUL-terminated string.
  */
 int mosquitto_subscribe(struct mosquitto *mosq, int *mid, const char *sub, int qos);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_subscribe`, with MQTT v5 subscription options (OR-ed into the QoS byte:
+ * `MQTT_SUB_OPT_NO_LOCAL`, `MQTT_SUB_OPT_RETAIN_AS_PUBLISHED` and one of the
+ * `MQTT_SUB_OPT_SEND_RETAIN_*` values; ignored for MQTT 3.x) and SUBSCRIBE properties
+ * (copied; the caller keeps ownership).
+ *
+ * # Safety
+ * As for `mosquitto_subscribe`; `properties` is NULL or a property list.
  */
 int mosquitto_subscribe_v5(struct mosquitto *mosq,
                            int *mid,
@@ -633,7 +802,10 @@ int mosquitto_subscribe_v5(struct mosquitto *mosq,
                            const mosquitto_property *properties);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Subscribe to `sub_count` filters in one SUBSCRIBE packet, all with the same QoS and options.
+ *
+ * # Safety
+ * As for `mosquitto_subscribe_v5`; `sub` is NULL or points to `sub_count` strings.
  */
 int mosquitto_subscribe_multiple(struct mosquitto *mosq,
                                  int *mid,
@@ -644,12 +816,23 @@ int mosquitto_subscribe_multiple(struct mosquitto *mosq,
                                  const mosquitto_property *properties);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Unsubscribe from a topic filter. When `mid` is not NULL it receives the message id the
+ * unsubscribe callback will report.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL`, `MOSQ_ERR_NO_CONN`, `MOSQ_ERR_MALFORMED_UTF8`
+ * or `MOSQ_ERR_OVERSIZE_PACKET`.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; `mid` is NULL or writable; `sub` is NULL or a
+ * NUL-terminated string.
  */
 int mosquitto_unsubscribe(struct mosquitto *mosq, int *mid, const char *sub);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_unsubscribe`, with MQTT v5 UNSUBSCRIBE properties (copied).
+ *
+ * # Safety
+ * As for `mosquitto_unsubscribe`; `properties` is NULL or a property list.
  */
 int mosquitto_unsubscribe_v5(struct mosquitto *mosq,
                              int *mid,
@@ -657,7 +840,10 @@ int mosquitto_unsubscribe_v5(struct mosquitto *mosq,
                              const mosquitto_property *properties);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Unsubscribe from `sub_count` filters in one UNSUBSCRIBE packet.
+ *
+ * # Safety
+ * As for `mosquitto_unsubscribe_v5`; `sub` is NULL or points to `sub_count` strings.
  */
 int mosquitto_unsubscribe_multiple(struct mosquitto *mosq,
                                    int *mid,
@@ -671,7 +857,7 @@ int mosquitto_unsubscribe_multiple(struct mosquitto *mosq,
  * byte; an empty payload (`payloadlen` 0) becomes a NULL payload.
  *
  * `dst`'s previous topic and payload are not freed. Release the copy with
- * [`mosquitto_message_free_contents`] (or [`mosquitto_message_free`] if `dst` itself is on the
+ * `mosquitto_message_free_contents` (or `mosquitto_message_free` if `dst` itself is on the
  * C heap).
  *
  * Returns `MOSQ_ERR_SUCCESS`; `MOSQ_ERR_INVAL` if `dst` or `src` is NULL, if `src` has no topic,
@@ -708,77 +894,206 @@ void mosquitto_message_free(struct mosquitto_message **message);
 void mosquitto_message_free_contents(struct mosquitto_message *message);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Run the network loop once: wait up to `timeout` milliseconds (1000 if negative) for network
+ * activity or for a call from another thread, then read what arrived, write what is queued and
+ * send a PINGREQ when the keepalive is due.
+ *
+ * Returns `MOSQ_ERR_SUCCESS` (also when the connection was closed on purpose during this call),
+ * `MOSQ_ERR_INVAL` (NULL client or `max_packets` < 1), `MOSQ_ERR_NO_CONN` (no connection: returns at
+ * once, without waiting), or the error that closed the connection (`MOSQ_ERR_CONN_LOST`,
+ * `MOSQ_ERR_PROTOCOL`, `MOSQ_ERR_KEEPALIVE`, `MOSQ_ERR_ERRNO` with `errno` set, ...; the
+ * disconnect callback has been called). `max_packets` is not used beyond that check.
+ *
+ * Unlike libmosquitto this waits with poll(2), so any file descriptor number works.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
+ */
+int mosquitto_loop(struct mosquitto *mosq,
+                   int timeout,
+                   int max_packets);
+
+/**
+ * Run the network loop until `mosquitto_disconnect` is called, reconnecting after connection
+ * losses with the delays of `mosquitto_reconnect_delay_set`.
+ *
+ * `timeout` and `max_packets` are passed to each `mosquitto_loop` pass. Returns
+ * `MOSQ_ERR_SUCCESS` after a disconnect the application asked for, or the first error that
+ * reconnecting cannot cure: `MOSQ_ERR_NOMEM`, `MOSQ_ERR_PROTOCOL`, `MOSQ_ERR_INVAL`,
+ * `MOSQ_ERR_TLS`, `MOSQ_ERR_PAYLOAD_SIZE`, `MOSQ_ERR_NOT_SUPPORTED`, `MOSQ_ERR_AUTH`,
+ * `MOSQ_ERR_UNKNOWN`, `MOSQ_ERR_EAI` or `MOSQ_ERR_PROXY`. A refused connection, a lost
+ * connection and a keepalive timeout are retried.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_loop_forever(struct mosquitto *mosq, int timeout, int max_packets);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Start a thread (named "mosquitto loop") that runs the network loop until
+ * `mosquitto_loop_stop`. It may be called before `mosquitto_connect_async`: the thread waits
+ * for the first connect call. Other threads may then call any function at any time; output
+ * they queue is written by the loop thread, which callbacks run in.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client, a loop thread already running, or
+ * `mosquitto_threaded_set(mosq, true)` in effect) or `MOSQ_ERR_ERRNO` if the thread cannot be
+ * created.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_loop_start(struct mosquitto *mosq);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Stop the thread started by `mosquitto_loop_start` and wait for it to end.
+ *
+ * Call `mosquitto_disconnect` first for a clean end: the thread then writes the DISCONNECT,
+ * closes the connection and exits. Without it, the thread exits anyway (unlike libmosquitto,
+ * this never blocks forever) and the connection stays open until `mosquitto_destroy`; with
+ * `force` true, the connection is dropped as well. Called from a callback running in the loop
+ * thread, it only asks the thread to exit once the callback returns.
+ *
+ * Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client, or no loop thread).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_loop_stop(struct mosquitto *mosq, bool force);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
- */
-int mosquitto_loop(struct mosquitto *mosq, int timeout, int max_packets);
-
-/**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Read what the network has for the client: for applications running their own event loop,
+ * when `mosquitto_socket` is readable. `max_packets` must be at least 1 and is otherwise
+ * unused: everything available is read.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL`, `MOSQ_ERR_NO_CONN`, or the error that closed
+ * the connection (the disconnect callback has been called).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_loop_read(struct mosquitto *mosq, int max_packets);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Write queued output: for applications running their own event loop, when
+ * `mosquitto_want_write` is true and `mosquitto_socket` is writable.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL`, `MOSQ_ERR_NO_CONN`, or the error that closed
+ * the connection (the disconnect callback has been called).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_loop_write(struct mosquitto *mosq, int max_packets);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Keepalive housekeeping for applications running their own event loop: call it about once a
+ * second. Sends PINGREQ when due, and closes the connection with `MOSQ_ERR_KEEPALIVE` when the
+ * server did not answer in time.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL`, `MOSQ_ERR_NO_CONN` or `MOSQ_ERR_KEEPALIVE`.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_loop_misc(struct mosquitto *mosq);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * The client's socket, for applications that wait for network events themselves, or -1 when
+ * there is no connection (or for a NULL client).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_socket(struct mosquitto *mosq);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Whether the client has output waiting for the socket to become writable (then call
+ * `mosquitto_loop_write`). False for a NULL client.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 bool mosquitto_want_write(struct mosquitto *mosq);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Tell the library that the application runs the network loop in a thread of its own (true)
+ * or not (false). With true, API calls from other threads never write to the socket
+ * themselves: they queue their output and wake the thread waiting in `mosquitto_loop`.
+ * Every function is thread-safe either way.
+ *
+ * Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_threaded_set(struct mosquitto *mosq, bool threaded);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Set an option through a pointer (the older interface): `MOSQ_OPT_PROTOCOL_VERSION` takes a
+ * pointer to an `int` holding `MQTT_PROTOCOL_V31`, `MQTT_PROTOCOL_V311` or `MQTT_PROTOCOL_V5`.
+ * `MOSQ_OPT_SSL_CTX` (an OpenSSL context) is not supported by this library.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client or value, unknown option or value)
+ * or `MOSQ_ERR_NOT_SUPPORTED`.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; `value` is NULL or points to what the option expects.
  */
 int mosquitto_opts_set(struct mosquitto *mosq, enum mosq_opt_t option, void *value);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Set an integer option:
+ * - `MOSQ_OPT_PROTOCOL_VERSION`: `MQTT_PROTOCOL_V31`, `MQTT_PROTOCOL_V311` (default) or
+ *   `MQTT_PROTOCOL_V5`, used by the next connect;
+ * - `MOSQ_OPT_RECEIVE_MAXIMUM`: how many QoS 1/2 messages the server may have in flight
+ *   towards us (MQTT v5; 0 to 65535, 0 meaning 65535; default 20);
+ * - `MOSQ_OPT_SEND_MAXIMUM`: how many QoS 1/2 messages we keep in flight (0 to 65535, 0
+ *   meaning 65535; default 20; a v5 server's receive maximum replaces it);
+ * - `MOSQ_OPT_TCP_NODELAY`: non-zero disables Nagle's algorithm on the next connection.
+ *
+ * The TLS options are not supported yet (`MOSQ_ERR_NOT_SUPPORTED`).
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client, unknown option or value out of
+ * range) or `MOSQ_ERR_NOT_SUPPORTED`.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_int_option(struct mosquitto *mosq, enum mosq_opt_t option, int value);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Set a string option: `MOSQ_OPT_BIND_ADDRESS` (the local address to bind to on the next
+ * connection; NULL clears it). The TLS string options are not supported yet
+ * (`MOSQ_ERR_NOT_SUPPORTED`).
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client or unknown option) or
+ * `MOSQ_ERR_NOT_SUPPORTED`.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; `value` is NULL or a NUL-terminated string.
  */
 int mosquitto_string_option(struct mosquitto *mosq, enum mosq_opt_t option, const char *value);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Set a pointer option. The only one, `MOSQ_OPT_SSL_CTX` (an OpenSSL context), is not
+ * supported by this library: `MOSQ_ERR_NOT_SUPPORTED`; other options give `MOSQ_ERR_INVAL`.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_void_option(struct mosquitto *mosq, enum mosq_opt_t option, void *value);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Set the delay between reconnection attempts of `mosquitto_loop_forever` and the loop
+ * thread: `reconnect_delay` seconds (0 counts as 1), growing after each failed attempt up to
+ * `reconnect_delay_max` when that is larger: linearly (delay × attempts), or with
+ * `reconnect_exponential_backoff` quadratically (delay × attempts²). A successful connection
+ * resets it. The default is 1 second, without growth.
+ *
+ * Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_reconnect_delay_set(struct mosquitto *mosq,
                                   unsigned int reconnect_delay,
@@ -786,12 +1101,23 @@ int mosquitto_reconnect_delay_set(struct mosquitto *mosq,
                                   bool reconnect_exponential_backoff);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Set how many QoS 1/2 messages may be in flight at once (0 means 65535, the default is 20);
+ * further messages are queued and sent as acknowledgements arrive. Same as
+ * `mosquitto_int_option(mosq, MOSQ_OPT_SEND_MAXIMUM, max_inflight_messages)`.
+ *
+ * Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client, or more than 65535).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_max_inflight_messages_set(struct mosquitto *mosq, unsigned int max_inflight_messages);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Kept for compatibility and ignored: messages are retried only when reconnecting, as in
+ * libmosquitto 2.0.
+ *
+ * # Safety
+ * Any pointer is accepted; it is not used.
  */
 void mosquitto_message_retry_set(struct mosquitto *mosq, unsigned int message_retry);
 
@@ -832,20 +1158,28 @@ int mosquitto_tls_psk_set(struct mosquitto *mosq,
 void *mosquitto_ssl_get(struct mosquitto *mosq);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Set the function called when the server answers CONNECT: `(mosq, userdata, rc)`, where `rc` is the CONNACK return code (0 = accepted, 1..5 = refused; MQTT v5 reason codes for v5). NULL removes it.
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
  */
-void mosquitto_connect_callback_set(struct mosquitto *mosq, void (*on_connect)(struct mosquitto*,
-                                                                               void*,
-                                                                               int));
+void mosquitto_connect_callback_set(struct mosquitto *mosq,
+                                    void (*on_connect)(struct mosquitto*, void*, int));
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_connect_callback_set`, with a fourth argument: the CONNACK flags (bit 0: the server still holds a session for this client).
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
  */
 void mosquitto_connect_with_flags_callback_set(struct mosquitto *mosq,
                                                void (*on_connect)(struct mosquitto*, void*, int, int));
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_connect_with_flags_callback_set`, with the CONNACK properties as a fifth argument (NULL for MQTT 3.x; valid only during the call).
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
  */
 void mosquitto_connect_v5_callback_set(struct mosquitto *mosq,
                                        void (*on_connect)(struct mosquitto*,
@@ -855,13 +1189,19 @@ void mosquitto_connect_v5_callback_set(struct mosquitto *mosq,
                                                           const mosquitto_property *props));
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Set the function called once each time a connection ends: `(mosq, userdata, rc)`, where `rc` is 0 when the application asked for it, an MQTT v5 reason code when the server sent DISCONNECT, or the `MOSQ_ERR_*` code of the error that ended it.
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
  */
 void mosquitto_disconnect_callback_set(struct mosquitto *mosq,
                                        void (*on_disconnect)(struct mosquitto*, void*, int));
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_disconnect_callback_set`, with a properties argument (always NULL, as in libmosquitto).
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
  */
 void mosquitto_disconnect_v5_callback_set(struct mosquitto *mosq,
                                           void (*on_disconnect)(struct mosquitto*,
@@ -870,14 +1210,19 @@ void mosquitto_disconnect_v5_callback_set(struct mosquitto *mosq,
                                                                 const mosquitto_property *props));
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Set the function called when a published message is done: `(mosq, userdata, mid)`. For QoS 0 that is when it has been written to the socket, for QoS 1 when PUBACK arrived, for QoS 2 when PUBCOMP arrived.
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
  */
-void mosquitto_publish_callback_set(struct mosquitto *mosq, void (*on_publish)(struct mosquitto*,
-                                                                               void*,
-                                                                               int));
+void mosquitto_publish_callback_set(struct mosquitto *mosq,
+                                    void (*on_publish)(struct mosquitto*, void*, int));
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_publish_callback_set`, with the MQTT v5 reason code and properties of the acknowledgement (0 and NULL for QoS 0 and MQTT 3.x). Also called, alone, when a v5 server refuses a QoS 2 message with a PUBREC reason code of 0x80 or more.
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
  */
 void mosquitto_publish_v5_callback_set(struct mosquitto *mosq,
                                        void (*on_publish)(struct mosquitto*,
@@ -887,7 +1232,10 @@ void mosquitto_publish_v5_callback_set(struct mosquitto *mosq,
                                                           const mosquitto_property *props));
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Set the function called for each message received: `(mosq, userdata, message)`. The message and its contents belong to the library and are freed when the callback returns; copy what you keep (`mosquitto_message_copy`). The payload is followed by a NUL byte not counted in `payloadlen`.
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
  */
 void mosquitto_message_callback_set(struct mosquitto *mosq,
                                     void (*on_message)(struct mosquitto*,
@@ -895,7 +1243,10 @@ void mosquitto_message_callback_set(struct mosquitto *mosq,
                                                        const struct mosquitto_message*));
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_message_callback_set`, with the PUBLISH properties (NULL for MQTT 3.x; valid only during the call).
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
  */
 void mosquitto_message_v5_callback_set(struct mosquitto *mosq,
                                        void (*on_message)(struct mosquitto*,
@@ -904,7 +1255,10 @@ void mosquitto_message_v5_callback_set(struct mosquitto *mosq,
                                                           const mosquitto_property *props));
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Set the function called when SUBACK arrives: `(mosq, userdata, mid, qos_count, granted_qos)`, with one granted QoS (or, for v5, reason code) per filter of the request.
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
  */
 void mosquitto_subscribe_callback_set(struct mosquitto *mosq,
                                       void (*on_subscribe)(struct mosquitto*,
@@ -914,7 +1268,10 @@ void mosquitto_subscribe_callback_set(struct mosquitto *mosq,
                                                            const int*));
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_subscribe_callback_set`, with the SUBACK properties (NULL for MQTT 3.x).
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
  */
 void mosquitto_subscribe_v5_callback_set(struct mosquitto *mosq,
                                          void (*on_subscribe)(struct mosquitto*,
@@ -925,13 +1282,19 @@ void mosquitto_subscribe_v5_callback_set(struct mosquitto *mosq,
                                                               const mosquitto_property *props));
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Set the function called when UNSUBACK arrives: `(mosq, userdata, mid)`.
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
  */
 void mosquitto_unsubscribe_callback_set(struct mosquitto *mosq,
                                         void (*on_unsubscribe)(struct mosquitto*, void*, int));
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Like `mosquitto_unsubscribe_callback_set`, with the UNSUBACK properties (NULL for MQTT 3.x).
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
  */
 void mosquitto_unsubscribe_v5_callback_set(struct mosquitto *mosq,
                                            void (*on_unsubscribe)(struct mosquitto*,
@@ -940,12 +1303,13 @@ void mosquitto_unsubscribe_v5_callback_set(struct mosquitto *mosq,
                                                                   const mosquitto_property *props));
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Set the function that receives the library's log lines: `(mosq, userdata, level, text)` with a `MOSQ_LOG_*` level; `text` is valid only during the call. Lines are produced only while a log callback is set.
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
  */
-void mosquitto_log_callback_set(struct mosquitto *mosq, void (*on_log)(struct mosquitto*,
-                                                                       void*,
-                                                                       int,
-                                                                       const char*));
+void mosquitto_log_callback_set(struct mosquitto *mosq,
+                                void (*on_log)(struct mosquitto*, void*, int, const char*));
 
 /**
  * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
@@ -962,7 +1326,7 @@ int mosquitto_socks5_set(struct mosquitto *mosq,
  *
  * For `MOSQ_ERR_ERRNO` the text is the C library's `strerror(errno)` for the calling thread's
  * current `errno`. Codes of 128 and above are taken as MQTT 5 reason codes and described as
- * [`mosquitto_reason_string`] does. Any other unknown code gives "Unknown error.".
+ * `mosquitto_reason_string` does. Any other unknown code gives "Unknown error.".
  *
  * The returned string is static (never NULL) and must not be freed.
  */
@@ -1006,7 +1370,7 @@ int mosquitto_string_to_command(const char *str, int *cmd);
  * always one more level than there are `/` in `subtopic`). An empty level is a NULL entry:
  * `"/a//b"` gives `NULL, "a", NULL, "b"`, and `""` gives one NULL entry. The strings and the
  * array are allocated with the C allocator; release them with
- * [`mosquitto_sub_topic_tokens_free`] (or `free()` on each entry and then on the array).
+ * `mosquitto_sub_topic_tokens_free` (or `free()` on each entry and then on the array).
  *
  * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` if any argument is NULL (nothing is written),
  * or `MOSQ_ERR_NOMEM` if memory ran out (nothing is handed out).
@@ -1018,7 +1382,7 @@ int mosquitto_string_to_command(const char *str, int *cmd);
 int mosquitto_sub_topic_tokenise(const char *subtopic, char ***topics, int *count);
 
 /**
- * Free an array made by [`mosquitto_sub_topic_tokenise`]: each of its `count` strings, then
+ * Free an array made by `mosquitto_sub_topic_tokenise`: each of its `count` strings, then
  * the array. `*topics` is set to NULL afterwards, so a second call is refused instead of
  * freeing twice.
  *
@@ -1026,7 +1390,7 @@ int mosquitto_sub_topic_tokenise(const char *subtopic, char ***topics, int *coun
  * is NULL or `count` is less than 1.
  *
  * # Safety
- * `topics` is NULL or points to NULL or to an array from [`mosquitto_sub_topic_tokenise`] with
+ * `topics` is NULL or points to NULL or to an array from `mosquitto_sub_topic_tokenise` with
  * at least `count` entries.
  */
 int mosquitto_sub_topic_tokens_free(char ***topics, int count);
@@ -1048,14 +1412,14 @@ int mosquitto_sub_topic_tokens_free(char ***topics, int count);
 int mosquitto_topic_matches_sub(const char *sub, const char *topic, bool *result);
 
 /**
- * [`mosquitto_topic_matches_sub`] for strings with known lengths.
+ * `mosquitto_topic_matches_sub` for strings with known lengths.
  *
  * Each string ends at its length or at its first NUL, whichever comes first, so buffers that
  * are not NUL-terminated are safe to pass. (libmosquitto reads both strings up to their NUL
  * whatever the lengths say; for correct lengths the results are the same.)
  *
  * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` (with `*result` false) for the same reasons as
- * [`mosquitto_topic_matches_sub`].
+ * `mosquitto_topic_matches_sub`.
  *
  * # Safety
  * `sub` and `topic` are NULL or point to at least `sublen` and `topiclen` readable bytes (or to
@@ -1069,7 +1433,7 @@ int mosquitto_topic_matches_sub2(const char *sub,
 
 /**
  * Check that `topic` is usable as the topic of a PUBLISH: no `+` or `#`, at most 65535 bytes.
- * The empty string passes. UTF-8 is not checked here (see [`mosquitto_validate_utf8`]).
+ * The empty string passes. UTF-8 is not checked here (see `mosquitto_validate_utf8`).
  *
  * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` for NULL or a topic breaking those rules.
  *
@@ -1079,7 +1443,7 @@ int mosquitto_topic_matches_sub2(const char *sub,
 int mosquitto_pub_topic_check(const char *topic);
 
 /**
- * [`mosquitto_pub_topic_check`] for the `topiclen` bytes at `topic`, NUL bytes included.
+ * `mosquitto_pub_topic_check` for the `topiclen` bytes at `topic`, NUL bytes included.
  *
  * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` for NULL, a length over 65535, or a `+` or
  * `#` in the topic.
@@ -1093,7 +1457,7 @@ int mosquitto_pub_topic_check2(const char *topic, size_t topiclen);
 /**
  * Check that `topic` is usable as a subscription filter: `+` and `#` each take a whole level,
  * `#` only as the last level, at most 65535 bytes. The empty string passes. UTF-8 is not
- * checked here (see [`mosquitto_validate_utf8`]).
+ * checked here (see `mosquitto_validate_utf8`).
  *
  * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` for NULL or a filter breaking those rules.
  *
@@ -1103,7 +1467,7 @@ int mosquitto_pub_topic_check2(const char *topic, size_t topiclen);
 int mosquitto_sub_topic_check(const char *topic);
 
 /**
- * [`mosquitto_sub_topic_check`] for the `topiclen` bytes at `topic`, NUL bytes included; the
+ * `mosquitto_sub_topic_check` for the `topiclen` bytes at `topic`, NUL bytes included; the
  * end of the buffer ends the last level.
  *
  * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` for NULL, a length over 65535, or a misplaced

@@ -62,10 +62,7 @@ impl Error {
     pub fn from_io(e: &std::io::Error) -> Self {
         use std::io::ErrorKind;
         match e.kind() {
-            ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
-                Self::ConnLost
-            }
-            ErrorKind::UnexpectedEof => Self::ConnLost,
+            ErrorKind::ConnectionReset | ErrorKind::UnexpectedEof => Self::ConnLost,
             ErrorKind::OutOfMemory => Self::NoMem,
             _ => match e.raw_os_error() {
                 Some(code) => Self::Errno(code),

@@ -1,96 +1,518 @@
-//! TODO module doc
+//! The network loop: `mosquitto_loop`, `mosquitto_loop_forever`, the loop thread, and the
+//! functions for running the loop from an application's own event loop.
 
-#[allow(unused_imports)]
-use std::ffi::{c_char, c_int, c_uint, c_void};
+use std::ffi::c_int;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
+use super::error::{code, result_code};
+use super::handle::{LoopThread, Shared, now, shared};
 use super::types::*;
+use super::util::rc;
+use crate::error::Error;
+use crate::session::State;
+use crate::transport::driver::Threaded;
+use crate::transport::tcp;
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_loop_forever(mosq: *mut mosquitto, timeout: c_int, max_packets: c_int) -> c_int {
-    ffi_boundary! {
-        let _ = (mosq, timeout, max_packets);
-        MOSQ_ERR_NOT_SUPPORTED
+/// How long the loop thread waits for the first connect call after `mosquitto_loop_start`,
+/// between checks.
+const START_POLL: Duration = Duration::from_millis(10);
+/// How long a stopping loop thread keeps trying to write what is queued (a DISCONNECT, say).
+const STOP_FLUSH: Duration = Duration::from_secs(2);
+
+/// One pass of the network loop: wait up to `timeout_ms` for the socket, then read, write and do
+/// the keepalive housekeeping. Errors close the connection (the disconnect callback is called)
+/// and are returned.
+pub(crate) fn loop_once(s: &Shared, timeout_ms: c_int) -> Result<(), Error> {
+    let t = now();
+    let wait = s.locked(|g| {
+        g.engine.wake_pending = false;
+        if !g.engine.has_socket() {
+            return Err(Error::NoConn);
+        }
+        if g.engine.can_write_now() {
+            g.engine.write(t)?;
+            if !g.engine.has_socket() {
+                return Ok(None);
+            }
+        }
+        let mut wait = if timeout_ms < 0 {
+            Duration::from_millis(1000)
+        } else {
+            Duration::from_millis(timeout_ms as u64)
+        };
+        if let Some(deadline) = g.engine.session.next_timeout() {
+            wait = wait.min(deadline.saturating_duration_since(t));
+        }
+        if g.engine.read_pending() {
+            wait = Duration::ZERO;
+        }
+        Ok(Some(wait))
+    })?;
+    let Some(wait) = wait else {
+        return Ok(());
+    };
+    let ready = s.wait(wait)?;
+    let t = now();
+    s.locked(|g| {
+        g.engine.note_ready(ready.readable, ready.writable);
+        if g.engine.read_pending() {
+            g.engine.read(t)?;
+            if !g.engine.has_socket() {
+                return Ok(());
+            }
+        }
+        if ready.writable || g.engine.can_write_now() {
+            g.engine.write(t)?;
+            if !g.engine.has_socket() {
+                return Ok(());
+            }
+        }
+        g.engine.misc(t)?;
+        g.engine.flush(t)
+    })
+}
+
+/// Whether `loop_forever` gives up on an error instead of reconnecting.
+fn is_fatal(e: &Error) -> bool {
+    match e {
+        Error::NoMem
+        | Error::Protocol
+        | Error::Inval
+        | Error::Tls
+        | Error::PayloadSize
+        | Error::NotSupported
+        | Error::Auth
+        | Error::Unknown
+        | Error::Eai(_)
+        | Error::Proxy => true,
+        Error::Errno(code) => *code == libc::EPROTO,
+        _ => false,
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_loop_start(mosq: *mut mosquitto) -> c_int {
-    ffi_boundary! {
-        let _ = (mosq);
-        MOSQ_ERR_NOT_SUPPORTED
+/// Whether the loop thread has been asked to exit.
+fn stop_requested(s: &Shared, loop_thread: bool) -> bool {
+    loop_thread && s.stop_loop.load(Ordering::Acquire)
+}
+
+/// Sleep for `secs` seconds, waking early when asked to stop or disconnect.
+fn backoff_sleep(s: &Shared, secs: u64, loop_thread: bool) -> Result<(), Error> {
+    let deadline = now() + Duration::from_secs(secs);
+    loop {
+        if stop_requested(s, loop_thread) || s.inner.lock().engine.session.request_disconnect() {
+            return Ok(());
+        }
+        let left = deadline.saturating_duration_since(now());
+        if left.is_zero() {
+            return Ok(());
+        }
+        s.inner.lock().engine.wake_pending = false;
+        s.wait(left)?;
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_loop_stop(mosq: *mut mosquitto, force: bool) -> c_int {
-    ffi_boundary! {
-        let _ = (mosq, force);
-        MOSQ_ERR_NOT_SUPPORTED
+/// `mosquitto_loop_forever`: run the loop until the application disconnects, reconnecting with
+/// the configured back-off after connection losses. `loop_thread` is true in our own thread,
+/// which also stops when `mosquitto_loop_stop` asks it to.
+pub(crate) fn loop_forever(s: &Shared, timeout_ms: c_int, loop_thread: bool) -> Result<(), Error> {
+    s.inner.lock().engine.reconnects = 0;
+    loop {
+        let err = loop {
+            if stop_requested(s, loop_thread) {
+                return Ok(());
+            }
+            if let Err(e) = loop_once(s, timeout_ms) {
+                break e;
+            }
+        };
+        if is_fatal(&err) {
+            return Err(err);
+        }
+        loop {
+            if stop_requested(s, loop_thread) {
+                return Ok(());
+            }
+            let delay = {
+                let mut g = s.inner.lock();
+                if g.engine.session.request_disconnect() {
+                    return Ok(());
+                }
+                let (delay, advance) = g.engine.backoff.delay_for(g.engine.reconnects);
+                if advance {
+                    g.engine.reconnects = g.engine.reconnects.saturating_add(1);
+                }
+                delay
+            };
+            backoff_sleep(s, delay, loop_thread)?;
+            if stop_requested(s, loop_thread) || s.inner.lock().engine.session.request_disconnect() {
+                return Ok(());
+            }
+            if reconnect(s, true, loop_thread).is_ok() {
+                break;
+            }
+        }
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Open a new connection with the host and port of the last connect call and queue CONNECT.
+/// With `blocking`, waits for the TCP connection (interruptible by disconnect, destroy and, in
+/// the loop thread, loop_stop).
+pub(crate) fn reconnect(s: &Shared, blocking: bool, loop_thread: bool) -> Result<(), Error> {
+    let t = now();
+    let (target, generation) = s.locked(|g| {
+        let target = g.engine.begin_connect(t)?;
+        Ok::<_, Error>((target, g.engine.generation()))
+    })?;
+    let abort = || s.abort_connect.load(Ordering::Acquire) || stop_requested(s, loop_thread);
+    let result = tcp::connect(&target, blocking, &abort);
+    if let Err(e) = &result {
+        let text = match e {
+            Error::Eai(code) => Some(format!("Error: {}", tcp::gai_error_text(*code))),
+            _ => None,
+        };
+        if let Some(text) = text {
+            s.locked(|g| {
+                g.engine
+                    .session
+                    .log_line(crate::session::LogLevel::Error, || text)
+            });
+        }
+    }
+    let t = now();
+    s.locked(|g| {
+        g.engine.finish_connect(generation, result, t)?;
+        g.output_ready(t)
+    })
+}
+
+/// The body of the loop thread.
+fn loop_thread_main(s: &Shared) {
+    // Wait for the first connect call (loop_start may come before connect_async).
+    loop {
+        if s.stop_loop.load(Ordering::Acquire) {
+            return finish_stop(s);
+        }
+        if s.inner.lock().engine.session.state() != State::New {
+            break;
+        }
+        let _ = s.wait(START_POLL);
+    }
+    let keepalive = s.inner.lock().engine.session.keepalive();
+    let timeout = if keepalive == 0 {
+        86_400_000
+    } else {
+        c_int::from(keepalive) * 1000
+    };
+    let _ = loop_forever(s, timeout, true);
+    finish_stop(s);
+}
+
+/// Last steps of a stopping loop thread: unless forced, give queued output (typically a
+/// DISCONNECT) a short time to be written; when forced, drop the connection.
+fn finish_stop(s: &Shared) {
+    if s.force_stop.load(Ordering::Acquire) {
+        s.locked(|g| {
+            let t = now();
+            let _ = g.engine.flush(t);
+            if g.engine.has_socket() {
+                let _ = g.engine.close(crate::session::DisconnectCause::Requested);
+            }
+        });
+        return;
+    }
+    let deadline = now() + STOP_FLUSH;
+    loop {
+        let pending = s.locked(|g| {
+            let _ = g.engine.flush(now());
+            g.engine.has_socket() && g.engine.session.wants_write()
+        });
+        let left = deadline.saturating_duration_since(now());
+        if !pending || left.is_zero() {
+            return;
+        }
+        if let Ok(ready) = s.wait(left.min(Duration::from_millis(100))) {
+            s.locked(|g| g.engine.note_ready(ready.readable, ready.writable));
+        }
+    }
+}
+
+/// Stop our loop thread if there is one: ask it to exit, wake it and wait for it (unless called
+/// from the loop thread itself, which cannot wait for itself). Returns whether there was one.
+pub(crate) fn stop_loop_thread(s: &Shared, force: bool) -> bool {
+    let Some(thread) = s.loop_thread.lock().take() else {
+        return false;
+    };
+    if force {
+        s.force_stop.store(true, Ordering::Release);
+    }
+    s.stop_loop.store(true, Ordering::Release);
+    s.wake();
+    if thread.id != std::thread::current().id() {
+        let _ = thread.handle.join();
+    }
+    let mut g = s.inner.lock();
+    if g.engine.threaded == Threaded::Own {
+        g.engine.threaded = Threaded::None;
+    }
+    true
+}
+
+/// Run the network loop once: wait up to `timeout` milliseconds (1000 if negative) for network
+/// activity or for a call from another thread, then read what arrived, write what is queued and
+/// send a PINGREQ when the keepalive is due.
+///
+/// Returns `MOSQ_ERR_SUCCESS` (also when the connection was closed on purpose during this call),
+/// `MOSQ_ERR_INVAL` (NULL client or `max_packets` < 1), `MOSQ_ERR_NO_CONN` (no connection: returns at
+/// once, without waiting), or the error that closed the connection (`MOSQ_ERR_CONN_LOST`,
+/// `MOSQ_ERR_PROTOCOL`, `MOSQ_ERR_KEEPALIVE`, `MOSQ_ERR_ERRNO` with `errno` set, ...; the
+/// disconnect callback has been called). `max_packets` is not used beyond that check.
+///
+/// Unlike libmosquitto this waits with poll(2), so any file descriptor number works.
+///
+/// # Safety
+/// `mosq` is NULL or a valid client.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mosquitto_loop(mosq: *mut mosquitto, timeout: c_int, max_packets: c_int) -> c_int {
     ffi_boundary! {
-        let _ = (mosq, timeout, max_packets);
-        MOSQ_ERR_NOT_SUPPORTED
+        // SAFETY: forwarded contract.
+        let Some(s) = (unsafe { shared(mosq) }) else {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        };
+        if max_packets < 1 {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        }
+        result_code(loop_once(s, timeout))
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Run the network loop until `mosquitto_disconnect` is called, reconnecting after connection
+/// losses with the delays of `mosquitto_reconnect_delay_set`.
+///
+/// `timeout` and `max_packets` are passed to each `mosquitto_loop` pass. Returns
+/// `MOSQ_ERR_SUCCESS` after a disconnect the application asked for, or the first error that
+/// reconnecting cannot cure: `MOSQ_ERR_NOMEM`, `MOSQ_ERR_PROTOCOL`, `MOSQ_ERR_INVAL`,
+/// `MOSQ_ERR_TLS`, `MOSQ_ERR_PAYLOAD_SIZE`, `MOSQ_ERR_NOT_SUPPORTED`, `MOSQ_ERR_AUTH`,
+/// `MOSQ_ERR_UNKNOWN`, `MOSQ_ERR_EAI` or `MOSQ_ERR_PROXY`. A refused connection, a lost
+/// connection and a keepalive timeout are retried.
+///
+/// # Safety
+/// `mosq` is NULL or a valid client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mosquitto_loop_forever(
+    mosq: *mut mosquitto,
+    timeout: c_int,
+    max_packets: c_int,
+) -> c_int {
+    ffi_boundary! {
+        // SAFETY: forwarded contract.
+        let Some(s) = (unsafe { shared(mosq) }) else {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        };
+        if max_packets < 1 {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        }
+        result_code(loop_forever(s, timeout, false))
+    }
+}
+
+/// Start a thread (named "mosquitto loop") that runs the network loop until
+/// `mosquitto_loop_stop`. It may be called before `mosquitto_connect_async`: the thread waits
+/// for the first connect call. Other threads may then call any function at any time; output
+/// they queue is written by the loop thread, which callbacks run in.
+///
+/// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client, a loop thread already running, or
+/// `mosquitto_threaded_set(mosq, true)` in effect) or `MOSQ_ERR_ERRNO` if the thread cannot be
+/// created.
+///
+/// # Safety
+/// `mosq` is NULL or a valid client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mosquitto_loop_start(mosq: *mut mosquitto) -> c_int {
+    ffi_boundary! {
+        // SAFETY: forwarded contract.
+        let Some(s) = (unsafe { shared(mosq) }) else {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        };
+        let mut slot = s.loop_thread.lock();
+        {
+            let mut g = s.inner.lock();
+            if slot.is_some() || g.engine.threaded != Threaded::None {
+                return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            }
+            g.engine.threaded = Threaded::Own;
+        }
+        s.stop_loop.store(false, Ordering::Release);
+        s.force_stop.store(false, Ordering::Release);
+        // SAFETY: `s` lives in an Arc (see `shared`); the thread owns the extra reference.
+        let keep: Arc<Shared> = unsafe {
+            Arc::increment_strong_count(s as *const Shared);
+            Arc::from_raw(s as *const Shared)
+        };
+        let spawned = std::thread::Builder::new().name("mosquitto loop".into()).spawn(move || {
+            let s = keep;
+            // A panic must not cross into the application's thread; the loop just ends.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| loop_thread_main(&s)));
+        });
+        match spawned {
+            Ok(handle) => {
+                let id = handle.thread().id();
+                *slot = Some(LoopThread { handle, id });
+                MOSQ_ERR_SUCCESS
+            }
+            Err(e) => {
+                s.inner.lock().engine.threaded = Threaded::None;
+                code(&Error::from_io(&e))
+            }
+        }
+    }
+}
+
+/// Stop the thread started by `mosquitto_loop_start` and wait for it to end.
+///
+/// Call `mosquitto_disconnect` first for a clean end: the thread then writes the DISCONNECT,
+/// closes the connection and exits. Without it, the thread exits anyway (unlike libmosquitto,
+/// this never blocks forever) and the connection stays open until `mosquitto_destroy`; with
+/// `force` true, the connection is dropped as well. Called from a callback running in the loop
+/// thread, it only asks the thread to exit once the callback returns.
+///
+/// Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client, or no loop thread).
+///
+/// # Safety
+/// `mosq` is NULL or a valid client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mosquitto_loop_stop(mosq: *mut mosquitto, force: bool) -> c_int {
+    ffi_boundary! {
+        // SAFETY: forwarded contract.
+        let Some(s) = (unsafe { shared(mosq) }) else {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        };
+        if stop_loop_thread(s, force) { MOSQ_ERR_SUCCESS } else { rc(mosq_err_t::MOSQ_ERR_INVAL) }
+    }
+}
+
+/// Read what the network has for the client: for applications running their own event loop,
+/// when `mosquitto_socket` is readable. `max_packets` must be at least 1 and is otherwise
+/// unused: everything available is read.
+///
+/// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL`, `MOSQ_ERR_NO_CONN`, or the error that closed
+/// the connection (the disconnect callback has been called).
+///
+/// # Safety
+/// `mosq` is NULL or a valid client.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mosquitto_loop_read(mosq: *mut mosquitto, max_packets: c_int) -> c_int {
     ffi_boundary! {
-        let _ = (mosq, max_packets);
-        MOSQ_ERR_NOT_SUPPORTED
+        // SAFETY: forwarded contract.
+        let Some(s) = (unsafe { shared(mosq) }) else {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        };
+        if max_packets < 1 {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        }
+        result_code(s.locked(|g| {
+            let t = now();
+            g.engine.read(t)?;
+            if g.engine.has_socket() { g.output_ready(t) } else { Ok(()) }
+        }))
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Write queued output: for applications running their own event loop, when
+/// `mosquitto_want_write` is true and `mosquitto_socket` is writable.
+///
+/// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL`, `MOSQ_ERR_NO_CONN`, or the error that closed
+/// the connection (the disconnect callback has been called).
+///
+/// # Safety
+/// `mosq` is NULL or a valid client.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mosquitto_loop_write(mosq: *mut mosquitto, max_packets: c_int) -> c_int {
     ffi_boundary! {
-        let _ = (mosq, max_packets);
-        MOSQ_ERR_NOT_SUPPORTED
+        // SAFETY: forwarded contract.
+        let Some(s) = (unsafe { shared(mosq) }) else {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        };
+        if max_packets < 1 {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        }
+        result_code(s.locked(|g| g.engine.write(now())))
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Keepalive housekeeping for applications running their own event loop: call it about once a
+/// second. Sends PINGREQ when due, and closes the connection with `MOSQ_ERR_KEEPALIVE` when the
+/// server did not answer in time.
+///
+/// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL`, `MOSQ_ERR_NO_CONN` or `MOSQ_ERR_KEEPALIVE`.
+///
+/// # Safety
+/// `mosq` is NULL or a valid client.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mosquitto_loop_misc(mosq: *mut mosquitto) -> c_int {
     ffi_boundary! {
-        let _ = (mosq);
-        MOSQ_ERR_NOT_SUPPORTED
+        // SAFETY: forwarded contract.
+        let Some(s) = (unsafe { shared(mosq) }) else {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        };
+        result_code(s.locked(|g| {
+            let t = now();
+            g.engine.misc(t)?;
+            if g.engine.has_socket() { g.output_ready(t) } else { Ok(()) }
+        }))
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// The client's socket, for applications that wait for network events themselves, or -1 when
+/// there is no connection (or for a NULL client).
+///
+/// # Safety
+/// `mosq` is NULL or a valid client.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mosquitto_socket(mosq: *mut mosquitto) -> c_int {
     ffi_boundary! {
-        let _ = (mosq);
-        MOSQ_ERR_NOT_SUPPORTED
+        // SAFETY: forwarded contract.
+        match unsafe { shared(mosq) } {
+            Some(s) => s.inner.lock().engine.socket_fd().unwrap_or(-1),
+            None => -1,
+        }
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Whether the client has output waiting for the socket to become writable (then call
+/// `mosquitto_loop_write`). False for a NULL client.
+///
+/// # Safety
+/// `mosq` is NULL or a valid client.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mosquitto_want_write(mosq: *mut mosquitto) -> bool {
     ffi_boundary! {
-        let _ = (mosq);
-        false
+        // SAFETY: forwarded contract.
+        match unsafe { shared(mosq) } {
+            Some(s) => s.inner.lock().engine.wants_write(),
+            None => false,
+        }
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Tell the library that the application runs the network loop in a thread of its own (true)
+/// or not (false). With true, API calls from other threads never write to the socket
+/// themselves: they queue their output and wake the thread waiting in `mosquitto_loop`.
+/// Every function is thread-safe either way.
+///
+/// Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client).
+///
+/// # Safety
+/// `mosq` is NULL or a valid client.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mosquitto_threaded_set(mosq: *mut mosquitto, threaded: bool) -> c_int {
     ffi_boundary! {
-        let _ = (mosq, threaded);
-        MOSQ_ERR_NOT_SUPPORTED
+        // SAFETY: forwarded contract.
+        let Some(s) = (unsafe { shared(mosq) }) else {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        };
+        s.inner.lock().engine.threaded = if threaded { Threaded::External } else { Threaded::None };
+        MOSQ_ERR_SUCCESS
     }
 }

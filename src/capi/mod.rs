@@ -26,6 +26,10 @@ macro_rules! ffi_boundary {
 
 pub mod types;
 
+pub(crate) mod error;
+pub(crate) mod handle;
+pub(crate) mod util;
+
 /// The value an exported function returns when its body panicked.
 pub(crate) trait PanicDefault {
     fn panic_default() -> Self;

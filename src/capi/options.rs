@@ -1,69 +1,239 @@
-//! TODO module doc
+//! Client options.
 
-#[allow(unused_imports)]
 use std::ffi::{c_char, c_int, c_uint, c_void};
 
+use super::handle::{Shared, shared};
 use super::types::*;
+use super::util::cstr_bytes;
+use crate::protocol::ProtocolVersion;
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+const INVAL: c_int = mosq_err_t::MOSQ_ERR_INVAL as c_int;
+const NOT_SUPPORTED: c_int = mosq_err_t::MOSQ_ERR_NOT_SUPPORTED as c_int;
+
+/// Apply an integer option.
+fn set_int(s: &Shared, option: c_int, value: c_int) -> c_int {
+    let mut g = s.inner.lock();
+    let e = &mut g.engine;
+    match option {
+        o if o == mosq_opt_t::MOSQ_OPT_PROTOCOL_VERSION as c_int => {
+            let Some(v) = u8::try_from(value).ok().and_then(ProtocolVersion::from_level) else {
+                return INVAL;
+            };
+            e.session.opts.protocol = v;
+        }
+        o if o == mosq_opt_t::MOSQ_OPT_RECEIVE_MAXIMUM as c_int => {
+            let Ok(v) = u16::try_from(value) else {
+                return INVAL;
+            };
+            e.session.set_receive_maximum(v);
+        }
+        o if o == mosq_opt_t::MOSQ_OPT_SEND_MAXIMUM as c_int => {
+            let Ok(v) = u16::try_from(value) else {
+                return INVAL;
+            };
+            e.session.set_send_maximum(v);
+        }
+        o if o == mosq_opt_t::MOSQ_OPT_TCP_NODELAY as c_int => e.tcp_nodelay = value != 0,
+        o if o == mosq_opt_t::MOSQ_OPT_SSL_CTX_WITH_DEFAULTS as c_int
+            || o == mosq_opt_t::MOSQ_OPT_TLS_OCSP_REQUIRED as c_int
+            || o == mosq_opt_t::MOSQ_OPT_TLS_USE_OS_CERTS as c_int =>
+        {
+            return NOT_SUPPORTED;
+        }
+        _ => return INVAL,
+    }
+    MOSQ_ERR_SUCCESS
+}
+
+/// Set an option through a pointer (the older interface): `MOSQ_OPT_PROTOCOL_VERSION` takes a
+/// pointer to an `int` holding `MQTT_PROTOCOL_V31`, `MQTT_PROTOCOL_V311` or `MQTT_PROTOCOL_V5`.
+/// `MOSQ_OPT_SSL_CTX` (an OpenSSL context) is not supported by this library.
+///
+/// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client or value, unknown option or value)
+/// or `MOSQ_ERR_NOT_SUPPORTED`.
+///
+/// # Safety
+/// `mosq` is NULL or a valid client; `value` is NULL or points to what the option expects.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_opts_set(mosq: *mut mosquitto, option: mosq_opt_arg, value: *mut c_void) -> c_int {
+pub unsafe extern "C" fn mosquitto_opts_set(
+    mosq: *mut mosquitto,
+    option: mosq_opt_arg,
+    value: *mut c_void,
+) -> c_int {
     ffi_boundary! {
-        let _ = (mosq, option, value);
-        MOSQ_ERR_NOT_SUPPORTED
+        // SAFETY: forwarded contract.
+        let Some(s) = (unsafe { shared(mosq) }) else {
+            return INVAL;
+        };
+        match option.0 {
+            o if o == mosq_opt_t::MOSQ_OPT_PROTOCOL_VERSION as c_int => {
+                if value.is_null() {
+                    return INVAL;
+                }
+                // SAFETY: for this option the caller passes a pointer to an int.
+                let v = unsafe { *value.cast::<c_int>() };
+                set_int(s, o, v)
+            }
+            o if o == mosq_opt_t::MOSQ_OPT_SSL_CTX as c_int => NOT_SUPPORTED,
+            _ => INVAL,
+        }
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Set an integer option:
+/// - `MOSQ_OPT_PROTOCOL_VERSION`: `MQTT_PROTOCOL_V31`, `MQTT_PROTOCOL_V311` (default) or
+///   `MQTT_PROTOCOL_V5`, used by the next connect;
+/// - `MOSQ_OPT_RECEIVE_MAXIMUM`: how many QoS 1/2 messages the server may have in flight
+///   towards us (MQTT v5; 0 to 65535, 0 meaning 65535; default 20);
+/// - `MOSQ_OPT_SEND_MAXIMUM`: how many QoS 1/2 messages we keep in flight (0 to 65535, 0
+///   meaning 65535; default 20; a v5 server's receive maximum replaces it);
+/// - `MOSQ_OPT_TCP_NODELAY`: non-zero disables Nagle's algorithm on the next connection.
+///
+/// The TLS options are not supported yet (`MOSQ_ERR_NOT_SUPPORTED`).
+///
+/// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client, unknown option or value out of
+/// range) or `MOSQ_ERR_NOT_SUPPORTED`.
+///
+/// # Safety
+/// `mosq` is NULL or a valid client.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_int_option(mosq: *mut mosquitto, option: mosq_opt_arg, value: c_int) -> c_int {
+pub unsafe extern "C" fn mosquitto_int_option(
+    mosq: *mut mosquitto,
+    option: mosq_opt_arg,
+    value: c_int,
+) -> c_int {
     ffi_boundary! {
-        let _ = (mosq, option, value);
-        MOSQ_ERR_NOT_SUPPORTED
+        // SAFETY: forwarded contract.
+        match unsafe { shared(mosq) } {
+            Some(s) => set_int(s, option.0, value),
+            None => INVAL,
+        }
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Set a string option: `MOSQ_OPT_BIND_ADDRESS` (the local address to bind to on the next
+/// connection; NULL clears it). The TLS string options are not supported yet
+/// (`MOSQ_ERR_NOT_SUPPORTED`).
+///
+/// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client or unknown option) or
+/// `MOSQ_ERR_NOT_SUPPORTED`.
+///
+/// # Safety
+/// `mosq` is NULL or a valid client; `value` is NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_string_option(mosq: *mut mosquitto, option: mosq_opt_arg, value: *const c_char) -> c_int {
+pub unsafe extern "C" fn mosquitto_string_option(
+    mosq: *mut mosquitto,
+    option: mosq_opt_arg,
+    value: *const c_char,
+) -> c_int {
     ffi_boundary! {
-        let _ = (mosq, option, value);
-        MOSQ_ERR_NOT_SUPPORTED
+        // SAFETY: forwarded contract.
+        let Some(s) = (unsafe { shared(mosq) }) else {
+            return INVAL;
+        };
+        match option.0 {
+            o if o == mosq_opt_t::MOSQ_OPT_BIND_ADDRESS as c_int => {
+                // SAFETY: forwarded contract.
+                let value = unsafe { cstr_bytes(value) }.map(|b| String::from_utf8_lossy(b).into_owned());
+                s.inner.lock().engine.bind_address = value;
+                MOSQ_ERR_SUCCESS
+            }
+            o if o == mosq_opt_t::MOSQ_OPT_TLS_ENGINE as c_int
+                || o == mosq_opt_t::MOSQ_OPT_TLS_KEYFORM as c_int
+                || o == mosq_opt_t::MOSQ_OPT_TLS_ENGINE_KPASS_SHA1 as c_int
+                || o == mosq_opt_t::MOSQ_OPT_TLS_ALPN as c_int =>
+            {
+                NOT_SUPPORTED
+            }
+            _ => INVAL,
+        }
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Set a pointer option. The only one, `MOSQ_OPT_SSL_CTX` (an OpenSSL context), is not
+/// supported by this library: `MOSQ_ERR_NOT_SUPPORTED`; other options give `MOSQ_ERR_INVAL`.
+///
+/// # Safety
+/// `mosq` is NULL or a valid client.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_void_option(mosq: *mut mosquitto, option: mosq_opt_arg, value: *mut c_void) -> c_int {
+pub unsafe extern "C" fn mosquitto_void_option(
+    mosq: *mut mosquitto,
+    option: mosq_opt_arg,
+    value: *mut c_void,
+) -> c_int {
     ffi_boundary! {
-        let _ = (mosq, option, value);
-        MOSQ_ERR_NOT_SUPPORTED
+        let _ = value;
+        // SAFETY: forwarded contract.
+        if unsafe { shared(mosq) }.is_none() {
+            return INVAL;
+        }
+        if option.0 == mosq_opt_t::MOSQ_OPT_SSL_CTX as c_int { NOT_SUPPORTED } else { INVAL }
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Set the delay between reconnection attempts of `mosquitto_loop_forever` and the loop
+/// thread: `reconnect_delay` seconds (0 counts as 1), growing after each failed attempt up to
+/// `reconnect_delay_max` when that is larger: linearly (delay × attempts), or with
+/// `reconnect_exponential_backoff` quadratically (delay × attempts²). A successful connection
+/// resets it. The default is 1 second, without growth.
+///
+/// Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client).
+///
+/// # Safety
+/// `mosq` is NULL or a valid client.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_reconnect_delay_set(mosq: *mut mosquitto, reconnect_delay: c_uint, reconnect_delay_max: c_uint, reconnect_exponential_backoff: bool) -> c_int {
+pub unsafe extern "C" fn mosquitto_reconnect_delay_set(
+    mosq: *mut mosquitto,
+    reconnect_delay: c_uint,
+    reconnect_delay_max: c_uint,
+    reconnect_exponential_backoff: bool,
+) -> c_int {
     ffi_boundary! {
-        let _ = (mosq, reconnect_delay, reconnect_delay_max, reconnect_exponential_backoff);
-        MOSQ_ERR_NOT_SUPPORTED
+        // SAFETY: forwarded contract.
+        let Some(s) = (unsafe { shared(mosq) }) else {
+            return INVAL;
+        };
+        let b = &mut s.inner.lock().engine.backoff;
+        b.delay = reconnect_delay.max(1);
+        b.delay_max = reconnect_delay_max;
+        b.exponential = reconnect_exponential_backoff;
+        MOSQ_ERR_SUCCESS
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Set how many QoS 1/2 messages may be in flight at once (0 means 65535, the default is 20);
+/// further messages are queued and sent as acknowledgements arrive. Same as
+/// `mosquitto_int_option(mosq, MOSQ_OPT_SEND_MAXIMUM, max_inflight_messages)`.
+///
+/// Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client, or more than 65535).
+///
+/// # Safety
+/// `mosq` is NULL or a valid client.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_max_inflight_messages_set(mosq: *mut mosquitto, max_inflight_messages: c_uint) -> c_int {
+pub unsafe extern "C" fn mosquitto_max_inflight_messages_set(
+    mosq: *mut mosquitto,
+    max_inflight_messages: c_uint,
+) -> c_int {
     ffi_boundary! {
-        let _ = (mosq, max_inflight_messages);
-        MOSQ_ERR_NOT_SUPPORTED
+        // SAFETY: forwarded contract.
+        match unsafe { shared(mosq) } {
+            Some(s) => match c_int::try_from(max_inflight_messages) {
+                Ok(v) => set_int(s, mosq_opt_t::MOSQ_OPT_SEND_MAXIMUM as c_int, v),
+                Err(_) => INVAL,
+            },
+            None => INVAL,
+        }
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Kept for compatibility and ignored: messages are retried only when reconnecting, as in
+/// libmosquitto 2.0.
+///
+/// # Safety
+/// Any pointer is accepted; it is not used.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mosquitto_message_retry_set(mosq: *mut mosquitto, message_retry: c_uint) {
     ffi_boundary! {
         let _ = (mosq, message_retry);
-        
     }
 }

@@ -7,7 +7,16 @@ use super::types::*;
 
 /// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_tls_set(mosq: *mut mosquitto, cafile: *const c_char, capath: *const c_char, certfile: *const c_char, keyfile: *const c_char, pw_callback: Option<unsafe extern "C" fn(buf: *mut c_char, size: c_int, rwflag: c_int, userdata: *mut c_void) -> c_int>) -> c_int {
+pub unsafe extern "C" fn mosquitto_tls_set(
+    mosq: *mut mosquitto,
+    cafile: *const c_char,
+    capath: *const c_char,
+    certfile: *const c_char,
+    keyfile: *const c_char,
+    pw_callback: Option<
+        unsafe extern "C" fn(buf: *mut c_char, size: c_int, rwflag: c_int, userdata: *mut c_void) -> c_int,
+    >,
+) -> c_int {
     ffi_boundary! {
         let _ = (mosq, cafile, capath, certfile, keyfile, pw_callback);
         MOSQ_ERR_NOT_SUPPORTED
@@ -25,7 +34,12 @@ pub unsafe extern "C" fn mosquitto_tls_insecure_set(mosq: *mut mosquitto, value:
 
 /// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_tls_opts_set(mosq: *mut mosquitto, cert_reqs: c_int, tls_version: *const c_char, ciphers: *const c_char) -> c_int {
+pub unsafe extern "C" fn mosquitto_tls_opts_set(
+    mosq: *mut mosquitto,
+    cert_reqs: c_int,
+    tls_version: *const c_char,
+    ciphers: *const c_char,
+) -> c_int {
     ffi_boundary! {
         let _ = (mosq, cert_reqs, tls_version, ciphers);
         MOSQ_ERR_NOT_SUPPORTED
@@ -34,7 +48,12 @@ pub unsafe extern "C" fn mosquitto_tls_opts_set(mosq: *mut mosquitto, cert_reqs:
 
 /// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_tls_psk_set(mosq: *mut mosquitto, psk: *const c_char, identity: *const c_char, ciphers: *const c_char) -> c_int {
+pub unsafe extern "C" fn mosquitto_tls_psk_set(
+    mosq: *mut mosquitto,
+    psk: *const c_char,
+    identity: *const c_char,
+    ciphers: *const c_char,
+) -> c_int {
     ffi_boundary! {
         let _ = (mosq, psk, identity, ciphers);
         MOSQ_ERR_NOT_SUPPORTED
@@ -45,7 +64,7 @@ pub unsafe extern "C" fn mosquitto_tls_psk_set(mosq: *mut mosquitto, psk: *const
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mosquitto_ssl_get(mosq: *mut mosquitto) -> *mut c_void {
     ffi_boundary! {
-        let _ = (mosq);
+        let _ = mosq;
         std::ptr::null_mut()
     }
 }

@@ -1,33 +1,121 @@
-//! TODO module doc
+//! The will message.
 
-#[allow(unused_imports)]
-use std::ffi::{c_char, c_int, c_uint, c_void};
+use std::ffi::{c_char, c_int, c_void};
 
+use super::error::code;
+use super::handle::shared;
+use super::property::{PropNode, free_list, from_c_list};
 use super::types::*;
+use super::util::{bytes, cstr_bytes, rc};
+use crate::error::Error;
+use crate::protocol::{Will, topic, utf8};
+use crate::session::Session;
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Set the will: a message the server publishes for this client if the connection ends without
+/// DISCONNECT. Must be set before connecting; it applies to later connections.
+///
+/// `topic` may not contain wildcards; `payload` points to `payloadlen` bytes (0 to 268435455),
+/// copied. `qos` and `retain` apply to the will message.
+///
+/// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client or topic, wildcards, NULL payload
+/// with a length), `MOSQ_ERR_PAYLOAD_SIZE` or `MOSQ_ERR_MALFORMED_UTF8`.
+///
+/// # Safety
+/// `mosq` is NULL or a valid client; `topic` is NULL or a NUL-terminated string; `payload` is
+/// NULL or points to `payloadlen` readable bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_will_set(mosq: *mut mosquitto, topic: *const c_char, payloadlen: c_int, payload: *const c_void, qos: c_int, retain: bool) -> c_int {
+pub unsafe extern "C" fn mosquitto_will_set(
+    mosq: *mut mosquitto,
+    topic: *const c_char,
+    payloadlen: c_int,
+    payload: *const c_void,
+    qos: c_int,
+    retain: bool,
+) -> c_int {
     ffi_boundary! {
-        let _ = (mosq, topic, payloadlen, payload, qos, retain);
-        MOSQ_ERR_NOT_SUPPORTED
+        // SAFETY: forwarded contract.
+        unsafe { mosquitto_will_set_v5(mosq, topic, payloadlen, payload, qos, retain, std::ptr::null_mut()) }
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Like `mosquitto_will_set`, with MQTT v5 will properties. The protocol must already be set to
+/// v5 (`MOSQ_ERR_NOT_SUPPORTED` otherwise) and each property must be allowed in a will
+/// (`MOSQ_ERR_PROTOCOL`). On success the library takes ownership of `properties`: do not free
+/// them. On failure they remain the caller's.
+///
+/// # Safety
+/// As for `mosquitto_will_set`; `properties` is NULL or a property list built with the
+/// `mosquitto_property_add_*` functions.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mosquitto_will_set_v5(mosq: *mut mosquitto, topic: *const c_char, payloadlen: c_int, payload: *const c_void, qos: c_int, retain: bool, properties: *mut mosquitto_property) -> c_int {
+pub unsafe extern "C" fn mosquitto_will_set_v5(
+    mosq: *mut mosquitto,
+    topic: *const c_char,
+    payloadlen: c_int,
+    payload: *const c_void,
+    qos: c_int,
+    retain: bool,
+    properties: *mut mosquitto_property,
+) -> c_int {
     ffi_boundary! {
-        let _ = (mosq, topic, payloadlen, payload, qos, retain, properties);
-        MOSQ_ERR_NOT_SUPPORTED
+        // SAFETY: forwarded contract.
+        let (Some(s), Some(topic)) = (unsafe { shared(mosq) }, unsafe { cstr_bytes(topic) }) else {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        };
+        let len = match usize::try_from(payloadlen) {
+            Ok(n) if n <= crate::protocol::MAX_REMAINING_LENGTH => n,
+            _ => return rc(mosq_err_t::MOSQ_ERR_PAYLOAD_SIZE),
+        };
+        if len > 0 && payload.is_null() {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        }
+        if !topic::is_valid_pub_topic(topic) {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        }
+        if !utf8::validate(topic) {
+            return rc(mosq_err_t::MOSQ_ERR_MALFORMED_UTF8);
+        }
+        let mut g = s.inner.lock();
+        // SAFETY: forwarded contract.
+        let props = unsafe { from_c_list(properties) };
+        if !properties.is_null() {
+            if !g.engine.session.protocol().is_v5() {
+                return rc(mosq_err_t::MOSQ_ERR_NOT_SUPPORTED);
+            }
+            if let Err(e) = Session::check_will_properties(&props) {
+                return code(&e);
+            }
+        }
+        g.engine.session.opts.will = Some(Will {
+            topic: String::from_utf8_lossy(topic).into_owned(),
+            // SAFETY: forwarded contract.
+            payload: unsafe { bytes(payload, len) }.to_vec(),
+            qos: (qos & 0x03) as u8,
+            retain,
+            properties: props,
+        });
+        drop(g);
+        // SAFETY: the list is now ours (documented ownership transfer) and was copied above.
+        unsafe { free_list(properties.cast::<PropNode>()) };
+        MOSQ_ERR_SUCCESS
     }
 }
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Remove the will; later connections are made without one.
+///
+/// Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client).
+///
+/// # Safety
+/// `mosq` is NULL or a valid client.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mosquitto_will_clear(mosq: *mut mosquitto) -> c_int {
     ffi_boundary! {
-        let _ = (mosq);
-        MOSQ_ERR_NOT_SUPPORTED
+        // SAFETY: forwarded contract.
+        match unsafe { shared(mosq) } {
+            Some(s) => {
+                s.inner.lock().engine.session.opts.will = None;
+                MOSQ_ERR_SUCCESS
+            }
+            None => code(&Error::Inval),
+        }
     }
 }

@@ -1,0 +1,354 @@
+//! The engine: one client's session plus its socket.
+//!
+//! The engine moves bytes between the socket and the [`Session`], closes the socket when the
+//! session or the network says so, and maps what happened onto the results libmosquitto's loop
+//! functions return. It never blocks: waiting for readiness happens outside, with the
+//! [`mio::Poll`] whose registry the engine registers its socket with (token [`SOCKET`]; the
+//! owner's waker uses [`WAKER`]).
+
+use std::io;
+use std::os::fd::RawFd;
+use std::time::Instant;
+
+use mio::{Registry, Token};
+
+use super::Stream;
+use super::backoff::Backoff;
+use super::tcp::Target;
+use crate::error::Error;
+use crate::session::{DisconnectCause, Session, State};
+
+/// Poll token of the client socket.
+pub const SOCKET: Token = Token(0);
+/// Poll token of the waker.
+pub const WAKER: Token = Token(1);
+
+/// Most bytes read in one call before giving others a turn.
+const READ_BUDGET: usize = 4 * 1024 * 1024;
+/// Size of the read buffer.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// The current time. The transport layer is where the clock is read; everything below takes the
+/// time as an argument.
+#[allow(clippy::disallowed_methods)]
+pub fn now() -> Instant {
+    Instant::now()
+}
+
+/// Who runs the network loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threaded {
+    /// The application calls the loop functions from the thread that makes the other calls;
+    /// API calls write to the socket themselves.
+    None,
+    /// The application runs the loop in a thread of its own (`mosquitto_threaded_set`).
+    External,
+    /// Our own loop thread (`mosquitto_loop_start`).
+    Own,
+}
+
+/// One client's session and socket.
+#[derive(Debug)]
+pub struct Engine {
+    pub session: Session,
+    /// Host and port from the last connect call.
+    pub host: Option<(String, u16)>,
+    /// `MOSQ_OPT_BIND_ADDRESS`.
+    pub bind_address: Option<String>,
+    /// `MOSQ_OPT_TCP_NODELAY`.
+    pub tcp_nodelay: bool,
+    pub backoff: Backoff,
+    /// Reconnect attempts since the last accepted CONNACK or loop_forever start.
+    pub reconnects: u32,
+    pub threaded: Threaded,
+    /// A wake-up of the polling thread is already pending.
+    pub wake_pending: bool,
+    stream: Option<Stream>,
+    /// A non-blocking connect is still in progress.
+    connecting: bool,
+    /// The last write hit `WouldBlock`; wait for a writable event.
+    write_blocked: bool,
+    /// The last read stopped before `WouldBlock`; more may be waiting.
+    read_pending: bool,
+    /// Changes whenever the socket is replaced or closed.
+    generation: u64,
+    registry: Registry,
+    read_buf: Vec<u8>,
+}
+
+impl Engine {
+    pub fn new(session: Session, registry: Registry) -> Self {
+        Self {
+            session,
+            host: None,
+            bind_address: None,
+            tcp_nodelay: false,
+            backoff: Backoff::default(),
+            reconnects: 0,
+            threaded: Threaded::None,
+            wake_pending: false,
+            stream: None,
+            connecting: false,
+            write_blocked: false,
+            read_pending: false,
+            generation: 0,
+            registry,
+            read_buf: Vec::new(),
+        }
+    }
+
+    /// Forget everything but the poll registration, as `mosquitto_reinitialise` does.
+    pub fn reset(&mut self, session: Session) {
+        self.drop_stream();
+        self.session = session;
+        self.host = None;
+        self.bind_address = None;
+        self.tcp_nodelay = false;
+        self.backoff = Backoff::default();
+        self.reconnects = 0;
+        self.threaded = Threaded::None;
+        self.wake_pending = false;
+    }
+
+    /// Make a connect that is in progress in another thread fail when it finishes.
+    pub fn invalidate_pending_connect(&mut self) {
+        if self.stream.is_none() {
+            self.generation += 1;
+        }
+    }
+
+    /// The socket's file descriptor, if there is a socket.
+    pub fn socket_fd(&self) -> Option<RawFd> {
+        self.stream.as_ref().map(Stream::raw_fd)
+    }
+
+    pub fn has_socket(&self) -> bool {
+        self.stream.is_some()
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Whether output is waiting (or the connect must complete, which needs a writable event).
+    pub fn wants_write(&self) -> bool {
+        self.stream.is_some() && (self.session.wants_write() || self.connecting)
+    }
+
+    /// Whether the last read left data unread.
+    pub fn read_pending(&self) -> bool {
+        self.read_pending
+    }
+
+    /// Whether our own loop should try to write without waiting for a writable event.
+    pub fn can_write_now(&self) -> bool {
+        self.stream.is_some() && !self.write_blocked && !self.connecting && self.session.wants_write()
+    }
+
+    /// Note readiness reported by the poller.
+    pub fn note_ready(&mut self, readable: bool, writable: bool) {
+        if readable {
+            self.read_pending = true;
+        }
+        if writable {
+            self.write_blocked = false;
+        }
+    }
+
+    /// Start a (re)connection: reset the session as libmosquitto does and close any old socket
+    /// (without DISCONNECT and without a disconnect callback). Returns where to connect.
+    pub fn begin_connect(&mut self, now: Instant) -> Result<Target, Error> {
+        let Some((host, port)) = self.host.clone() else {
+            return Err(Error::Inval);
+        };
+        if !self.session.opts.connect_properties.is_empty() && !self.session.protocol().is_v5() {
+            return Err(Error::NotSupported);
+        }
+        self.drop_stream();
+        self.session.reset_for_connect(now);
+        Ok(Target {
+            host,
+            port,
+            bind_address: self.bind_address.clone(),
+            tcp_nodelay: self.tcp_nodelay,
+        })
+    }
+
+    /// Finish a connection attempt started with [`Engine::begin_connect`] when the engine was at
+    /// `generation`. On success CONNECT is queued.
+    pub fn finish_connect(
+        &mut self,
+        generation: u64,
+        result: Result<(Stream, bool), Error>,
+        now: Instant,
+    ) -> Result<(), Error> {
+        if generation != self.generation {
+            // Someone closed or replaced the connection meanwhile (disconnect, destroy).
+            return Err(Error::NoConn);
+        }
+        match result {
+            Err(e) => {
+                self.session.connect_failed();
+                Err(e)
+            }
+            Ok((mut stream, in_progress)) => {
+                if let Err(e) = stream.register(&self.registry, SOCKET) {
+                    self.session.connect_failed();
+                    return Err(Error::from_io(&e));
+                }
+                self.stream = Some(stream);
+                self.connecting = in_progress;
+                self.write_blocked = in_progress;
+                self.read_pending = false;
+                self.session.connection_started(now);
+                Ok(())
+            }
+        }
+    }
+
+    fn drop_stream(&mut self) {
+        if let Some(mut stream) = self.stream.take() {
+            let _ = stream.deregister(&self.registry);
+        }
+        self.connecting = false;
+        self.write_blocked = false;
+        self.read_pending = false;
+        self.generation += 1;
+    }
+
+    /// Close the socket and report `cause`. Returns what the loop functions return: the error,
+    /// or success when the application had asked to disconnect or the server disconnected us.
+    pub fn close(&mut self, cause: DisconnectCause) -> Result<(), Error> {
+        let requested = self.session.state() == State::Disconnected;
+        self.drop_stream();
+        self.session.connection_lost(cause.clone());
+        match cause {
+            DisconnectCause::Error(e) if !requested => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Close without sending anything and without a callback (destroy, forced loop stop).
+    pub fn abandon(&mut self) {
+        self.drop_stream();
+        self.session.connection_lost(DisconnectCause::Requested);
+        let mut discard = Vec::new();
+        self.session.drain_events(&mut discard);
+    }
+
+    /// Check a background connect; `Ok(true)` once connected.
+    fn check_connecting(&mut self) -> Result<bool, Error> {
+        if !self.connecting {
+            return Ok(true);
+        }
+        let Some(stream) = self.stream.as_mut() else {
+            return Err(Error::NoConn);
+        };
+        match stream.finish_connect() {
+            Ok(true) => {
+                self.connecting = false;
+                self.write_blocked = false;
+                Ok(true)
+            }
+            Ok(false) => Ok(false),
+            Err(e) => self.close(DisconnectCause::Error(io_error(&e))).map(|()| false),
+        }
+    }
+
+    /// Read what the socket has and feed it to the session (`mosquitto_loop_read`).
+    pub fn read(&mut self, now: Instant) -> Result<(), Error> {
+        if self.stream.is_none() {
+            return Err(Error::NoConn);
+        }
+        if !self.check_connecting()? {
+            return Ok(());
+        }
+        if self.read_buf.is_empty() {
+            self.read_buf = vec![0; READ_CHUNK];
+        }
+        let mut total = 0;
+        self.read_pending = false;
+        loop {
+            let Some(stream) = self.stream.as_mut() else {
+                return Ok(());
+            };
+            match stream.read(&mut self.read_buf) {
+                Ok(0) => return self.close(DisconnectCause::Error(Error::ConnLost)),
+                Ok(n) => {
+                    if let Err(cause) = self.session.handle_bytes(&self.read_buf[..n], now) {
+                        return self.close(cause);
+                    }
+                    total += n;
+                    if total >= READ_BUDGET {
+                        self.read_pending = true;
+                        return Ok(());
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return self.close(DisconnectCause::Error(io_error(&e))),
+            }
+        }
+    }
+
+    /// Write as much pending output as the socket takes (`mosquitto_loop_write`).
+    pub fn write(&mut self, now: Instant) -> Result<(), Error> {
+        if self.stream.is_none() {
+            return Err(Error::NoConn);
+        }
+        if !self.check_connecting()? {
+            return Ok(());
+        }
+        while self.session.wants_write() {
+            let Some(stream) = self.stream.as_mut() else {
+                return Ok(());
+            };
+            match stream.write(self.session.pending_output()) {
+                Ok(0) => {
+                    self.write_blocked = true;
+                    break;
+                }
+                Ok(n) => {
+                    if self.session.wrote(n, now) {
+                        return self.close(DisconnectCause::Requested);
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.write_blocked = true;
+                    break;
+                }
+                Err(e) => return self.close(DisconnectCause::Error(io_error(&e))),
+            }
+        }
+        Ok(())
+    }
+
+    /// Write pending output unless the socket is known to be full.
+    pub fn flush(&mut self, now: Instant) -> Result<(), Error> {
+        if self.can_write_now() {
+            self.write(now)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Keepalive housekeeping (`mosquitto_loop_misc`).
+    pub fn misc(&mut self, now: Instant) -> Result<(), Error> {
+        if self.stream.is_none() {
+            return Err(Error::NoConn);
+        }
+        match self.session.handle_timeout(now) {
+            Ok(()) => Ok(()),
+            Err(cause) => self.close(cause),
+        }
+    }
+}
+
+/// The error libmosquitto reports for a failed socket read or write.
+fn io_error(e: &io::Error) -> Error {
+    match e.raw_os_error() {
+        Some(libc::ECONNRESET) => Error::ConnLost,
+        Some(code) => Error::Errno(code),
+        None => Error::from_io(e),
+    }
+}
