@@ -52,6 +52,7 @@ struct progress {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	int connack;  /* -1 until the broker has answered our CONNECT */
+	int lost;     /* why the connection closed before that answer, else 0 */
 	long pending; /* messages handed to the library and not yet done */
 };
 
@@ -290,10 +291,22 @@ static void on_publish(struct mosquitto *mosq, void *userdata, int mid)
 static void on_disconnect(struct mosquitto *mosq, void *userdata, int rc)
 {
 	struct progress *p = userdata;
+	int connack;
 
-	(void)mosq;
-	/* rc 0 means we asked for it; otherwise the loop thread reconnects. */
-	if (rc != 0 && p->connack <= 0) {
+	if (rc == 0) {
+		return; /* we asked for it */
+	}
+	pthread_mutex_lock(&p->lock);
+	connack = p->connack;
+	if (connack < 0) {
+		p->lost = rc; /* never got an answer: give up rather than retry */
+		pthread_cond_broadcast(&p->changed);
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (connack < 0) {
+		mosquitto_disconnect(mosq);
+	} else if (connack == 0) {
+		/* The loop thread reconnects; QoS 1/2 messages are sent again. */
 		fprintf(stderr, "Connection lost: %s Reconnecting.\n", mosquitto_strerror(rc));
 	}
 }
@@ -395,7 +408,7 @@ int main(int argc, char *argv[])
 	struct mosquitto *mosq = NULL;
 	char *content = NULL;
 	size_t content_len = 0;
-	int rc, status = 1;
+	int rc, lost, status = 1;
 
 	rc = parse_args(argc, argv, &o);
 	if (rc != 0) {
@@ -422,6 +435,7 @@ int main(int argc, char *argv[])
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.changed, NULL);
 	p.connack = -1;
+	p.lost = 0;
 	p.pending = 0;
 
 	mosquitto_lib_init();
@@ -448,13 +462,17 @@ int main(int argc, char *argv[])
 
 	/* Wait for the broker's answer to our CONNECT. */
 	pthread_mutex_lock(&p.lock);
-	while (p.connack < 0) {
+	while (p.connack < 0 && p.lost == 0) {
 		pthread_cond_wait(&p.changed, &p.lock);
 	}
 	rc = p.connack;
+	lost = p.lost;
 	pthread_mutex_unlock(&p.lock);
 
-	if (rc != 0) {
+	if (rc < 0) {
+		fprintf(stderr, "Error: the connection closed before the broker answered: %s\n",
+			mosquitto_strerror(lost));
+	} else if (rc != 0) {
 		fprintf(stderr, "Connection error: %s\n",
 			o.protocol == MQTT_PROTOCOL_V5 ? mosquitto_reason_string(rc)
 						       : mosquitto_connack_string(rc));
@@ -469,7 +487,7 @@ int main(int argc, char *argv[])
 	}
 
 	if (rc == 0) {
-		mosquitto_disconnect(mosq); /* after a refusal on_connect already did */
+		mosquitto_disconnect(mosq); /* otherwise a callback already did */
 	}
 	/* Once disconnected, the loop thread ends and loop_stop joins it. */
 	mosquitto_loop_stop(mosq, false);

@@ -63,6 +63,7 @@ struct state {
 	bool finished; /* enough messages, or an error: we are disconnecting */
 	int status;    /* exit status once finished */
 	int refused;   /* CONNACK code when the broker said no, else 0 */
+	bool answered; /* the broker has accepted a connection at least once */
 };
 
 static void usage(FILE *out)
@@ -264,11 +265,29 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 		finish(mosq, s, 1); /* no point in retrying */
 		return;
 	}
+	s->answered = true;
 	/* Subscribing here means subscribing again after every reconnect. */
 	rc = mosquitto_subscribe_multiple(mosq, NULL, o->topic_count, o->topics, o->qos, 0, NULL);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		fprintf(stderr, "Error subscribing: %s\n", mosquitto_strerror(rc));
 		finish(mosq, s, 1);
+	}
+}
+
+static void on_disconnect(struct mosquitto *mosq, void *userdata, int rc)
+{
+	struct state *s = userdata;
+
+	if (rc == 0) {
+		return; /* we asked for it */
+	}
+	if (!s->answered) {
+		fprintf(stderr, "Error: the connection closed before the broker answered: %s\n",
+			mosquitto_strerror(rc));
+		finish(mosq, s, 1);
+	} else {
+		/* The loop thread reconnects, and on_connect subscribes again. */
+		fprintf(stderr, "Connection lost: %s Reconnecting.\n", mosquitto_strerror(rc));
 	}
 }
 
@@ -332,6 +351,7 @@ static int configure(struct mosquitto *mosq, const struct options *o)
 	int rc;
 
 	mosquitto_connect_callback_set(mosq, on_connect);
+	mosquitto_disconnect_callback_set(mosq, on_disconnect);
 	mosquitto_subscribe_callback_set(mosq, on_subscribe);
 	mosquitto_message_callback_set(mosq, on_message);
 	if (o->debug) {
