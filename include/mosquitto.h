@@ -1495,25 +1495,20 @@ int mosquitto_sub_topic_check2(const char *topic, size_t topiclen);
 int mosquitto_validate_utf8(const char *str, int len);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
- */
-int mosquitto_subscribe_simple(struct mosquitto_message **messages,
-                               int msg_count,
-                               bool want_retained,
-                               const char *topic,
-                               int qos,
-                               const char *host,
-                               int port,
-                               const char *client_id,
-                               int keepalive,
-                               bool clean_session,
-                               const char *username,
-                               const char *password,
-                               const struct libmosquitto_will *will,
-                               const struct libmosquitto_tls *tls);
-
-/**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Connect to `host`:`port`, subscribe to `topic` with `qos` (again after every reconnection),
+ * and call `callback(mosq, userdata, message)` for each message until it returns non-zero;
+ * then disconnect and return.
+ *
+ * `client_id` may be NULL (with `clean_session` true); `keepalive`, `username`/`password`,
+ * `will` and `tls` (each may be NULL) configure the connection as the functions of the same
+ * names do. The message passed to `callback` is valid only during the call.
+ *
+ * Returns `MOSQ_ERR_SUCCESS` once `callback` asked to stop, `MOSQ_ERR_INVAL` (NULL callback or
+ * topic), `MOSQ_ERR_NOMEM`, or the error of the connect or loop call that failed.
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `will` and `tls` are NULL or valid structures; `callback`
+ * has the declared signature.
  */
 int mosquitto_subscribe_callback(int (*callback)(struct mosquitto*,
                                                  void*,
@@ -1530,6 +1525,34 @@ int mosquitto_subscribe_callback(int (*callback)(struct mosquitto*,
                                  const char *password,
                                  const struct libmosquitto_will *will,
                                  const struct libmosquitto_tls *tls);
+
+/**
+ * Connect, subscribe to `topic` and wait for `msg_count` messages, returned as an array in
+ * `*messages` (allocated with `calloc`; free each entry with `mosquitto_message_free_contents`
+ * and the array with `free`). Retained messages are skipped unless `want_retained` is true.
+ * The connection arguments are as for `mosquitto_subscribe_callback`.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL topic or messages, `msg_count` < 1),
+ * `MOSQ_ERR_NOMEM`, or the error that ended the connection early (then `*messages` is NULL).
+ *
+ * # Safety
+ * `messages` is NULL or writable; the other arguments are as for
+ * `mosquitto_subscribe_callback`.
+ */
+int mosquitto_subscribe_simple(struct mosquitto_message **messages,
+                               int msg_count,
+                               bool want_retained,
+                               const char *topic,
+                               int qos,
+                               const char *host,
+                               int port,
+                               const char *client_id,
+                               int keepalive,
+                               bool clean_session,
+                               const char *username,
+                               const char *password,
+                               const struct libmosquitto_will *will,
+                               const struct libmosquitto_tls *tls);
 
 /**
  * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
