@@ -277,9 +277,13 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
 static void on_disconnect(struct mosquitto *mosq, void *userdata, int rc)
 {
 	struct state *s = userdata;
+	bool finished;
 
-	if (rc == 0) {
-		return; /* we asked for it */
+	pthread_mutex_lock(&s->lock);
+	finished = s->finished;
+	pthread_mutex_unlock(&s->lock);
+	if (rc == 0 || finished) {
+		return; /* we asked for it, or are leaving anyway */
 	}
 	if (!s->answered) {
 		fprintf(stderr, "Error: the connection closed before the broker answered: %s\n",
