@@ -331,7 +331,9 @@ static void on_message(struct mosquitto *mosq, void *userdata, const struct mosq
 		fputs(msg->topic, stdout);
 		fputc(' ', stdout);
 	}
-	fwrite(msg->payload, 1, (size_t)msg->payloadlen, stdout);
+	if (msg->payloadlen > 0) { /* an empty payload may be NULL */
+		fwrite(msg->payload, 1, (size_t)msg->payloadlen, stdout);
+	}
 	if (!o->no_eol) {
 		fputc('\n', stdout);
 	}

@@ -29,7 +29,9 @@
 static void print_message(const struct mosquitto_message *msg)
 {
 	printf("%s ", msg->topic);
-	fwrite(msg->payload, 1, (size_t)msg->payloadlen, stdout);
+	if (msg->payloadlen > 0) { /* an empty payload may be NULL */
+		fwrite(msg->payload, 1, (size_t)msg->payloadlen, stdout);
+	}
 	putchar('\n');
 	fflush(stdout);
 }
