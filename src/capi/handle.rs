@@ -134,7 +134,6 @@ impl Callbacks {
 pub(crate) struct Inner {
     pub(crate) engine: Engine,
     dispatching: bool,
-    dispatch_thread: Option<ThreadId>,
     waker: Arc<Waker>,
 }
 
@@ -145,7 +144,9 @@ impl Inner {
         match self.engine.threaded {
             Threaded::None => self.engine.flush(now),
             Threaded::External | Threaded::Own => {
-                self.wake();
+                if self.engine.session.wants_write() {
+                    self.wake();
+                }
                 Ok(())
             }
         }
@@ -216,7 +217,6 @@ impl Shared {
             inner: Mutex::new(Inner {
                 engine,
                 dispatching: false,
-                dispatch_thread: None,
                 waker: waker.clone(),
             }),
             poll: Mutex::new(PollState {
@@ -239,14 +239,31 @@ impl Shared {
         self as *const Self as *mut mosquitto
     }
 
-    /// Run `f` under the client lock, then deliver any callbacks it caused.
+    /// Run `f` under the client lock, then deliver any callbacks it caused (and close a
+    /// connection that failed meanwhile, once the callbacks before the failure have run).
     pub(crate) fn locked<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
         let mut guard = self.inner.lock();
         let r = f(&mut guard);
-        let need = !guard.dispatching && guard.engine.session.has_events();
+        let need = !guard.dispatching && (guard.engine.session.has_events() || guard.engine.has_failure());
         drop(guard);
         if need {
             self.dispatch();
+        }
+        r
+    }
+
+    /// Like [`Shared::locked`] for network work: when the connection failed during `f`, the
+    /// result is the one closing it gives (the error, or success when the application had
+    /// asked to disconnect, possibly from a callback that ran meanwhile).
+    pub(crate) fn io(&self, f: impl FnOnce(&mut Inner) -> Result<(), Error>) -> Result<(), Error> {
+        let mut guard = self.inner.lock();
+        let r = f(&mut guard);
+        let need = !guard.dispatching && (guard.engine.session.has_events() || guard.engine.has_failure());
+        drop(guard);
+        if need {
+            if let Some(closed) = self.dispatch() {
+                return closed;
+            }
         }
         r
     }
@@ -278,21 +295,26 @@ impl Shared {
     }
 
     /// Deliver pending events as callbacks, unless another thread (or an outer frame of this
-    /// one) is already doing so; that one will deliver them.
-    pub(crate) fn dispatch(&self) {
-        let me = std::thread::current().id();
+    /// one) is already doing so; that one will deliver them. A failed connection is closed once
+    /// the events before its failure have been delivered; the result of closing it is returned.
+    pub(crate) fn dispatch(&self) -> Option<Result<(), Error>> {
         let mut batch = Vec::new();
+        let mut closed = None;
         {
             let mut g = self.inner.lock();
             if g.dispatching {
-                return;
+                return None;
             }
             g.engine.session.drain_events(&mut batch);
             if batch.is_empty() {
-                return;
+                let cause = g.engine.take_failure()?;
+                closed = Some(g.engine.close(cause));
+                g.engine.session.drain_events(&mut batch);
+                if batch.is_empty() {
+                    return closed;
+                }
             }
             g.dispatching = true;
-            g.dispatch_thread = Some(me);
         }
         // Keep the client alive while its callbacks run, even if one of them destroys it.
         // SAFETY: `self` lives inside an Arc created by `Shared::new` (every `&Shared` the C
@@ -312,11 +334,16 @@ impl Shared {
             let mut g = self.inner.lock();
             if !self.destroyed.load(Ordering::Acquire) {
                 g.engine.session.drain_events(&mut batch);
+                if batch.is_empty() {
+                    if let Some(cause) = g.engine.take_failure() {
+                        closed = Some(g.engine.close(cause));
+                        g.engine.session.drain_events(&mut batch);
+                    }
+                }
             }
             if batch.is_empty() {
                 g.dispatching = false;
-                g.dispatch_thread = None;
-                return;
+                return closed;
             }
         }
     }

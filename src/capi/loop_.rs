@@ -26,7 +26,8 @@ const STOP_FLUSH: Duration = Duration::from_secs(2);
 /// and are returned.
 pub(crate) fn loop_once(s: &Shared, timeout_ms: c_int) -> Result<(), Error> {
     let t = now();
-    let wait = s.locked(|g| {
+    let mut wait = None;
+    s.io(|g| {
         g.engine.wake_pending = false;
         if !g.engine.has_socket() {
             return Err(Error::NoConn);
@@ -34,29 +35,33 @@ pub(crate) fn loop_once(s: &Shared, timeout_ms: c_int) -> Result<(), Error> {
         if g.engine.can_write_now() {
             g.engine.write(t)?;
             if !g.engine.has_socket() {
-                return Ok(None);
+                return Ok(());
             }
         }
-        let mut wait = if timeout_ms < 0 {
+        let mut w = if timeout_ms < 0 {
             Duration::from_millis(1000)
         } else {
             Duration::from_millis(timeout_ms as u64)
         };
         if let Some(deadline) = g.engine.session.next_timeout() {
-            wait = wait.min(deadline.saturating_duration_since(t));
+            w = w.min(deadline.saturating_duration_since(t));
         }
         if g.engine.read_pending() {
-            wait = Duration::ZERO;
+            w = Duration::ZERO;
         }
-        Ok(Some(wait))
+        wait = Some(w);
+        Ok(())
     })?;
     let Some(wait) = wait else {
         return Ok(());
     };
     let ready = s.wait(wait)?;
     let t = now();
-    s.locked(|g| {
+    s.io(|g| {
         g.engine.note_ready(ready.readable, ready.writable);
+        if !g.engine.has_socket() {
+            return Ok(());
+        }
         if g.engine.read_pending() {
             g.engine.read(t)?;
             if !g.engine.has_socket() {
@@ -181,7 +186,7 @@ pub(crate) fn reconnect(s: &Shared, blocking: bool, loop_thread: bool) -> Result
         }
     }
     let t = now();
-    s.locked(|g| {
+    s.io(|g| {
         g.engine.finish_connect(generation, result, t)?;
         g.output_ready(t)
     })
@@ -411,7 +416,7 @@ pub unsafe extern "C" fn mosquitto_loop_read(mosq: *mut mosquitto, max_packets: 
         if max_packets < 1 {
             return rc(mosq_err_t::MOSQ_ERR_INVAL);
         }
-        result_code(s.locked(|g| {
+        result_code(s.io(|g| {
             let t = now();
             g.engine.read(t)?;
             if g.engine.has_socket() { g.output_ready(t) } else { Ok(()) }
@@ -437,7 +442,7 @@ pub unsafe extern "C" fn mosquitto_loop_write(mosq: *mut mosquitto, max_packets:
         if max_packets < 1 {
             return rc(mosq_err_t::MOSQ_ERR_INVAL);
         }
-        result_code(s.locked(|g| g.engine.write(now())))
+        result_code(s.io(|g| g.engine.write(now())))
     }
 }
 
@@ -456,7 +461,7 @@ pub unsafe extern "C" fn mosquitto_loop_misc(mosq: *mut mosquitto) -> c_int {
         let Some(s) = (unsafe { shared(mosq) }) else {
             return rc(mosq_err_t::MOSQ_ERR_INVAL);
         };
-        result_code(s.locked(|g| {
+        result_code(s.io(|g| {
             let t = now();
             g.engine.misc(t)?;
             if g.engine.has_socket() { g.output_ready(t) } else { Ok(()) }

@@ -72,6 +72,9 @@ pub struct Engine {
     read_pending: bool,
     /// Changes whenever the socket is replaced or closed.
     generation: u64,
+    /// The connection failed; it is closed (and the failure reported) once the callbacks for
+    /// what came before the failure have run.
+    failure: Option<DisconnectCause>,
     registry: Registry,
     read_buf: Vec<u8>,
 }
@@ -92,6 +95,7 @@ impl Engine {
             write_blocked: false,
             read_pending: false,
             generation: 0,
+            failure: None,
             registry,
             read_buf: Vec::new(),
         }
@@ -142,7 +146,11 @@ impl Engine {
 
     /// Whether our own loop should try to write without waiting for a writable event.
     pub fn can_write_now(&self) -> bool {
-        self.stream.is_some() && !self.write_blocked && !self.connecting && self.session.wants_write()
+        self.stream.is_some()
+            && self.failure.is_none()
+            && !self.write_blocked
+            && !self.connecting
+            && self.session.wants_write()
     }
 
     /// Note readiness reported by the poller.
@@ -206,6 +214,31 @@ impl Engine {
         }
     }
 
+    /// Record that the connection failed and stop using it. The owner closes it with
+    /// [`Engine::take_failure`] and [`Engine::close`] after delivering the events that came
+    /// before the failure, so callbacks see them first and a disconnect requested from one of
+    /// them counts. Returns the error for the caller to pass up meanwhile.
+    fn fail(&mut self, cause: DisconnectCause) -> Result<(), Error> {
+        let error = match &cause {
+            DisconnectCause::Error(e) => e.clone(),
+            DisconnectCause::Requested | DisconnectCause::Server(_) => Error::ConnLost,
+        };
+        if self.failure.is_none() {
+            self.failure = Some(cause);
+        }
+        Err(error)
+    }
+
+    /// Whether a failure is waiting to be closed.
+    pub fn has_failure(&self) -> bool {
+        self.failure.is_some()
+    }
+
+    /// The recorded failure, if any, to be passed to [`Engine::close`].
+    pub fn take_failure(&mut self) -> Option<DisconnectCause> {
+        self.failure.take()
+    }
+
     fn drop_stream(&mut self) {
         if let Some(mut stream) = self.stream.take() {
             let _ = stream.deregister(&self.registry);
@@ -213,6 +246,7 @@ impl Engine {
         self.connecting = false;
         self.write_blocked = false;
         self.read_pending = false;
+        self.failure = None;
         self.generation += 1;
     }
 
@@ -251,7 +285,7 @@ impl Engine {
                 Ok(true)
             }
             Ok(false) => Ok(false),
-            Err(e) => self.close(DisconnectCause::Error(io_error(&e))).map(|()| false),
+            Err(e) => self.fail(DisconnectCause::Error(io_error(&e))).map(|()| false),
         }
     }
 
@@ -259,6 +293,9 @@ impl Engine {
     pub fn read(&mut self, now: Instant) -> Result<(), Error> {
         if self.stream.is_none() {
             return Err(Error::NoConn);
+        }
+        if let Some(cause) = self.failure.clone() {
+            return self.fail(cause);
         }
         if !self.check_connecting()? {
             return Ok(());
@@ -273,20 +310,26 @@ impl Engine {
                 return Ok(());
             };
             match stream.read(&mut self.read_buf) {
-                Ok(0) => return self.close(DisconnectCause::Error(Error::ConnLost)),
+                Ok(0) => return self.fail(DisconnectCause::Error(Error::ConnLost)),
                 Ok(n) => {
                     if let Err(cause) = self.session.handle_bytes(&self.read_buf[..n], now) {
-                        return self.close(cause);
+                        return self.fail(cause);
                     }
                     total += n;
                     if total >= READ_BUDGET {
                         self.read_pending = true;
                         return Ok(());
                     }
+                    if n < self.read_buf.len() {
+                        // A short read of a stream socket means its buffer is empty now; new
+                        // data raises a fresh readiness event, so no extra read is needed to
+                        // see WouldBlock.
+                        return Ok(());
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return self.close(DisconnectCause::Error(io_error(&e))),
+                Err(e) => return self.fail(DisconnectCause::Error(io_error(&e))),
             }
         }
     }
@@ -295,6 +338,9 @@ impl Engine {
     pub fn write(&mut self, now: Instant) -> Result<(), Error> {
         if self.stream.is_none() {
             return Err(Error::NoConn);
+        }
+        if let Some(cause) = self.failure.clone() {
+            return self.fail(cause);
         }
         if !self.check_connecting()? {
             return Ok(());
@@ -317,7 +363,7 @@ impl Engine {
                     self.write_blocked = true;
                     break;
                 }
-                Err(e) => return self.close(DisconnectCause::Error(io_error(&e))),
+                Err(e) => return self.fail(DisconnectCause::Error(io_error(&e))),
             }
         }
         Ok(())
@@ -339,7 +385,7 @@ impl Engine {
         }
         match self.session.handle_timeout(now) {
             Ok(()) => Ok(()),
-            Err(cause) => self.close(cause),
+            Err(cause) => self.fail(cause),
         }
     }
 }

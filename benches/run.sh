@@ -1,0 +1,49 @@
+#!/bin/bash
+# Run benches/throughput.c on our library and on the system's libmosquitto, side by side, against
+# one private Debian mosquitto broker on a free loopback port.
+#
+# Usage: benches/run.sh [ROUNDS]       (run from the repository root after `make`)
+# Prints, per QoS, the median over ROUNDS of end-to-end messages per second and client CPU time
+# per message for both libraries, and the ratios. Needs: mosquitto, libmosquitto-dev, gcc.
+set -eu
+rounds=${1:-3}
+root=$(cd "$(dirname "$0")/.." && pwd)
+ours=$root/build/lib
+work=$(mktemp -d)
+broker_pid=
+cleanup() { [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+[ -e "$ours/libmosquitto.so.1" ] || { echo "build the library first (make)" >&2; exit 2; }
+# One binary, compiled against the reference header, so that only the loaded library differs.
+gcc -O2 -std=c99 -Wall -Wextra -pthread -o "$work/throughput" "$root/benches/throughput.c" -lmosquitto
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\nmax_inflight_messages 0\n' "$port" > "$work/broker.conf"
+mosquitto -c "$work/broker.conf" > "$work/broker.log" 2>&1 &
+broker_pid=$!
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+
+median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p"; }
+
+printf '%-5s %10s %12s %12s %12s %9s %9s\n' qos count "ours msg/s" "ref msg/s" "ours us/msg" "ref us/msg" "speedup"
+for spec in "0 200000" "1 100000" "2 50000"; do
+	set -- $spec
+	qos=$1 count=$2
+	: > "$work/o.rate"; : > "$work/r.rate"; : > "$work/o.cpu"; : > "$work/r.cpu"
+	for _ in $(seq "$rounds"); do
+		for who in o r; do
+			if [ $who = o ]; then libdir=$ours; else libdir=; fi
+			line=$(LD_LIBRARY_PATH=$libdir timeout 150 "$work/throughput" 127.0.0.1 "$port" "$qos" "$count")
+			lib=$(field lib <<<"$line")
+			if [ $who = o ] && [ "${lib#"$ours"}" = "$lib" ]; then echo "wrong library loaded: $lib" >&2; exit 1; fi
+			field msgs_per_s <<<"$line" >> "$work/$who.rate"
+			field cpu_us_per_msg <<<"$line" >> "$work/$who.cpu"
+		done
+	done
+	orate=$(median < "$work/o.rate"); rrate=$(median < "$work/r.rate")
+	ocpu=$(median < "$work/o.cpu"); rcpu=$(median < "$work/r.cpu")
+	printf '%-5s %10s %12s %12s %12s %9s %8.2fx\n' "$qos" "$count" "$orate" "$rrate" "$ocpu" "$rcpu" \
+		"$(awk -v a="$orate" -v b="$rrate" 'BEGIN{print (b>0)?a/b:0}')"
+done
