@@ -1555,27 +1555,75 @@ int mosquitto_subscribe_simple(struct mosquitto_message **messages,
                                const struct libmosquitto_tls *tls);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Add a one-byte property (payload-format-indicator, request-problem-information,
+ * request-response-information, maximum-qos, retain-available,
+ * wildcard-subscription-available, subscription-identifier-available or
+ * shared-subscription-available) to the end of `*proplist`. If `*proplist` is NULL a new list
+ * is started there. The value is not range-checked here; `mosquitto_property_check_all` and
+ * the functions that send properties do that.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` if `proplist` is NULL or `identifier` is
+ * not a one-byte property (the list is then unchanged).
+ *
+ * The list belongs to the caller, who releases it with `mosquitto_property_free_all`.
+ *
+ * # Safety
+ * `proplist` is NULL or points to NULL or to a list built by these functions.
  */
 int mosquitto_property_add_byte(mosquitto_property **proplist, int identifier, uint8_t value);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Add a two-byte integer property (server-keep-alive, receive-maximum, topic-alias-maximum
+ * or topic-alias) to the end of `*proplist`, starting a new list if `*proplist` is NULL.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` if `proplist` is NULL or `identifier` is
+ * not a two-byte integer property. The caller owns the list (see
+ * `mosquitto_property_free_all`).
+ *
+ * # Safety
+ * `proplist` is NULL or points to NULL or to a list built by these functions.
  */
 int mosquitto_property_add_int16(mosquitto_property **proplist, int identifier, uint16_t value);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Add a four-byte integer property (message-expiry-interval, session-expiry-interval,
+ * will-delay-interval or maximum-packet-size) to the end of `*proplist`, starting a new list
+ * if `*proplist` is NULL.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` if `proplist` is NULL or `identifier` is
+ * not a four-byte integer property. The caller owns the list (see
+ * `mosquitto_property_free_all`).
+ *
+ * # Safety
+ * `proplist` is NULL or points to NULL or to a list built by these functions.
  */
 int mosquitto_property_add_int32(mosquitto_property **proplist, int identifier, uint32_t value);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Add a variable byte integer property (subscription-identifier, the only one) to the end of
+ * `*proplist`, starting a new list if `*proplist` is NULL.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` if `proplist` is NULL, `identifier` is not
+ * a variable byte integer property or `value` is above 268435455, the largest such integer.
+ * The caller owns the list (see `mosquitto_property_free_all`).
+ *
+ * # Safety
+ * `proplist` is NULL or points to NULL or to a list built by these functions.
  */
 int mosquitto_property_add_varint(mosquitto_property **proplist, int identifier, uint32_t value);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Add a binary property (correlation-data or authentication-data) holding a copy of the `len`
+ * bytes at `value` to the end of `*proplist`, starting a new list if `*proplist` is NULL.
+ * `value` may be NULL when `len` is 0.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` if `proplist` is NULL, `identifier` is not
+ * a binary property, or `value` is NULL with a non-zero `len`. The caller owns the list (see
+ * `mosquitto_property_free_all`) and keeps ownership of `value`.
+ *
+ * # Safety
+ * `proplist` is NULL or points to NULL or to a list built by these functions; `value` is NULL
+ * or points to `len` readable bytes.
  */
 int mosquitto_property_add_binary(mosquitto_property **proplist,
                                   int identifier,
@@ -1583,12 +1631,37 @@ int mosquitto_property_add_binary(mosquitto_property **proplist,
                                   uint16_t len);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Add a string property (content-type, response-topic, assigned-client-identifier,
+ * authentication-method, response-information, server-reference or reason-string) holding a
+ * copy of `value` to the end of `*proplist`, starting a new list if `*proplist` is NULL. A
+ * NULL `value` adds an empty string.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`; `MOSQ_ERR_INVAL` if `proplist` is NULL; otherwise
+ * `MOSQ_ERR_MALFORMED_UTF8` if `value` is not valid MQTT UTF-8 (see `mosquitto_validate_utf8`)
+ * or longer than 65535 bytes; otherwise `MOSQ_ERR_INVAL` if `identifier` is not a string
+ * property. The caller owns the list (see `mosquitto_property_free_all`) and keeps ownership
+ * of `value`.
+ *
+ * # Safety
+ * `proplist` is NULL or points to NULL or to a list built by these functions; `value` is NULL
+ * or a NUL-terminated string.
  */
 int mosquitto_property_add_string(mosquitto_property **proplist, int identifier, const char *value);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Add a name/value string pair property (user-property, the only one, which unlike the others
+ * may appear any number of times in a list) holding copies of `name` and `value` to the end
+ * of `*proplist`, starting a new list if `*proplist` is NULL. A NULL `name` or `value` stands
+ * for an empty string.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`; `MOSQ_ERR_INVAL` if `proplist` is NULL or `identifier` is not a
+ * string pair property; otherwise `MOSQ_ERR_MALFORMED_UTF8` if `name` or `value` is not valid
+ * MQTT UTF-8 or is longer than 65535 bytes. The caller owns the list (see
+ * `mosquitto_property_free_all`) and keeps ownership of `name` and `value`.
+ *
+ * # Safety
+ * `proplist` is NULL or points to NULL or to a list built by these functions; `name` and
+ * `value` are NULL or NUL-terminated strings.
  */
 int mosquitto_property_add_string_pair(mosquitto_property **proplist,
                                        int identifier,
@@ -1596,17 +1669,39 @@ int mosquitto_property_add_string_pair(mosquitto_property **proplist,
                                        const char *value);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * The identifier (`MQTT_PROP_*`) of the property `property` points to, or 0 if it is NULL.
+ *
+ * # Safety
+ * `property` is NULL or a node of a list built by this library.
  */
 int mosquitto_property_identifier(const mosquitto_property *property);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * The property after `proplist` in its list, or NULL at the end of the list or if
+ * `proplist` is NULL. Together with `mosquitto_property_identifier` this walks a list:
+ * `for(p = list; p; p = mosquitto_property_next(p))`.
+ *
+ * # Safety
+ * `proplist` is NULL or a node of a list built by this library.
  */
 const mosquitto_property *mosquitto_property_next(const mosquitto_property *proplist);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Find the property `identifier` in the list starting at `proplist` and read its one-byte
+ * value into `*value` (unless `value` is NULL).
+ *
+ * The search returns the first property with that identifier; with `skip_first` true it
+ * passes over the first one and returns the second. To visit every occurrence, call it once
+ * with `skip_first` false on the list, then repeatedly with `skip_first` true on the property
+ * the previous call returned, until NULL comes back. The same holds for every
+ * `mosquitto_property_read_*` function.
+ *
+ * Returns the property found, or NULL if `proplist` is NULL, no such property is found, or the
+ * one found is not a one-byte property; `*value` is then left unchanged. The returned pointer
+ * belongs to the list.
+ *
+ * # Safety
+ * `proplist` is NULL or a node of a list built by this library; `value` is NULL or writable.
  */
 const mosquitto_property *mosquitto_property_read_byte(const mosquitto_property *proplist,
                                                        int identifier,
@@ -1614,7 +1709,15 @@ const mosquitto_property *mosquitto_property_read_byte(const mosquitto_property 
                                                        bool skip_first);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Find the property `identifier` in the list starting at `proplist` (the second occurrence
+ * with `skip_first`, as for `mosquitto_property_read_byte`) and read its two-byte integer
+ * value into `*value` (unless `value` is NULL).
+ *
+ * Returns the property found, or NULL if `proplist` is NULL, no such property is found, or the
+ * one found is not a two-byte integer property; `*value` is then left unchanged.
+ *
+ * # Safety
+ * `proplist` is NULL or a node of a list built by this library; `value` is NULL or writable.
  */
 const mosquitto_property *mosquitto_property_read_int16(const mosquitto_property *proplist,
                                                         int identifier,
@@ -1622,7 +1725,15 @@ const mosquitto_property *mosquitto_property_read_int16(const mosquitto_property
                                                         bool skip_first);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Find the property `identifier` in the list starting at `proplist` (the second occurrence
+ * with `skip_first`, as for `mosquitto_property_read_byte`) and read its four-byte integer
+ * value into `*value` (unless `value` is NULL).
+ *
+ * Returns the property found, or NULL if `proplist` is NULL, no such property is found, or the
+ * one found is not a four-byte integer property; `*value` is then left unchanged.
+ *
+ * # Safety
+ * `proplist` is NULL or a node of a list built by this library; `value` is NULL or writable.
  */
 const mosquitto_property *mosquitto_property_read_int32(const mosquitto_property *proplist,
                                                         int identifier,
@@ -1630,7 +1741,15 @@ const mosquitto_property *mosquitto_property_read_int32(const mosquitto_property
                                                         bool skip_first);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Find the property `identifier` in the list starting at `proplist` (the second occurrence
+ * with `skip_first`, as for `mosquitto_property_read_byte`) and read its variable byte integer
+ * value into `*value` (unless `value` is NULL).
+ *
+ * Returns the property found, or NULL if `proplist` is NULL, no such property is found, or the
+ * one found is not a variable byte integer property; `*value` is then left unchanged.
+ *
+ * # Safety
+ * `proplist` is NULL or a node of a list built by this library; `value` is NULL or writable.
  */
 const mosquitto_property *mosquitto_property_read_varint(const mosquitto_property *proplist,
                                                          int identifier,
@@ -1638,7 +1757,22 @@ const mosquitto_property *mosquitto_property_read_varint(const mosquitto_propert
                                                          bool skip_first);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Find the property `identifier` in the list starting at `proplist` (the second occurrence
+ * with `skip_first`, as for `mosquitto_property_read_byte`) and copy its binary value out.
+ *
+ * `value` and `len` are both NULL (only find the property) or both non-NULL. Unless they are
+ * NULL or `proplist` is NULL, `*value` is first set to NULL; when a binary property is found,
+ * `*value` receives a copy of its bytes, allocated with `calloc` and followed by one zero
+ * byte (so an empty value is still a valid allocation), and `*len` its length. The caller
+ * releases the copy with `free()`.
+ *
+ * Returns the property found, or NULL if `proplist` is NULL, exactly one of `value` and `len`
+ * is NULL (nothing is written then), no such property is found, the one found is not a
+ * binary property, or memory ran out.
+ *
+ * # Safety
+ * `proplist` is NULL or a node of a list built by this library; `value` and `len` are NULL or
+ * writable.
  */
 const mosquitto_property *mosquitto_property_read_binary(const mosquitto_property *proplist,
                                                          int identifier,
@@ -1647,7 +1781,18 @@ const mosquitto_property *mosquitto_property_read_binary(const mosquitto_propert
                                                          bool skip_first);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Find the property `identifier` in the list starting at `proplist` (the second occurrence
+ * with `skip_first`, as for `mosquitto_property_read_byte`) and copy its string value out.
+ *
+ * When a string property is found and `value` is not NULL, `*value` receives a
+ * NUL-terminated copy of the string allocated with `calloc`, which the caller releases with
+ * `free()`. On failure `*value` is left unchanged.
+ *
+ * Returns the property found, or NULL if `proplist` is NULL, no such property is found, the
+ * one found is not a string property, or memory ran out.
+ *
+ * # Safety
+ * `proplist` is NULL or a node of a list built by this library; `value` is NULL or writable.
  */
 const mosquitto_property *mosquitto_property_read_string(const mosquitto_property *proplist,
                                                          int identifier,
@@ -1655,7 +1800,20 @@ const mosquitto_property *mosquitto_property_read_string(const mosquitto_propert
                                                          bool skip_first);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Find the property `identifier` in the list starting at `proplist` (the second occurrence
+ * with `skip_first`, as for `mosquitto_property_read_byte`) and copy its name and value out.
+ *
+ * Unless `proplist` is NULL, `*name` and `*value` (those that are not NULL) are first set to
+ * NULL; when a string pair property is found they receive NUL-terminated copies allocated
+ * with `calloc`, which the caller releases with `free()`.
+ *
+ * Returns the property found, or NULL if `proplist` is NULL, no such property is found, the
+ * one found is not a string pair property, or memory ran out (then neither copy is handed
+ * out).
+ *
+ * # Safety
+ * `proplist` is NULL or a node of a list built by this library; `name` and `value` are NULL
+ * or writable.
  */
 const mosquitto_property *mosquitto_property_read_string_pair(const mosquitto_property *proplist,
                                                               int identifier,
@@ -1664,32 +1822,87 @@ const mosquitto_property *mosquitto_property_read_string_pair(const mosquitto_pr
                                                               bool skip_first);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Free every property of the list `*properties` and set `*properties` to NULL. Does nothing
+ * if `properties` is NULL; `*properties` may be NULL (an empty list).
+ *
+ * # Safety
+ * `properties` is NULL or points to NULL or to a list built with the
+ * `mosquitto_property_add_*` functions or `mosquitto_property_copy_all` that is not used
+ * afterwards. Lists the library passes to callbacks belong to the library and must not be
+ * freed.
  */
 void mosquitto_property_free_all(mosquitto_property **properties);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Make a deep copy of the list `src` in `*dest`. Each copied property keeps the origin of the
+ * one it copies, so a copy of a list received in a callback is still treated as such when it
+ * is passed to a publish or similar function.
+ *
+ * If `src` is NULL there is nothing to copy: the result is `MOSQ_ERR_SUCCESS` and `*dest` is
+ * left as it was. Otherwise `*dest` is overwritten without freeing what it held, so it should
+ * be NULL or a list the caller still owns elsewhere.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` if `dest` is NULL (and `src` is not). The
+ * copy belongs to the caller, who frees it with `mosquitto_property_free_all`.
+ *
+ * # Safety
+ * `dest` is NULL or writable; `src` is NULL or a valid list built by this library.
  */
 int mosquitto_property_copy_all(mosquitto_property **dest, const mosquitto_property *src);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Whether property `identifier` may be sent in a packet of type `command` (`CMD_CONNECT`,
+ * `CMD_PUBLISH`, ..., or `CMD_WILL` for the will properties of CONNECT). Commands are whole
+ * values, so a first byte with flag bits (such as 0x32) is not a known command; reason-string
+ * and user-property are nevertheless accepted for such values, like every command for which
+ * they are not forbidden.
+ *
+ * Returns `MOSQ_ERR_SUCCESS` if allowed, or `MOSQ_ERR_PROTOCOL` if not or if `identifier` is
+ * not a property identifier.
+ *
+ * # Safety
+ * None: any values may be passed.
  */
 int mosquitto_property_check_command(int command, int identifier);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Check a whole property list for use with `command` (as for
+ * `mosquitto_property_check_command`), property by property in list order: first the value
+ * (every one-byte property must be 0 or 1; receive-maximum, topic-alias and
+ * maximum-packet-size must not be 0), then whether the identifier is allowed for `command`,
+ * then whether the identifier appears again later in the list (only user-property may). The
+ * first problem found decides the result.
+ *
+ * Returns `MOSQ_ERR_SUCCESS` (also for an empty list), `MOSQ_ERR_PROTOCOL` for a value out of
+ * range or a property not allowed with `command`, or `MOSQ_ERR_DUPLICATE_PROPERTY`.
+ *
+ * # Safety
+ * `properties` is NULL or a valid list built by this library.
  */
 int mosquitto_property_check_all(int command, const mosquitto_property *properties);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * The name of property `identifier` as the MQTT v5 specification spells it in lower case with
+ * hyphens (e.g. "payload-format-indicator" for `MQTT_PROP_PAYLOAD_FORMAT_INDICATOR`), or NULL
+ * if `identifier` is not a property identifier. The string is static: do not free or modify
+ * it.
+ *
+ * # Safety
+ * None: any value may be passed.
  */
 const char *mosquitto_property_identifier_to_string(int identifier);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Look up a property by its name (as `mosquitto_property_identifier_to_string` gives it,
+ * compared without regard to ASCII case) and store its identifier (`MQTT_PROP_*`) in
+ * `*identifier` and its value type (`MQTT_PROP_TYPE_*`) in `*type`.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` if any argument is NULL or the name is not a
+ * property name; nothing is written then.
+ *
+ * # Safety
+ * `propname` is NULL or a NUL-terminated string; `identifier` and `type` are NULL or
+ * writable.
  */
 int mosquitto_string_to_property_info(const char *propname, int *identifier, int *type_);
 
