@@ -31,7 +31,11 @@ unsafe extern "C" fn subscribe_on_connect(mosq: *mut mosquitto, obj: *mut c_void
     unsafe { mosquitto_subscribe(mosq, std::ptr::null_mut(), state.topic, state.qos) };
 }
 
-unsafe extern "C" fn subscribe_on_message(mosq: *mut mosquitto, obj: *mut c_void, message: *const mosquitto_message) {
+unsafe extern "C" fn subscribe_on_message(
+    mosq: *mut mosquitto,
+    obj: *mut c_void,
+    message: *const mosquitto_message,
+) {
     // SAFETY: as in `subscribe_on_connect`.
     let state = unsafe { &*obj.cast::<CallbackState>() };
     // SAFETY: the application's function, called with its own userdata and a valid message.
@@ -251,4 +255,3 @@ pub unsafe extern "C" fn mosquitto_subscribe_simple(
         r
     }
 }
-
