@@ -33,6 +33,7 @@ pub const MOSQ_ERR_ERRNO: c_int = 14;
 pub const MOSQ_ERR_MALFORMED_UTF8: c_int = 18;
 pub const MOSQ_ERR_KEEPALIVE: c_int = 19;
 pub const MOSQ_ERR_MALFORMED_PACKET: c_int = 21;
+pub const MOSQ_ERR_QOS_NOT_SUPPORTED: c_int = 24;
 
 pub const MOSQ_LOG_WARNING: c_int = 4;
 pub const MOSQ_LOG_ERR: c_int = 8;
@@ -381,6 +382,8 @@ pub enum Ev {
     Unsubscribe(c_int),
     /// Whether the gate was open (or opened in time) when a message callback ran.
     Gate(bool),
+    /// An API call made from inside a callback: (rc, mid).
+    PublishCall(c_int, c_int),
     Log(c_int, String),
 }
 
@@ -423,6 +426,19 @@ unsafe fn rec<'a>(ud: *mut c_void) -> &'a Recorder {
 unsafe extern "C" fn on_connect(_: *mut Mosq, ud: *mut c_void, rc: c_int) {
     // SAFETY: userdata is our recorder.
     unsafe { rec(ud) }.push(Ev::Connect(rc));
+}
+
+/// Records the connect callback, then publishes "c" on "t" at QoS 1 from inside it.
+unsafe extern "C" fn on_connect_then_publish(mosq: *mut Mosq, ud: *mut c_void, rc: c_int) {
+    // SAFETY: userdata is our recorder.
+    let r = unsafe { rec(ud) };
+    r.push(Ev::Connect(rc));
+    let mut mid: c_int = -1;
+    // SAFETY: the library passes its own valid client; topic and payload are valid.
+    let rc = unsafe {
+        publish::mosquitto_publish(mosq, &mut mid, c"t".as_ptr(), 1, c"c".as_ptr().cast(), 1, false)
+    };
+    r.push(Ev::PublishCall(rc, mid));
 }
 
 unsafe extern "C" fn on_connect_flags(_: *mut Mosq, ud: *mut c_void, rc: c_int, flags: c_int) {
@@ -591,6 +607,13 @@ impl Client {
             callbacks::mosquitto_disconnect_v5_callback_set(self.mosq, Some(on_disconnect_v5));
             callbacks::mosquitto_publish_v5_callback_set(self.mosq, Some(on_publish_v5));
         }
+        self
+    }
+
+    /// Make the connect callback publish a QoS 1 message (see [`Ev::PublishCall`]).
+    pub fn publish_on_connect(self) -> Self {
+        // SAFETY: valid client; the callback has the signature the setter expects.
+        unsafe { callbacks::mosquitto_connect_callback_set(self.mosq, Some(on_connect_then_publish)) };
         self
     }
 
