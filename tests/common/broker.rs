@@ -1,0 +1,297 @@
+//! A real MQTT broker for the tests: Debian's `mosquitto`, started with a configuration file of
+//! its own on free loopback ports, and killed on drop.
+//!
+//! It has an anonymous listener ([`Broker::port`]), a listener that requires the user name and
+//! password [`USER`]/[`PASSWORD`] ([`Broker::auth_port`]), and optionally a Unix-domain socket
+//! listener ([`Broker::socket_path`]). It logs everything to a file ([`Broker::log`]).
+
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::Duration;
+
+use super::{TIMEOUT, TempDir, now, poll_until};
+
+/// The user the password listener accepts.
+pub const USER: &str = "alice";
+/// Her password.
+pub const PASSWORD: &str = "s3cret-pw";
+
+/// The broker program: found on the PATH, or at its Debian location.
+pub fn broker_program() -> &'static str {
+    if super::have_program("mosquitto") {
+        "mosquitto"
+    } else {
+        "/usr/sbin/mosquitto"
+    }
+}
+
+/// Whether a broker can be started at all on this machine.
+pub fn broker_available() -> bool {
+    super::have_program(broker_program()) && super::have_program("mosquitto_passwd")
+}
+
+/// What to put into the broker's configuration besides the two TCP listeners.
+#[derive(Clone, Default)]
+pub struct BrokerConfig {
+    /// Add a Unix-domain socket listener.
+    pub unix_socket: bool,
+    /// Extra lines for the global section of the configuration.
+    pub extra_global: String,
+    /// Extra lines for the anonymous listener's section.
+    pub extra_listener: String,
+}
+
+/// A running (or stopped, see [`Broker::stop`]) broker.
+pub struct Broker {
+    dir: TempDir,
+    child: Option<Child>,
+    /// The anonymous TCP listener on 127.0.0.1.
+    pub port: u16,
+    /// The TCP listener on 127.0.0.1 that requires [`USER`] and [`PASSWORD`].
+    pub auth_port: u16,
+    config: BrokerConfig,
+}
+
+/// A port that was free on 127.0.0.1 a moment ago.
+pub fn free_port() -> u16 {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
+    listener.local_addr().expect("local address").port()
+}
+
+fn port_accepts(port: u16) -> bool {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
+}
+
+impl Broker {
+    /// Start a broker with the two TCP listeners.
+    pub fn start() -> Broker {
+        Broker::start_with(BrokerConfig::default())
+    }
+
+    /// Start a broker with extra configuration.
+    pub fn start_with(config: BrokerConfig) -> Broker {
+        assert!(
+            broker_available(),
+            "the mosquitto broker and mosquitto_passwd are needed"
+        );
+        let dir = TempDir::new("broker");
+        let passwd = dir.join("passwd");
+        let out = super::run(
+            Command::new("mosquitto_passwd")
+                .env_remove("LD_LIBRARY_PATH")
+                .arg("-c")
+                .arg("-b")
+                .arg(&passwd)
+                .arg(USER)
+                .arg(PASSWORD),
+            TIMEOUT,
+            None,
+        )
+        .expect("run mosquitto_passwd");
+        out.assert_success("mosquitto_passwd");
+        let mut broker = Broker {
+            dir,
+            child: None,
+            port: 0,
+            auth_port: 0,
+            config,
+        };
+        let mut last_error = String::new();
+        // Another process may take a port between our probe and the broker's bind: retry.
+        for _ in 0..10 {
+            broker.port = free_port();
+            broker.auth_port = free_port();
+            if broker.port == broker.auth_port {
+                continue;
+            }
+            match broker.launch() {
+                Ok(()) => return broker,
+                Err(e) => last_error = e,
+            }
+        }
+        panic!("could not start the broker: {last_error}");
+    }
+
+    /// The broker's working directory (deleted on drop).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The path of the Unix-domain socket listener (when configured).
+    pub fn socket_path(&self) -> PathBuf {
+        self.dir.join("broker.sock")
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.dir.join("broker.log")
+    }
+
+    /// Everything the broker has logged so far (across restarts).
+    pub fn log(&self) -> String {
+        std::fs::read(self.log_path())
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Wait (at most `limit`) until the broker's log contains `needle`.
+    pub fn wait_for_log(&self, needle: &str, limit: Duration) -> bool {
+        poll_until(limit, || self.log().contains(needle).then_some(())).is_some()
+    }
+
+    fn write_config(&self) -> PathBuf {
+        let mut conf = String::new();
+        // Run as root, mosquitto would switch to the "mosquitto" user, which cannot read our
+        // files; as any other user the option is ignored.
+        // SAFETY: geteuid cannot fail.
+        if unsafe { libc::geteuid() } == 0 {
+            conf.push_str("user root\n");
+        }
+        conf.push_str("per_listener_settings true\npersistence false\n");
+        conf.push_str(&format!(
+            "log_dest file {}\nlog_type all\nlog_timestamp true\n",
+            self.log_path().display()
+        ));
+        conf.push_str(&self.config.extra_global);
+        conf.push('\n');
+        conf.push_str(&format!(
+            "listener {} 127.0.0.1\nallow_anonymous true\n",
+            self.port
+        ));
+        conf.push_str(&self.config.extra_listener);
+        conf.push('\n');
+        conf.push_str(&format!(
+            "listener {} 127.0.0.1\nallow_anonymous false\npassword_file {}\n",
+            self.auth_port,
+            self.dir.join("passwd").display()
+        ));
+        if self.config.unix_socket {
+            conf.push_str(&format!(
+                "listener 0 {}\nallow_anonymous true\n",
+                self.socket_path().display()
+            ));
+        }
+        let path = self.dir.join("mosquitto.conf");
+        std::fs::write(&path, conf).expect("write broker configuration");
+        path
+    }
+
+    fn launch(&mut self) -> Result<(), String> {
+        let conf = self.write_config();
+        let _ = std::fs::remove_file(self.socket_path());
+        let mut cmd = Command::new(broker_program());
+        cmd.arg("-c")
+            .arg(&conf)
+            .env_remove("LD_LIBRARY_PATH")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        // SAFETY: prctl is async-signal-safe. The broker gets SIGKILL if the thread that started it
+        // ends without dropping the Broker (a test thread killed by a panic that aborts).
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot run {}: {e}", broker_program()))?;
+        let deadline = now() + TIMEOUT;
+        loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!(
+                    "the broker exited at start ({status}); log:\n{}",
+                    self.log()
+                ));
+            }
+            let socket_ready = !self.config.unix_socket || self.socket_path().exists();
+            if socket_ready && port_accepts(self.port) && port_accepts(self.auth_port) {
+                self.child = Some(child);
+                return Ok(());
+            }
+            if now() >= deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "the broker did not accept connections in time; log:\n{}",
+                    self.log()
+                ));
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Whether the broker process is running.
+    pub fn running(&mut self) -> bool {
+        match &mut self.child {
+            Some(child) => matches!(child.try_wait(), Ok(None)),
+            None => false,
+        }
+    }
+
+    /// Stop the broker (SIGTERM, then SIGKILL if it lingers). The ports stay reserved for
+    /// [`Broker::restart`] only in the sense that nobody else is told about them.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // SAFETY: kill(2) on the pid of our unreaped child.
+            unsafe {
+                libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+            }
+            let deadline = now() + Duration::from_secs(3);
+            loop {
+                match child.try_wait() {
+                    Ok(Some(_)) => break,
+                    Ok(None) if now() < deadline => thread::sleep(Duration::from_millis(10)),
+                    _ => {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Send a signal to the broker process (e.g. SIGSTOP to make it stop answering).
+    pub fn signal(&self, sig: libc::c_int) {
+        if let Some(child) = &self.child {
+            // SAFETY: kill(2) on the pid of our unreaped child.
+            unsafe {
+                libc::kill(child.id() as libc::pid_t, sig);
+            }
+        }
+    }
+
+    /// Kill the broker at once (SIGKILL), as a crash would.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Start the broker again on the same ports (after [`Broker::stop`]); retries for a while
+    /// if a port is briefly unavailable.
+    pub fn restart(&mut self) {
+        self.stop();
+        let deadline = now() + TIMEOUT;
+        loop {
+            match self.launch() {
+                Ok(()) => return,
+                Err(e) if now() >= deadline => panic!("could not restart the broker: {e}"),
+                Err(_) => thread::sleep(Duration::from_millis(100)),
+            }
+        }
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        self.signal(libc::SIGCONT);
+        self.kill();
+    }
+}
