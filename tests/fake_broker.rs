@@ -1567,3 +1567,59 @@ fn malformed_remaining_length_logs_nothing_new() {
         ]
     );
 }
+
+#[test]
+fn qos2_resume_with_loop_forever() {
+    // loop_forever reconnects by itself after the server drops the connection between PUBREL
+    // and PUBCOMP; the PUBREL is resent; a disconnect from the publish callback ends the loop.
+    let server = FakeServer::start(|p| {
+        p.accept()?;
+        p.expect(&CONNECT_V311_NULL_ID)?;
+        // Sent at once, before the CONNACK.
+        p.expect(&[0x34, 0x07, 0x00, 0x01, b't', 0x00, 0x01, b'h', b'i'])?;
+        p.send(&CONNACK_OK)?;
+        p.send(&[0x50, 0x02, 0x00, 0x01])?;
+        p.expect(&[0x62, 0x02, 0x00, 0x01])?;
+        p.close();
+        p.accept()?;
+        p.expect(&CONNECT_V311_NULL_ID)?;
+        p.send(&CONNACK_OK)?;
+        p.expect(&[0x62, 0x02, 0x00, 0x01])?;
+        p.send(&[0x70, 0x02, 0x00, 0x01])?;
+        p.expect(&[0xe0, 0x00])?;
+        p.expect_eof()
+    });
+    let c = Client::new(None, true, V311).disconnect_on_publish();
+    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.publish("t", b"hi", 2, false), (MOSQ_ERR_SUCCESS, 1));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let shared = c.shared();
+    let handle = std::thread::spawn(move || {
+        tx.send(shared.loop_forever(1000)).ok();
+    });
+    let result = rx.recv_timeout(Duration::from_secs(8));
+    if result.is_err() {
+        // Make loop_forever return so the client can be destroyed after the thread ended.
+        c.disconnect();
+        if rx.recv_timeout(STEP).is_err() {
+            std::mem::forget(c);
+            panic!("loop_forever did not return, even after mosquitto_disconnect");
+        }
+    }
+    handle.join().expect("loop_forever thread");
+    let Ok(rc) = result else {
+        panic!("loop_forever did not return within 8 s; events:{}", c.dump());
+    };
+    assert_eq!(rc, MOSQ_ERR_SUCCESS);
+    assert_eq!(
+        c.events(),
+        vec![
+            Ev::Connect(0),
+            Ev::Disconnect(MOSQ_ERR_CONN_LOST),
+            Ev::Connect(0),
+            Ev::Publish(1),
+            Ev::Disconnect(0)
+        ]
+    );
+    server.check();
+}

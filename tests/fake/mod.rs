@@ -294,16 +294,25 @@ impl Peer {
 }
 
 /// A fake server running a script in its own thread.
+///
+/// When the script ends, an open connection stays open until the test collects the result
+/// ([`FakeServer::finish`]), so the client never sees a close the script did not ask for.
 pub struct FakeServer {
     port: u16,
     handle: Option<JoinHandle<ScriptResult>>,
+    release: Arc<Gate>,
 }
+
+/// How long a finished script keeps its connection open waiting for the test.
+const HOLD: Duration = Duration::from_secs(20);
 
 impl FakeServer {
     /// Bind 127.0.0.1:0 and run `script` in a thread.
     pub fn start(script: impl FnOnce(&mut Peer) -> ScriptResult + Send + 'static) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let port = listener.local_addr().expect("local address").port();
+        let release = Gate::new();
+        let hold = release.clone();
         let handle = std::thread::spawn(move || {
             let mut peer = Peer {
                 listener,
@@ -311,12 +320,16 @@ impl FakeServer {
                 last_send: None,
             };
             let r = script(&mut peer);
+            if peer.conn.is_some() {
+                hold.wait(HOLD);
+            }
             peer.close();
             r
         });
         Self {
             port,
             handle: Some(handle),
+            release,
         }
     }
 
@@ -327,6 +340,7 @@ impl FakeServer {
     /// Wait for the script to end (it is bounded by its own timeouts) and return its result.
     pub fn finish(mut self) -> ScriptResult {
         let handle = self.handle.take().expect("script handle");
+        self.release.open();
         match handle.join() {
             Ok(r) => r,
             Err(_) => Err("the server script panicked".into()),
@@ -345,6 +359,7 @@ impl Drop for FakeServer {
     /// When a test fails before checking the script, show what the server saw: that is often
     /// the reason. The script ends by itself within its timeouts.
     fn drop(&mut self) {
+        self.release.open();
         if let Some(handle) = self.handle.take() {
             if std::thread::panicking() {
                 match handle.join() {
@@ -439,6 +454,14 @@ unsafe extern "C" fn on_connect_then_publish(mosq: *mut Mosq, ud: *mut c_void, r
         publish::mosquitto_publish(mosq, &mut mid, c"t".as_ptr(), 1, c"c".as_ptr().cast(), 1, false)
     };
     r.push(Ev::PublishCall(rc, mid));
+}
+
+/// Records the publish callback, then disconnects from inside it.
+unsafe extern "C" fn on_publish_then_disconnect(mosq: *mut Mosq, ud: *mut c_void, mid: c_int) {
+    // SAFETY: userdata is our recorder.
+    unsafe { rec(ud) }.push(Ev::Publish(mid));
+    // SAFETY: the library passes its own valid client.
+    unsafe { connect::mosquitto_disconnect(mosq) };
 }
 
 unsafe extern "C" fn on_connect_flags(_: *mut Mosq, ud: *mut c_void, rc: c_int, flags: c_int) {
@@ -561,9 +584,8 @@ pub struct Client {
     rec: *mut Recorder,
 }
 
-// SAFETY: every API function of the library is thread-safe (BEHAVIOUR: every API call is
-// thread-safe), and the recorder is synchronised; tests only move a client to a helper thread
-// as a whole.
+// SAFETY: every API function of the library is thread-safe, and the recorder is
+// synchronised; tests only move a client to a helper thread as a whole.
 unsafe impl Send for Client {}
 
 impl Client {
@@ -615,6 +637,19 @@ impl Client {
         // SAFETY: valid client; the callback has the signature the setter expects.
         unsafe { callbacks::mosquitto_connect_callback_set(self.mosq, Some(on_connect_then_publish)) };
         self
+    }
+
+    /// Make the publish callback call `mosquitto_disconnect`.
+    pub fn disconnect_on_publish(self) -> Self {
+        // SAFETY: valid client; the callback has the signature the setter expects.
+        unsafe { callbacks::mosquitto_publish_callback_set(self.mosq, Some(on_publish_then_disconnect)) };
+        self
+    }
+
+    /// A handle another thread can run `mosquitto_loop_forever` with; the client must outlive
+    /// that call.
+    pub fn shared(&self) -> SharedClient {
+        SharedClient(self.mosq)
     }
 
     fn recorder(&self) -> &Recorder {
@@ -880,6 +915,22 @@ impl Client {
             s.push_str(&format!("\n    {e:?}"));
         }
         s
+    }
+}
+
+/// The raw client pointer, to run the blocking loop in another thread while the test thread
+/// keeps the [`Client`] (and may call its thread-safe functions, such as disconnect).
+pub struct SharedClient(*mut Mosq);
+
+// SAFETY: every API function of the library is thread-safe; the owner keeps the client alive
+// until the thread using this has ended.
+unsafe impl Send for SharedClient {}
+
+impl SharedClient {
+    /// `mosquitto_loop_forever(mosq, timeout_ms, 1)`.
+    pub fn loop_forever(&self, timeout_ms: c_int) -> c_int {
+        // SAFETY: the client is alive (see the type's contract).
+        unsafe { loop_::mosquitto_loop_forever(self.0, timeout_ms, 1) }
     }
 }
 
