@@ -1623,3 +1623,91 @@ fn qos2_resume_with_loop_forever() {
     );
     server.check();
 }
+
+#[test]
+fn packets_split_into_single_bytes_and_coalesced() {
+    let server = FakeServer::start(|p| {
+        p.accept()?;
+        p.expect_connect()?;
+        // CONNACK and a QoS 0 PUBLISH, one byte per write.
+        let mut bytes = CONNACK_OK.to_vec();
+        bytes.extend_from_slice(&[0x30, 0x05, 0x00, 0x01, b'a', b'h', b'i']);
+        for b in bytes {
+            p.send(&[b])?;
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // Three packets in one write: two messages and a PUBREL for (unknown) mid 3.
+        p.send(&[
+            0x30, 0x04, 0x00, 0x01, b'b', b'1', 0x30, 0x04, 0x00, 0x01, b'c', b'2', 0x62, 0x02, 0x00, 0x03,
+        ])?;
+        p.expect(&[0x70, 0x02, 0x00, 0x03])?;
+        p.expect_silence(Duration::from_millis(100))
+    });
+    let c = Client::new(None, true, V311);
+    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    assert!(c.run_until(STEP, |e| e.len() >= 4), "{}", c.dump());
+    c.run_for(Duration::from_millis(100));
+    assert_eq!(
+        c.events(),
+        vec![
+            Ev::Connect(0),
+            msg(0, "a", b"hi", 0, false),
+            msg(0, "b", b"1", 0, false),
+            msg(0, "c", b"2", 0, false)
+        ]
+    );
+    server.check();
+}
+
+#[test]
+fn incoming_qos2_survives_a_reconnect() {
+    // The message is stored when PUBREC goes out; the PUBREL arrives on the next connection.
+    let server = FakeServer::start(|p| {
+        p.handshake()?;
+        p.send(&[0x34, 0x07, 0x00, 0x01, b't', 0x00, 0x09, b'h', b'i'])?;
+        p.expect(&[0x50, 0x02, 0x00, 0x09])?;
+        p.close();
+        p.handshake()?;
+        p.send(&[0x62, 0x02, 0x00, 0x09])?;
+        p.expect(&[0x70, 0x02, 0x00, 0x09])?;
+        p.expect_silence(Duration::from_millis(100))
+    });
+    let c = Client::new(Some("p"), false, V311);
+    connect_and_wait(&c, &server);
+    assert!(c.run_until(STEP, disconnected), "{}", c.dump());
+    assert_eq!(c.reconnect(), MOSQ_ERR_SUCCESS);
+    assert!(
+        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Ev::Message { .. }))),
+        "{}",
+        c.dump()
+    );
+    c.run_for(Duration::from_millis(100));
+    assert_eq!(
+        c.events(),
+        vec![
+            Ev::Connect(0),
+            Ev::Disconnect(MOSQ_ERR_CONN_LOST),
+            Ev::Connect(0),
+            msg(9, "t", b"hi", 2, false)
+        ]
+    );
+    server.check();
+}
+
+#[test]
+fn subscribe_before_connack_is_sent_at_once() {
+    let server = FakeServer::start(|p| {
+        p.accept()?;
+        p.expect(&CONNECT_V311_NULL_ID)?;
+        p.expect(&[0x82, 0x06, 0x00, 0x01, 0x00, 0x01, b't', 0x02])?;
+        p.send(&CONNACK_OK)?;
+        p.send(&[0x90, 0x03, 0x00, 0x01, 0x02])?;
+        p.expect_silence(Duration::from_millis(100))
+    });
+    let c = Client::new(None, true, V311);
+    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.subscribe("t", 2, 0), (MOSQ_ERR_SUCCESS, 1));
+    assert!(c.run_until(STEP, |e| e.len() >= 2), "{}", c.dump());
+    assert_eq!(c.events(), vec![Ev::Connect(0), Ev::Subscribe(1, vec![2])]);
+    server.check();
+}
