@@ -1551,9 +1551,9 @@ fn v5_connack_assigned_identifier_when_one_was_set() {
 }
 
 #[test]
-fn malformed_remaining_length_logs_nothing_new() {
-    // libmosquitto closes the connection on this without a log line; every line logged here
-    // must be one of libmosquitto's.
+fn malformed_remaining_length_is_logged_once() {
+    // libmosquitto closes the connection on this silently; this library adds one error line
+    // naming the packet and the problem, and nothing else.
     let c = protocol_error_case(
         V311,
         &[0x30, 0xff, 0xff, 0xff, 0xff, 0x7f],
@@ -1563,7 +1563,13 @@ fn malformed_remaining_length_logs_nothing_new() {
         c.logs(),
         vec![
             (MOSQ_LOG_DEBUG, "Client null sending CONNECT".to_string()),
-            (MOSQ_LOG_DEBUG, "Client null received CONNACK (0)".to_string())
+            (MOSQ_LOG_DEBUG, "Client null received CONNACK (0)".to_string()),
+            (
+                MOSQ_LOG_ERR,
+                "Error: Client null received a malformed PUBLISH packet (its length field is invalid); \
+                 closing the connection."
+                    .to_string()
+            ),
         ]
     );
 }

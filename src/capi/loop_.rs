@@ -32,7 +32,9 @@ pub(crate) fn loop_once(s: &Shared, timeout_ms: c_int) -> Result<(), Error> {
         if !g.engine.has_socket() {
             return Err(Error::NoConn);
         }
-        if g.engine.can_write_now() {
+        // While a background connect is in progress, check it on every pass: the readiness
+        // event that announced its end may have been taken by an earlier wait.
+        if g.engine.can_write_now() || g.engine.is_connecting() {
             g.engine.write(t)?;
             if !g.engine.has_socket() {
                 return Ok(());

@@ -452,12 +452,22 @@ impl Session {
 
     fn malformed(&mut self, e: DecodeError, first_byte: u8) -> DisconnectCause {
         let error = decode_error(e);
+        let reason = match e {
+            DecodeError::Truncated => "it is shorter than its contents",
+            DecodeError::TrailingBytes => "it has unexpected bytes at its end",
+            DecodeError::BadVarint => "its length field is invalid",
+            DecodeError::TooLarge => "it is too large",
+            DecodeError::Utf8 => "a string in it is not valid UTF-8",
+            DecodeError::Protocol => "it breaks the MQTT protocol",
+            DecodeError::BadProperty => "it has an invalid property",
+            DecodeError::DuplicateProperty => "it repeats a property",
+        };
         self.log(LogLevel::Error, |s| {
             format!(
-                "Client {} received a malformed packet (command 0x{:02X}: {:?}); closing the connection.",
+                "Error: Client {} received a malformed {} packet ({}); closing the connection.",
                 s.id_for_log(),
-                first_byte & 0xF0,
-                e
+                kind::name(first_byte >> 4),
+                reason
             )
         });
         DisconnectCause::Error(error)

@@ -139,6 +139,11 @@ impl Engine {
         self.stream.is_some() && (self.session.wants_write() || self.connecting)
     }
 
+    /// Whether a background connect is still in progress.
+    pub fn is_connecting(&self) -> bool {
+        self.connecting
+    }
+
     /// Whether the last read left data unread.
     pub fn read_pending(&self) -> bool {
         self.read_pending
