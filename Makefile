@@ -10,8 +10,12 @@
 #   make check-exports        fail if the shared library exports anything but the mosquitto_*
 #                             functions of the version script, each with its version node
 #   make examples             build c-examples/*.c into build/examples/
+#   make demo                 build everything and run the demonstration (c-examples/demo.sh)
+#   make check                every test and check; what CI runs
 #   make test                 cargo test
+#   make bench                throughput and CPU per message, ours against the system's library
 #   make support-table        print the Markdown table of implemented functions
+#   make update-support-table rewrite that table in README.md
 #   make check-support-table  fail if the table in README.md differs from it
 #   make clean
 
@@ -46,10 +50,11 @@ VERSION := $(shell sed -nE 's/^pub const LIBMOSQUITTO_(MAJOR|MINOR|REVISION): c_
 NATIVE_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl
 
 EXAMPLE_CFLAGS := -std=c99 -Wall -Wextra -Werror -pedantic -pthread
+ROUNDS ?= 3
 EXAMPLES := $(patsubst c-examples/%.c,$(BUILD)/examples/%,$(wildcard c-examples/*.c))
 
-.PHONY: all install uninstall header check-header check-exports examples test \
-	support-table check-support-table clean cbindgen-version
+.PHONY: all install uninstall header check-header check-exports examples test demo check bench \
+	support-table update-support-table check-support-table clean cbindgen-version
 
 all: $(LIBOUT)/$(SONAME) $(LIBOUT)/libmosquitto.so $(LIBOUT)/libmosquitto.a
 
@@ -134,8 +139,27 @@ $(BUILD)/examples/%: c-examples/%.c $(HEADERS) $(LIBOUT)/$(SONAME) $(LIBOUT)/lib
 test:
 	$(CARGO) test
 
+demo:
+	.ci/deps.sh demo
+	$(MAKE) all examples
+	c-examples/demo.sh $(LIBOUT) $(BUILD)/examples
+
+check:
+	.ci/deps.sh check
+	$(MAKE) all examples
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	$(MAKE) check-header check-exports check-support-table
+	$(CARGO) test
+
+bench: all
+	benches/run.sh $(ROUNDS)
+
 support-table:
 	@.ci/support_table.sh
+
+update-support-table:
+	@.ci/support_table.sh --update
 
 check-support-table:
 	@.ci/support_table.sh --check

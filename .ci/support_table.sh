@@ -3,6 +3,7 @@
 # judged from the sources in src/capi/*.rs. Run from the top of the repository (`make support-table`).
 #
 #   .ci/support_table.sh           print the table
+#   .ci/support_table.sh --update  rewrite that part of README.md (`make update-support-table`)
 #   .ci/support_table.sh --check   fail if README.md, between the lines
 #                                  <!-- support-table:begin --> and <!-- support-table:end -->,
 #                                  does not hold exactly the table printed (`make check-support-table`)
@@ -74,6 +75,13 @@ if [ "${1:-}" = --check ]; then
         echo "support_table: the table in $readme is out of date; replace it with the output of make support-table" >&2
         exit 1
     fi
+elif [ "${1:-}" = --update ]; then
+    new=$(awk -v table="$(table)" '
+        /^<!-- support-table:end -->$/ { print table; skip = 0 }
+        !skip { print }
+        /^<!-- support-table:begin -->$/ { skip = 1 }
+    ' "$readme")
+    printf '%s\n' "$new" > "$readme"
 else
     table
 fi

@@ -1,0 +1,48 @@
+#!/bin/bash
+# Make sure the tools a target needs are present; install the missing ones when possible.
+#
+# Usage: .ci/deps.sh demo|check
+#   demo   a C compiler, cargo and Debian's mosquitto broker
+#   check  also Debian's mosquitto clients and reference libmosquitto (for the comparison
+#          tests and the benchmark), valgrind, pkg-config, openssl, rustfmt, clippy and the
+#          pinned cbindgen that generates the headers
+#
+# Missing Debian packages are installed with apt-get when running as root (or with sudo
+# without a password); otherwise the script prints the command to run and fails.
+set -eu
+what=${1:-check}
+cbindgen_version=0.29.2
+
+packages=()
+need() { command -v "$1" >/dev/null 2>&1 || packages+=("$2"); }
+need cc gcc
+[ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1 || packages+=(mosquitto)
+if [ "$what" = check ]; then
+	need mosquitto_pub mosquitto-clients
+	need mosquitto_passwd mosquitto
+	[ -e /usr/include/mosquitto.h ] || packages+=(libmosquitto-dev)
+	need valgrind valgrind
+	need pkg-config pkg-config
+	need openssl openssl
+	need python3 python3
+fi
+
+if [ ${#packages[@]} -gt 0 ]; then
+	mapfile -t packages < <(printf '%s\n' "${packages[@]}" | sort -u)
+	if [ "$(id -u)" = 0 ]; then sudo=; elif sudo -n true 2>/dev/null; then sudo=sudo; else
+		echo "missing packages; install them with: sudo apt-get install -y ${packages[*]}" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	$sudo apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+if [ "$what" = check ]; then
+	if command -v rustup >/dev/null 2>&1; then
+		cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+		cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+	fi
+	if ! cbindgen --version 2>/dev/null | grep -qx "cbindgen $cbindgen_version"; then
+		cargo install --locked --quiet cbindgen --version "$cbindgen_version"
+	fi
+fi
