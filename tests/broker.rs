@@ -872,30 +872,110 @@ fn destroy_from_inside_a_callback_of_mosquitto_loop() {
     drop(rec);
 }
 
+/// Start `mosquitto_loop_stop(force)` in a helper thread; its result arrives on the channel.
+fn stop_in_background(c: &Client, force: bool) -> mpsc::Receiver<i32> {
+    let mosq = c.mosq();
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mosq = mosq;
+        // SAFETY: the test keeps the client alive until this call has returned (or leaks it).
+        let rc = unsafe { loop_::mosquitto_loop_stop(mosq.0, force) };
+        let _ = tx.send(rc);
+    });
+    rx
+}
+
 #[test]
-fn loop_stop_returns_without_disconnect() {
+fn loop_stop_without_force_waits_for_disconnect() {
+    // Programs call mosquitto_loop_stop(mosq, false) and then expect the loop thread to keep
+    // running until a disconnect (from a callback or another thread) ends it; Debian's
+    // mosquitto_pub -l does exactly this: loop_stop first, disconnect from on_publish of the
+    // last message.
     let broker = Broker::start();
-    for force in [false, true] {
-        let c = started(&broker, None, V311);
-        assert_eq!(
-            stop_within(&c, force, Duration::from_secs(5)),
-            Some(MOSQ_ERR_SUCCESS),
-            "force={force}"
-        );
-        // A second stop: no loop thread any more.
-        assert_eq!(
-            stop_within(&c, force, Duration::from_secs(5)),
-            Some(MOSQ_ERR_INVAL),
-            "force={force}"
-        );
-        c.destroy();
+    let topic = unique_topic("stop-waits");
+    let watcher = started(&broker, None, V311);
+    watcher.subscribe_and_wait(&topic, 1);
+    let c = started(&broker, None, V311);
+    const N: usize = 200;
+    let last_mid = Arc::new(AtomicI32::new(-1));
+    {
+        let last_mid = last_mid.clone();
+        c.set_hook(move |mosq, e| {
+            if let Event::Publish(mid) = e {
+                if *mid == last_mid.load(Ordering::SeqCst) {
+                    // SAFETY: a valid handle.
+                    let rc = unsafe { connect::mosquitto_disconnect(mosq.0) };
+                    assert_eq!(rc, MOSQ_ERR_SUCCESS, "disconnect in on_publish");
+                }
+            }
+        });
     }
+    let mut mid = 0;
+    for i in 0..N {
+        let (rc, m) = c.publish(&topic, format!("{i}:{}", "x".repeat(5000)).as_bytes(), 1, false);
+        assert_eq!(rc, MOSQ_ERR_SUCCESS);
+        mid = m;
+    }
+    last_mid.store(mid, Ordering::SeqCst);
+    let stopped = stop_in_background(&c, false);
+    match stopped.recv_timeout(Duration::from_secs(15)) {
+        Ok(rc) => assert_eq!(rc, MOSQ_ERR_SUCCESS),
+        Err(_) => {
+            std::mem::forget(c);
+            panic!("mosquitto_loop_stop(false) did not return after the disconnect");
+        }
+    }
+    let got = watcher.wait_messages(&topic, N, TIMEOUT);
+    assert_eq!(
+        got.len(),
+        N,
+        "every message was sent before the loop thread ended"
+    );
+    assert_eq!(disconnects(&c.rec.events()), vec![0], "{}", c.rec.dump());
+
+    // Without a disconnect it keeps waiting; a disconnect from another thread releases it.
+    let c = started(&broker, None, V311);
+    let stopped = stop_in_background(&c, false);
+    thread::sleep(Duration::from_millis(1500));
+    assert!(
+        stopped.try_recv().is_err(),
+        "mosquitto_loop_stop(false) returned while the client was still connected"
+    );
+    // The loop thread is still serving the connection.
+    let (rc, mid) = c.publish(&topic, b"still running", 1, false);
+    assert_eq!(rc, MOSQ_ERR_SUCCESS);
+    c.wait_published(mid);
+    assert_eq!(c.disconnect(), MOSQ_ERR_SUCCESS);
+    match stopped.recv_timeout(TIMEOUT) {
+        Ok(rc) => assert_eq!(rc, MOSQ_ERR_SUCCESS),
+        Err(_) => {
+            std::mem::forget(c);
+            panic!("mosquitto_loop_stop(false) did not return after mosquitto_disconnect");
+        }
+    }
+    finish(watcher);
+}
+
+#[test]
+fn loop_stop_with_force_returns_at_once() {
+    let broker = Broker::start();
+    let c = started(&broker, None, V311);
+    assert_eq!(
+        stop_within(&c, true, Duration::from_secs(5)),
+        Some(MOSQ_ERR_SUCCESS)
+    );
+    // A second stop: no loop thread any more.
+    assert_eq!(
+        stop_within(&c, true, Duration::from_secs(5)),
+        Some(MOSQ_ERR_INVAL)
+    );
+    c.destroy();
     // A loop thread that never saw a connect call.
     let c = Client::new(None, true);
     assert_eq!(c.loop_start(), MOSQ_ERR_SUCCESS);
     assert_eq!(c.loop_start(), MOSQ_ERR_INVAL, "a second loop_start");
     assert_eq!(
-        stop_within(&c, false, Duration::from_secs(5)),
+        stop_within(&c, true, Duration::from_secs(5)),
         Some(MOSQ_ERR_SUCCESS)
     );
     // destroy with a running loop thread stops it.
@@ -1120,4 +1200,99 @@ fn v5_connack_properties_are_applied() {
         },
     );
     finish(c);
+}
+
+#[test]
+fn publishing_while_the_broker_is_not_reading() {
+    // The socket buffers fill up: writes must resume where they stopped, in order, without
+    // losing or corrupting bytes, and without dropping the connection.
+    let broker = Broker::start();
+    let base = unique_topic("backpressure");
+    let watcher = started(&broker, None, V311);
+    watcher.subscribe_and_wait(&format!("{base}/#"), 1);
+    const N: usize = 100;
+    const SIZE: usize = 20_000;
+    for threaded in [false, true] {
+        let id = client_id(&format!("backpressure-{threaded}"));
+        let c = Client::new(Some(&id), true);
+        assert_eq!(c.connect("127.0.0.1", broker.port, 60), MOSQ_ERR_SUCCESS);
+        if threaded {
+            assert_eq!(c.loop_start(), MOSQ_ERR_SUCCESS);
+            assert_eq!(c.wait_connect(), 0);
+        } else {
+            assert_eq!(
+                c.pump_for("CONNACK", TIMEOUT, |ev| connects(ev).first().copied()),
+                0
+            );
+        }
+        broker.signal(libc::SIGSTOP);
+        let mut mids = Vec::new();
+        for i in 0..N {
+            for qos in [0, 1] {
+                let topic = format!("{base}/{threaded}/q{qos}");
+                let (rc, mid) = c.publish(&topic, &pattern(SIZE, i as u32), qos, false);
+                assert_eq!(
+                    rc, MOSQ_ERR_SUCCESS,
+                    "q{qos} publish {i} while the broker is stopped (threaded: {threaded})"
+                );
+                mids.push(mid);
+            }
+        }
+        if threaded {
+            thread::sleep(Duration::from_millis(500));
+        } else {
+            // Keep the loop running for a while against the stopped broker.
+            let deadline = common::now() + Duration::from_millis(500);
+            while common::now() < deadline {
+                assert_eq!(
+                    c.loop_once(20),
+                    MOSQ_ERR_SUCCESS,
+                    "mosquitto_loop while the broker is stopped"
+                );
+            }
+        }
+        assert!(
+            disconnects(&c.rec.events()).is_empty(),
+            "connection dropped:\n{}",
+            c.rec.dump()
+        );
+        broker.signal(libc::SIGCONT);
+        let all_published = |ev: &[Event]| {
+            mids.iter()
+                .all(|m| ev.contains(&Event::Publish(*m)))
+                .then_some(())
+        };
+        if threaded {
+            c.rec.wait_for(
+                "on_publish for every message",
+                Duration::from_secs(20),
+                all_published,
+            );
+        } else {
+            c.pump_for(
+                "on_publish for every message",
+                Duration::from_secs(20),
+                all_published,
+            );
+        }
+        for qos in [0, 1] {
+            let topic = format!("{base}/{threaded}/q{qos}");
+            let got = watcher.wait_messages(&topic, N, Duration::from_secs(20));
+            for (i, m) in got.iter().enumerate() {
+                assert!(
+                    m.payload == pattern(SIZE, i as u32),
+                    "q{qos} message {i} differs (threaded: {threaded})"
+                );
+            }
+        }
+        assert!(
+            disconnects(&c.rec.events()).is_empty(),
+            "connection dropped:\n{}",
+            c.rec.dump()
+        );
+        if threaded {
+            finish(c);
+        }
+    }
+    finish(watcher);
 }

@@ -6,7 +6,9 @@
  *   2. reinitialise, then the same client driven by mosquitto_loop() in this thread;
  *   3. mosquitto_loop_forever() in a thread, ended by mosquitto_disconnect() from main;
  *   4. three clients with their own loop threads, publishing concurrently from other threads;
- *   5. destroy and lib_cleanup.
+ *   5. mosquitto_loop_stop(mosq, false) before the disconnect, which a callback sends once the
+ *      last message is acknowledged: loop_stop waits for it (mosquitto_pub -l relies on this);
+ *   6. lib_cleanup.
  *
  * It prints return codes and what the callbacks saw, in an order that does not depend on
  * timing, so its output is the same on every correct libmosquitto 2.0.
@@ -470,6 +472,63 @@ static void part4_many_clients(void)
 	free(states);
 }
 
+#define STOP_MESSAGES 50
+
+static struct counter stop_published;
+static struct counter stop_last_mid;
+
+static void stop_on_publish(struct mosquitto *mosq, void *obj, int mid)
+{
+	struct state *s = obj;
+
+	counter_add(&stop_published, 1);
+	if(mid == counter_get(&stop_last_mid)){
+		mosquitto_disconnect(mosq);
+	}
+	(void)s;
+}
+
+static void part5_stop_before_disconnect(void)
+{
+	struct mosquitto *mosq;
+	struct state *s;
+	char topic[160], payload[4096];
+	int i, mid = 0, rc, failures = 0;
+
+	s = malloc(sizeof(*s));
+	if(!s){
+		exit(1);
+	}
+	state_init(s);
+	state_reset(s);
+	counter_init(&stop_published);
+	counter_init(&stop_last_mid);
+	counter_set(&stop_last_mid, -1);
+	mosq = mosquitto_new(NULL, true, s);
+	set_callbacks(mosq);
+	mosquitto_publish_callback_set(mosq, stop_on_publish);
+	printf("5: connect: %d\n", mosquitto_connect(mosq, "127.0.0.1", port, 60));
+	printf("5: loop_start: %d\n", mosquitto_loop_start(mosq));
+	wait_counter(&s->connects, 1, "on_connect");
+	snprintf(topic, sizeof(topic), "%sstop", base);
+	memset(payload, 'x', sizeof(payload));
+	for(i = 0; i < STOP_MESSAGES; i++){
+		rc = mosquitto_publish(mosq, &mid, topic, (int)sizeof(payload), payload, 1, false);
+		failures += rc != MOSQ_ERR_SUCCESS;
+	}
+	printf("5: publish failures: %d\n", failures);
+	counter_set(&stop_last_mid, mid);
+	if(counter_get(&stop_published) == STOP_MESSAGES){
+		mosquitto_disconnect(mosq);
+	}
+	/* Returns once the callback's disconnect has ended the loop thread. */
+	printf("5: loop_stop: %d\n", mosquitto_loop_stop(mosq, false));
+	printf("5: on_publish calls when loop_stop returned: %d\n", counter_get(&stop_published));
+	printf("5: on_disconnect calls=%d rc=%d\n", counter_get(&s->disconnects), s->disconnect_rc);
+	mosquitto_destroy(mosq);
+	free(s);
+}
+
 int main(int argc, char *argv[])
 {
 	struct mosquitto *mosq;
@@ -506,6 +565,7 @@ int main(int argc, char *argv[])
 	free(s);
 
 	part4_many_clients();
+	part5_stop_before_disconnect();
 
 	printf("lib_cleanup: %d\n", mosquitto_lib_cleanup());
 	return 0;

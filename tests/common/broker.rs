@@ -150,7 +150,8 @@ impl Broker {
         if unsafe { libc::geteuid() } == 0 {
             conf.push_str("user root\n");
         }
-        conf.push_str("per_listener_settings true\npersistence false\n");
+        // No queue limit: a subscriber that is slow under load must not lose messages.
+        conf.push_str("per_listener_settings true\npersistence false\nmax_queued_messages 0\n");
         conf.push_str(&format!(
             "log_dest file {}\nlog_type all\nlog_timestamp true\n",
             self.log_path().display()
