@@ -14,4 +14,7 @@ pub mod transport;
 #[doc(hidden)]
 pub mod capi;
 
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use error::Error;
