@@ -424,7 +424,8 @@ fn loop_start_with_publishes_from_other_threads() {
     let topic = unique_topic("threads");
     let sub = started(&broker, None, V311);
     sub.subscribe_and_wait(&format!("{topic}/#"), 2);
-    let publ = Arc::new(started(&broker, None, V311));
+    let publ_id = client_id("threads-pub");
+    let publ = Arc::new(started(&broker, Some(&publ_id), V311));
     const THREADS: usize = 4;
     const EACH: usize = 100;
     let handles: Vec<_> = (0..THREADS)
@@ -445,10 +446,11 @@ fn loop_start_with_publishes_from_other_threads() {
             })
         })
         .collect();
-    let mut all_mids: Vec<i32> = handles
+    let per_thread: Vec<Vec<i32>> = handles
         .into_iter()
-        .flat_map(|h| h.join().expect("publisher thread"))
+        .map(|h| h.join().expect("publisher thread"))
         .collect();
+    let mut all_mids: Vec<i32> = per_thread.iter().flatten().copied().collect();
     all_mids.sort_unstable();
     let n = all_mids.len();
     all_mids.dedup();
@@ -465,12 +467,33 @@ fn loop_start_with_publishes_from_other_threads() {
                 .collect();
             all_mids.iter().all(|m| published.contains(m)).then_some(())
         });
-    // Per publishing thread, the messages arrive in order.
+    // The broker received each thread's QoS 1 and 2 messages in the order they were published.
+    let received = mids_received_by_broker(&broker, &publ_id);
+    for (t, mids) in per_thread.iter().enumerate().filter(|(t, _)| t % 3 != 0) {
+        let order: Vec<i32> = received.iter().copied().filter(|m| mids.contains(m)).collect();
+        if &order != mids {
+            let first = order.iter().zip(mids).position(|(a, b)| a != b).unwrap_or(0);
+            let from = first.saturating_sub(2);
+            panic!(
+                "thread {t} (QoS {}): the broker received message #{first} out of order: mids {:?}, published {:?}",
+                t % 3,
+                &order[from..(first + 5).min(order.len())],
+                &mids[from..(first + 5).min(mids.len())]
+            );
+        }
+    }
+    // Every message arrives. (Not necessarily in order: when its in-flight window to a
+    // subscriber is full, this broker may send a newly arrived message before queued ones.)
     for t in 0..THREADS {
         let t_topic = format!("{topic}/{t}");
         let got = sub.wait_messages(&t_topic, EACH, Duration::from_secs(20));
-        let want: Vec<Vec<u8>> = (0..EACH).map(|i| format!("{t}:{i}").into_bytes()).collect();
-        let have: Vec<Vec<u8>> = got.into_iter().map(|m| m.payload).collect();
+        let mut have: Vec<String> = got
+            .iter()
+            .map(|m| String::from_utf8_lossy(&m.payload).into_owned())
+            .collect();
+        have.sort();
+        let mut want: Vec<String> = (0..EACH).map(|i| format!("{t}:{i}")).collect();
+        want.sort();
         assert_eq!(have, want, "messages of thread {t}");
     }
     let publ = Arc::try_unwrap(publ).ok().expect("publisher still shared");
@@ -1295,4 +1318,262 @@ fn publishing_while_the_broker_is_not_reading() {
         }
     }
     finish(watcher);
+}
+
+#[test]
+fn connect_writes_connect_before_returning() {
+    // Without a loop thread, mosquitto_connect sends CONNECT itself: the broker sees the
+    // client before any mosquitto_loop call.
+    let broker = Broker::start();
+    let id = client_id("eager");
+    let c = Client::new(Some(&id), true);
+    assert_eq!(c.connect("127.0.0.1", broker.port, 60), MOSQ_ERR_SUCCESS);
+    assert!(
+        broker.wait_for_log(&format!("as {id} (p2, c1, k60)"), TIMEOUT),
+        "{}",
+        broker.log()
+    );
+    assert!(
+        c.rec.events().is_empty(),
+        "no callback before the loop runs: {}",
+        c.rec.dump()
+    );
+    assert_eq!(
+        c.pump_for("CONNACK", TIMEOUT, |ev| connects(ev).first().copied()),
+        0
+    );
+    // And mosquitto_disconnect writes DISCONNECT and calls on_disconnect before returning.
+    assert_eq!(c.disconnect(), MOSQ_ERR_SUCCESS);
+    assert_eq!(
+        disconnects(&c.rec.events()),
+        vec![0],
+        "on_disconnect inside mosquitto_disconnect"
+    );
+    assert!(
+        broker.wait_for_log(&format!("Received DISCONNECT from {id}"), TIMEOUT),
+        "{}",
+        broker.log()
+    );
+    assert_eq!(c.loop_once(10), MOSQ_ERR_NO_CONN);
+}
+
+#[test]
+fn lost_connection_then_mosquitto_reconnect() {
+    let mut broker = Broker::start();
+    let c = Client::new(Some(&client_id("lost")), true);
+    assert_eq!(c.connect("127.0.0.1", broker.port, 60), MOSQ_ERR_SUCCESS);
+    assert_eq!(
+        c.pump_for("CONNACK", TIMEOUT, |ev| connects(ev).first().copied()),
+        0
+    );
+    broker.kill();
+    // The loop reports the loss once (CONN_LOST, with on_disconnect), then NO_CONN.
+    let deadline = common::now() + TIMEOUT;
+    let rc = loop {
+        let rc = c.loop_once(50);
+        if rc != MOSQ_ERR_SUCCESS {
+            break rc;
+        }
+        assert!(common::now() < deadline, "the loss was never reported");
+    };
+    assert_eq!(rc, MOSQ_ERR_CONN_LOST, "mosquitto_loop after the broker died");
+    assert_eq!(disconnects(&c.rec.events()), vec![MOSQ_ERR_CONN_LOST]);
+    assert_eq!(c.loop_once(10), MOSQ_ERR_NO_CONN, "the next mosquitto_loop");
+    // Nobody listening: reconnect fails with ECONNREFUSED.
+    assert_eq!(c.reconnect(), MOSQ_ERR_ERRNO);
+    broker.restart();
+    assert_eq!(c.reconnect(), MOSQ_ERR_SUCCESS);
+    assert_eq!(
+        c.pump_for("second CONNACK", TIMEOUT, |ev| connects(ev).get(1).copied()),
+        0
+    );
+    assert_eq!(disconnects(&c.rec.events()).len(), 1, "{}", c.rec.dump());
+}
+
+#[test]
+fn in_flight_limit_of_one_keeps_order() {
+    let broker = Broker::start();
+    let topic = unique_topic("inflight");
+    let watcher = started(&broker, None, V311);
+    watcher.subscribe_and_wait(&topic, 2);
+    let id = client_id("inflight");
+    let c = Client::new(Some(&id), true);
+    c.enable_log();
+    assert_eq!(c.max_inflight_messages_set(1), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.connect("127.0.0.1", broker.port, 60), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.loop_start(), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.wait_connect(), 0);
+    const N: i32 = 40;
+    let mut mids = Vec::new();
+    for i in 0..N {
+        let (rc, mid) = c.publish(&topic, format!("{i}").as_bytes(), 1 + (i % 2), false);
+        assert_eq!(rc, MOSQ_ERR_SUCCESS);
+        mids.push(mid);
+    }
+    // on_publish in publishing order.
+    let published: Vec<i32> = c.rec.wait_for("every on_publish", TIMEOUT, |ev| {
+        let p: Vec<i32> = ev
+            .iter()
+            .filter_map(|e| match e {
+                Event::Publish(m) => Some(*m),
+                _ => None,
+            })
+            .collect();
+        (p.len() >= N as usize).then_some(p)
+    });
+    assert_eq!(published, mids);
+    // Each PUBLISH goes out only once the previous message is complete.
+    let logs = c.logs();
+    let position = |needle: &str| {
+        logs.iter()
+            .position(|l| l.starts_with(needle))
+            .unwrap_or_else(|| panic!("no log line {needle:?}"))
+    };
+    for (k, pair) in mids.windows(2).enumerate() {
+        let (prev, next) = (pair[0], pair[1]);
+        let ack = if k % 2 == 0 { "PUBACK" } else { "PUBCOMP" };
+        let acked = position(&format!("Client {id} received {ack} (Mid: {prev}, RC:0)"));
+        let sent = position(&format!(
+            "Client {id} sending PUBLISH (d0, q{}, r0, m{next},",
+            1 + (k + 1) % 2
+        ));
+        assert!(
+            sent > acked,
+            "m{next} was sent before m{prev} was complete:\n{}",
+            logs.join("\n")
+        );
+    }
+    // (The subscriber may see them in another order: it gets QoS 1 messages at once and QoS 2
+    // ones only after the PUBREL.)
+    let got = watcher.wait_messages(&topic, N as usize, TIMEOUT);
+    let mut payloads: Vec<i32> = got
+        .iter()
+        .map(|m| String::from_utf8_lossy(&m.payload).parse().unwrap())
+        .collect();
+    payloads.sort_unstable();
+    assert_eq!(payloads, (0..N).collect::<Vec<_>>());
+    finish(c);
+    finish(watcher);
+}
+
+#[test]
+fn loop_start_before_connect_async() {
+    let broker = Broker::start();
+    let c = Client::new(None, true);
+    assert_eq!(c.loop_start(), MOSQ_ERR_SUCCESS);
+    thread::sleep(Duration::from_millis(50));
+    assert_eq!(c.connect_async("127.0.0.1", broker.port, 60), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.wait_connect(), 0);
+    finish(c);
+}
+
+#[test]
+fn client_ids_without_an_id() {
+    let broker = Broker::start();
+    // MQTT 3.1: the library makes up "mosq-" and 18 characters.
+    let c = Client::with_protocol(None, true, V31);
+    c.enable_log();
+    assert_eq!(c.connect("127.0.0.1", broker.port, 60), MOSQ_ERR_SUCCESS);
+    assert_eq!(
+        c.pump_for("CONNACK", TIMEOUT, |ev| connects(ev).first().copied()),
+        0
+    );
+    let logs = c.logs();
+    let id = logs
+        .iter()
+        .find_map(|l| l.strip_prefix("Client ")?.strip_suffix(" sending CONNECT"))
+        .unwrap_or_else(|| panic!("no CONNECT log line: {logs:?}"));
+    assert!(
+        id.len() == 23 && id.starts_with("mosq-") && id[5..].bytes().all(|b| b.is_ascii_alphanumeric()),
+        "generated id {id:?}"
+    );
+    assert!(
+        broker.wait_for_log(&format!("as {id} (p1, c1, k60)"), TIMEOUT),
+        "{}",
+        broker.log()
+    );
+    // MQTT 3.1.1: an empty id; the broker assigns one, log lines say "null".
+    let c = Client::with_protocol(None, true, V311);
+    c.enable_log();
+    assert_eq!(c.connect("127.0.0.1", broker.port, 60), MOSQ_ERR_SUCCESS);
+    assert_eq!(
+        c.pump_for("CONNACK", TIMEOUT, |ev| connects(ev).first().copied()),
+        0
+    );
+    let logs = c.logs();
+    assert!(
+        logs.contains(&"Client null sending CONNECT".to_string()),
+        "{logs:?}"
+    );
+    assert!(
+        logs.contains(&"Client null received CONNACK (0)".to_string()),
+        "{logs:?}"
+    );
+    assert!(broker.wait_for_log("as auto-", TIMEOUT), "{}", broker.log());
+}
+
+/// The mids in the order the broker logged receiving them from `id`.
+fn mids_received_by_broker(broker: &Broker, id: &str) -> Vec<i32> {
+    let prefix = format!("Received PUBLISH from {id} (d");
+    broker
+        .log()
+        .lines()
+        .filter_map(|l| {
+            l.split_once(&prefix)?
+                .1
+                .split_once(", m")?
+                .1
+                .split(',')
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect()
+}
+
+#[test]
+fn queued_messages_leave_in_publish_order() {
+    // More QoS 1 and 2 messages than the in-flight window, published from this thread while the
+    // loop thread handles the acknowledgements: the broker must receive them in mid order
+    // (queued messages are released first in, first out; a new one never overtakes them).
+    let broker = Broker::start();
+    let topic = unique_topic("fifo");
+    for (label, qos_of) in [
+        ("QoS 1", (|_| 1) as fn(usize) -> i32),
+        ("QoS 1 and 2", |i| 1 + (i % 2) as i32),
+    ] {
+        let id = client_id(&format!("fifo-{}", label.len()));
+        let c = Client::new(Some(&id), true);
+        assert_eq!(c.connect("127.0.0.1", broker.port, 60), MOSQ_ERR_SUCCESS);
+        assert_eq!(c.loop_start(), MOSQ_ERR_SUCCESS);
+        assert_eq!(c.wait_connect(), 0);
+        const N: usize = 500;
+        let mut mids = Vec::new();
+        for i in 0..N {
+            let (rc, mid) = c.publish(&topic, format!("{i}").as_bytes(), qos_of(i), false);
+            assert_eq!(rc, MOSQ_ERR_SUCCESS);
+            mids.push(mid);
+            if i % 50 == 0 {
+                thread::sleep(Duration::from_millis(2));
+            }
+        }
+        for mid in &mids {
+            c.wait_published(*mid);
+        }
+        let received = mids_received_by_broker(&broker, &id);
+        if received != mids {
+            let first = received
+                .iter()
+                .zip(&mids)
+                .position(|(a, b)| a != b)
+                .unwrap_or(received.len().min(N));
+            let from = first.saturating_sub(3);
+            panic!(
+                "{label}: the broker received the messages out of order from #{first}: mids {:?}, published {:?}",
+                &received[from..(first + 6).min(received.len())],
+                &mids[from..(first + 6).min(N)]
+            );
+        }
+        finish(c);
+    }
 }

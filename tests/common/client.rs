@@ -356,6 +356,16 @@ impl Client {
         unsafe { options::mosquitto_reconnect_delay_set(self.mosq, delay, max, exponential) }
     }
 
+    pub fn max_inflight_messages_set(&self, n: u32) -> i32 {
+        // SAFETY: a valid handle.
+        unsafe { options::mosquitto_max_inflight_messages_set(self.mosq, n) }
+    }
+
+    pub fn reconnect(&self) -> i32 {
+        // SAFETY: a valid handle.
+        unsafe { connect::mosquitto_reconnect(self.mosq) }
+    }
+
     /// `mosquitto_connect(host, port, keepalive)`.
     pub fn connect(&self, host: &str, port: u16, keepalive: i32) -> i32 {
         let host = cstring(host);
