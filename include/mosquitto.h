@@ -947,11 +947,12 @@ int mosquitto_loop_start(struct mosquitto *mosq);
 /**
  * Stop the thread started by `mosquitto_loop_start` and wait for it to end.
  *
- * Call `mosquitto_disconnect` first for a clean end: the thread then writes the DISCONNECT,
- * closes the connection and exits. Without it, the thread exits anyway (unlike libmosquitto,
- * this never blocks forever) and the connection stays open until `mosquitto_destroy`; with
- * `force` true, the connection is dropped as well. Called from a callback running in the loop
- * thread, it only asks the thread to exit once the callback returns.
+ * Without `force`, the thread keeps serving the connection until `mosquitto_disconnect` (from
+ * any thread or callback, before or after this call) has been carried out: it writes what is
+ * queued, waits for acknowledgements, sends DISCONNECT and then exits. With `force`, the
+ * thread is woken and exits at once (it is never cancelled), dropping the connection; a
+ * connect in progress is abandoned. Called from a callback running in the loop thread, it does
+ * not wait for the thread, which ends as described once the callback returns.
  *
  * Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client, or no loop thread).
  *

@@ -192,6 +192,8 @@ pub(crate) struct Shared {
     pub(crate) stop_loop: AtomicBool,
     /// The loop thread must exit without finishing pending output.
     pub(crate) force_stop: AtomicBool,
+    /// `mosquitto_loop_stop` is waiting for the loop thread.
+    pub(crate) joining: AtomicBool,
     /// A connect in progress must give up (disconnect, destroy).
     pub(crate) abort_connect: AtomicBool,
     /// `mosquitto_destroy` was called.
@@ -228,6 +230,7 @@ impl Shared {
             userdata: AtomicPtr::new(std::ptr::null_mut()),
             stop_loop: AtomicBool::new(false),
             force_stop: AtomicBool::new(false),
+            joining: AtomicBool::new(false),
             abort_connect: AtomicBool::new(false),
             destroyed: AtomicBool::new(false),
             loop_thread: Mutex::new(None),

@@ -18,8 +18,6 @@ use crate::transport::tcp;
 /// How long the loop thread waits for the first connect call after `mosquitto_loop_start`,
 /// between checks.
 const START_POLL: Duration = Duration::from_millis(10);
-/// How long a stopping loop thread keeps trying to write what is queued (a DISCONNECT, say).
-const STOP_FLUSH: Duration = Duration::from_secs(2);
 
 /// One pass of the network loop: wait up to `timeout_ms` for the socket, then read, write and do
 /// the keepalive housekeeping. Errors close the connection (the disconnect callback is called)
@@ -196,9 +194,10 @@ pub(crate) fn reconnect(s: &Shared, blocking: bool, loop_thread: bool) -> Result
 
 /// The body of the loop thread.
 fn loop_thread_main(s: &Shared) {
-    // Wait for the first connect call (loop_start may come before connect_async).
+    // Wait for the first connect call (loop_start may come before connect_async); a
+    // mosquitto_loop_stop before any connect call ends the wait.
     loop {
-        if s.stop_loop.load(Ordering::Acquire) {
+        if s.stop_loop.load(Ordering::Acquire) || s.joining.load(Ordering::Acquire) {
             return finish_stop(s);
         }
         if s.inner.lock().engine.session.state() != State::New {
@@ -216,45 +215,36 @@ fn loop_thread_main(s: &Shared) {
     finish_stop(s);
 }
 
-/// Last steps of a stopping loop thread: unless forced, give queued output (typically a
-/// DISCONNECT) a short time to be written; when forced, drop the connection.
+/// Last step of a loop thread stopped with `force`: write what can be written at once, then
+/// drop the connection.
 fn finish_stop(s: &Shared) {
-    if s.force_stop.load(Ordering::Acquire) {
-        s.locked(|g| {
-            let t = now();
-            let _ = g.engine.flush(t);
-            if g.engine.has_socket() {
-                let _ = g.engine.close(crate::session::DisconnectCause::Requested);
-            }
-        });
+    if !s.force_stop.load(Ordering::Acquire) {
         return;
     }
-    let deadline = now() + STOP_FLUSH;
-    loop {
-        let pending = s.locked(|g| {
-            let _ = g.engine.flush(now());
-            g.engine.has_socket() && g.engine.session.wants_write()
-        });
-        let left = deadline.saturating_duration_since(now());
-        if !pending || left.is_zero() {
-            return;
+    s.locked(|g| {
+        let t = now();
+        let _ = g.engine.flush(t);
+        if g.engine.has_socket() {
+            let _ = g.engine.close(crate::session::DisconnectCause::Requested);
         }
-        if let Ok(ready) = s.wait(left.min(Duration::from_millis(100))) {
-            s.locked(|g| g.engine.note_ready(ready.readable, ready.writable));
-        }
-    }
+    });
 }
 
-/// Stop our loop thread if there is one: ask it to exit, wake it and wait for it (unless called
-/// from the loop thread itself, which cannot wait for itself). Returns whether there was one.
+/// Stop our loop thread if there is one and wait for it (unless called from the loop thread
+/// itself, which cannot wait for itself). With `force`, the thread is woken and exits at once;
+/// without, it runs until `mosquitto_loop_forever` would return (after a disconnect), as
+/// programs that call `mosquitto_loop_stop(mosq, false)` before their last messages are
+/// acknowledged expect. Returns whether there was a loop thread.
 pub(crate) fn stop_loop_thread(s: &Shared, force: bool) -> bool {
     let Some(thread) = s.loop_thread.lock().take() else {
         return false;
     };
     if force {
         s.force_stop.store(true, Ordering::Release);
+        s.stop_loop.store(true, Ordering::Release);
+        s.abort_connect.store(true, Ordering::Release);
     }
-    s.stop_loop.store(true, Ordering::Release);
+    s.joining.store(true, Ordering::Release);
     s.wake();
     if thread.id != std::thread::current().id() {
         let _ = thread.handle.join();
@@ -352,6 +342,7 @@ pub unsafe extern "C" fn mosquitto_loop_start(mosq: *mut mosquitto) -> c_int {
         }
         s.stop_loop.store(false, Ordering::Release);
         s.force_stop.store(false, Ordering::Release);
+        s.joining.store(false, Ordering::Release);
         // SAFETY: `s` lives in an Arc (see `shared`); the thread owns the extra reference.
         let keep: Arc<Shared> = unsafe {
             Arc::increment_strong_count(s as *const Shared);
@@ -378,11 +369,12 @@ pub unsafe extern "C" fn mosquitto_loop_start(mosq: *mut mosquitto) -> c_int {
 
 /// Stop the thread started by `mosquitto_loop_start` and wait for it to end.
 ///
-/// Call `mosquitto_disconnect` first for a clean end: the thread then writes the DISCONNECT,
-/// closes the connection and exits. Without it, the thread exits anyway (unlike libmosquitto,
-/// this never blocks forever) and the connection stays open until `mosquitto_destroy`; with
-/// `force` true, the connection is dropped as well. Called from a callback running in the loop
-/// thread, it only asks the thread to exit once the callback returns.
+/// Without `force`, the thread keeps serving the connection until `mosquitto_disconnect` (from
+/// any thread or callback, before or after this call) has been carried out: it writes what is
+/// queued, waits for acknowledgements, sends DISCONNECT and then exits. With `force`, the
+/// thread is woken and exits at once (it is never cancelled), dropping the connection; a
+/// connect in progress is abandoned. Called from a callback running in the loop thread, it does
+/// not wait for the thread, which ends as described once the callback returns.
 ///
 /// Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client, or no loop thread).
 ///
