@@ -150,8 +150,11 @@ impl Broker {
         if unsafe { libc::geteuid() } == 0 {
             conf.push_str("user root\n");
         }
-        // No queue limit: a subscriber that is slow under load must not lose messages.
-        conf.push_str("per_listener_settings true\npersistence false\nmax_queued_messages 0\n");
+        // No queue limit: a subscriber that is slow under load must not lose messages. No
+        // in-flight limit towards MQTT 3 subscribers either: when that window is full, this
+        // broker may send a newly arrived message ahead of queued ones.
+        conf.push_str("per_listener_settings true\npersistence false\n");
+        conf.push_str("max_queued_messages 0\nmax_inflight_messages 0\n");
         conf.push_str(&format!(
             "log_dest file {}\nlog_type all\nlog_timestamp true\n",
             self.log_path().display()
