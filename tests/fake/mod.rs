@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use ::mosquitto::capi::types::{mosq_opt_arg, mosquitto as Mosq, mosquitto_message, mosquitto_property};
 use ::mosquitto::capi::{
-    auth, callbacks, client, connect, library, loop_, options, publish, subscribe, will,
+    auth, callbacks, client, connect, library, loop_, options, property, publish, subscribe, will,
 };
 
 /// How long a script waits for any single expected event.
@@ -33,7 +33,10 @@ pub const MOSQ_ERR_ERRNO: c_int = 14;
 pub const MOSQ_ERR_MALFORMED_UTF8: c_int = 18;
 pub const MOSQ_ERR_KEEPALIVE: c_int = 19;
 pub const MOSQ_ERR_MALFORMED_PACKET: c_int = 21;
+pub const MOSQ_ERR_NOT_SUPPORTED: c_int = 10;
+pub const MOSQ_ERR_DUPLICATE_PROPERTY: c_int = 22;
 pub const MOSQ_ERR_QOS_NOT_SUPPORTED: c_int = 24;
+pub const MOSQ_ERR_OVERSIZE_PACKET: c_int = 25;
 
 pub const MOSQ_LOG_WARNING: c_int = 4;
 pub const MOSQ_LOG_ERR: c_int = 8;
@@ -104,7 +107,12 @@ pub struct Peer {
 impl Peer {
     /// Accept the next connection (within [`STEP`]).
     pub fn accept(&mut self) -> ScriptResult {
-        let deadline = Instant::now() + STEP;
+        self.accept_within(STEP)
+    }
+
+    /// Accept the next connection within `timeout`.
+    pub fn accept_within(&mut self, timeout: Duration) -> ScriptResult {
+        let deadline = Instant::now() + timeout;
         self.listener.set_nonblocking(true).map_err(|e| e.to_string())?;
         loop {
             match self.listener.accept() {
@@ -122,6 +130,24 @@ impl Peer {
                 }
                 Err(e) => return Err(format!("accept failed: {e}")),
             }
+        }
+    }
+
+    /// Check that no client connects for `dur`.
+    pub fn expect_no_connection(&mut self, dur: Duration) -> ScriptResult {
+        match self.accept_within(dur) {
+            Ok(()) => {
+                let mut buf = [0u8; 256];
+                let conn = self.conn()?;
+                conn.set_read_timeout(Some(Duration::from_millis(100)))
+                    .map_err(|e| e.to_string())?;
+                let n = conn.read(&mut buf).unwrap_or(0);
+                Err(format!(
+                    "a connection was made where none was expected (it sent {})",
+                    hex(&buf[..n])
+                ))
+            }
+            Err(_) => Ok(()),
         }
     }
 
@@ -400,6 +426,27 @@ pub enum Ev {
     /// An API call made from inside a callback: (rc, mid).
     PublishCall(c_int, c_int),
     Log(c_int, String),
+    /// `on_connect_v5(rc, flags, props)`; `None` stands for a NULL property list.
+    ConnectV5Props(c_int, c_int, Option<Vec<Prop>>),
+    /// `on_disconnect_v5(rc, props)`.
+    DisconnectV5Props(c_int, Option<Vec<Prop>>),
+    /// `on_publish_v5(mid, reason, props)`.
+    PublishV5Props(c_int, c_int, Option<Vec<Prop>>),
+    /// `on_message_v5(message, props)`.
+    MessageV5 {
+        mid: c_int,
+        topic: String,
+        payload: Vec<u8>,
+        qos: c_int,
+        retain: bool,
+        props: Option<Vec<Prop>>,
+    },
+    /// `on_subscribe_v5(mid, granted, props)`.
+    SubscribeV5(c_int, Vec<c_int>, Option<Vec<Prop>>),
+    /// `on_unsubscribe_v5(mid, props)`.
+    UnsubscribeV5(c_int, Option<Vec<Prop>>),
+    /// A note a test's own callback recorded.
+    Note(String),
 }
 
 /// A message event, for comparisons.
@@ -425,9 +472,19 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    fn push(&self, ev: Ev) {
+    /// Append an event (also for callbacks a test file defines itself).
+    pub fn push(&self, ev: Ev) {
         self.events.lock().unwrap().push(ev);
     }
+}
+
+/// The recorder behind a callback's userdata, for callbacks a test file defines itself.
+///
+/// # Safety
+/// `ud` is the userdata of a [`Client`] (its `Recorder`), and the client is alive.
+pub unsafe fn recorder<'a>(ud: *mut c_void) -> &'a Recorder {
+    // SAFETY: forwarded contract.
+    unsafe { rec(ud) }
 }
 
 /// # Safety
@@ -953,4 +1010,514 @@ pub fn has(events: &[Ev], ev: &Ev) -> bool {
 /// Whether `events` contains a disconnect callback.
 pub fn disconnected(events: &[Ev]) -> bool {
     events.iter().any(|e| matches!(e, Ev::Disconnect(_)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// MQTT v5 properties
+// ---------------------------------------------------------------------------------------------
+
+pub const PROP_PAYLOAD_FORMAT_INDICATOR: u8 = 0x01;
+pub const PROP_MESSAGE_EXPIRY_INTERVAL: u8 = 0x02;
+pub const PROP_CONTENT_TYPE: u8 = 0x03;
+pub const PROP_RESPONSE_TOPIC: u8 = 0x08;
+pub const PROP_CORRELATION_DATA: u8 = 0x09;
+pub const PROP_SUBSCRIPTION_IDENTIFIER: u8 = 0x0b;
+pub const PROP_SESSION_EXPIRY_INTERVAL: u8 = 0x11;
+pub const PROP_ASSIGNED_CLIENT_IDENTIFIER: u8 = 0x12;
+pub const PROP_SERVER_KEEP_ALIVE: u8 = 0x13;
+pub const PROP_AUTHENTICATION_METHOD: u8 = 0x15;
+pub const PROP_AUTHENTICATION_DATA: u8 = 0x16;
+pub const PROP_REQUEST_PROBLEM_INFORMATION: u8 = 0x17;
+pub const PROP_WILL_DELAY_INTERVAL: u8 = 0x18;
+pub const PROP_REQUEST_RESPONSE_INFORMATION: u8 = 0x19;
+pub const PROP_RESPONSE_INFORMATION: u8 = 0x1a;
+pub const PROP_SERVER_REFERENCE: u8 = 0x1c;
+pub const PROP_REASON_STRING: u8 = 0x1f;
+pub const PROP_RECEIVE_MAXIMUM: u8 = 0x21;
+pub const PROP_TOPIC_ALIAS_MAXIMUM: u8 = 0x22;
+pub const PROP_TOPIC_ALIAS: u8 = 0x23;
+pub const PROP_MAXIMUM_QOS: u8 = 0x24;
+pub const PROP_RETAIN_AVAILABLE: u8 = 0x25;
+pub const PROP_USER_PROPERTY: u8 = 0x26;
+pub const PROP_MAXIMUM_PACKET_SIZE: u8 = 0x27;
+pub const PROP_WILDCARD_SUB_AVAILABLE: u8 = 0x28;
+pub const PROP_SUBSCRIPTION_ID_AVAILABLE: u8 = 0x29;
+pub const PROP_SHARED_SUB_AVAILABLE: u8 = 0x2a;
+
+/// One property as a callback read it back through `mosquitto_property_read_*`: the identifier
+/// and the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prop {
+    Byte(u8, u8),
+    Int16(u8, u16),
+    Int32(u8, u32),
+    VarInt(u8, u32),
+    Binary(u8, Vec<u8>),
+    Str(u8, String),
+    Pair(u8, String, String),
+    /// An identifier this module does not know the type of.
+    Unknown(c_int),
+}
+
+/// The value type of a property identifier.
+#[derive(Clone, Copy)]
+enum PropKind {
+    Byte,
+    Int16,
+    Int32,
+    VarInt,
+    Binary,
+    Str,
+    Pair,
+}
+
+fn prop_kind(id: u8) -> Option<PropKind> {
+    Some(match id {
+        0x01 | 0x17 | 0x19 | 0x24 | 0x25 | 0x28 | 0x29 | 0x2a => PropKind::Byte,
+        0x13 | 0x21 | 0x22 | 0x23 => PropKind::Int16,
+        0x02 | 0x11 | 0x18 | 0x27 => PropKind::Int32,
+        0x0b => PropKind::VarInt,
+        0x09 | 0x16 => PropKind::Binary,
+        0x03 | 0x08 | 0x12 | 0x15 | 0x1a | 0x1c | 0x1f => PropKind::Str,
+        0x26 => PropKind::Pair,
+        _ => return None,
+    })
+}
+
+/// Take a string the library allocated with the C allocator.
+///
+/// # Safety
+/// `p` is NULL or a NUL-terminated string from `malloc`, not used afterwards.
+unsafe fn take_c_string(p: *mut c_char) -> String {
+    if p.is_null() {
+        return String::from("<NULL>");
+    }
+    // SAFETY: a NUL-terminated string (contract).
+    let s = unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned();
+    // SAFETY: allocated with the C allocator and handed to the caller.
+    unsafe { libc::free(p.cast()) };
+    s
+}
+
+/// Read one property node with the `mosquitto_property_read_*` function of its type. The search
+/// starts at the node itself, so it finds that node.
+///
+/// # Safety
+/// `node` is a node of a live property list.
+unsafe fn read_prop(node: *const mosquitto_property) -> Result<Prop, String> {
+    // SAFETY: a valid node (contract).
+    let id_int = unsafe { property::mosquitto_property_identifier(node) };
+    let Ok(id) = u8::try_from(id_int) else {
+        return Ok(Prop::Unknown(id_int));
+    };
+    let Some(kind) = prop_kind(id) else {
+        return Ok(Prop::Unknown(id_int));
+    };
+    let found: *const mosquitto_property;
+    // SAFETY: every call below gets the valid `node` and writable locals.
+    let prop = unsafe {
+        match kind {
+            PropKind::Byte => {
+                let mut v = 0u8;
+                found = property::mosquitto_property_read_byte(node, id_int, &mut v, false);
+                Prop::Byte(id, v)
+            }
+            PropKind::Int16 => {
+                let mut v = 0u16;
+                found = property::mosquitto_property_read_int16(node, id_int, &mut v, false);
+                Prop::Int16(id, v)
+            }
+            PropKind::Int32 => {
+                let mut v = 0u32;
+                found = property::mosquitto_property_read_int32(node, id_int, &mut v, false);
+                Prop::Int32(id, v)
+            }
+            PropKind::VarInt => {
+                let mut v = 0u32;
+                found = property::mosquitto_property_read_varint(node, id_int, &mut v, false);
+                Prop::VarInt(id, v)
+            }
+            PropKind::Binary => {
+                let mut v: *mut c_void = std::ptr::null_mut();
+                let mut len = 0u16;
+                found = property::mosquitto_property_read_binary(node, id_int, &mut v, &mut len, false);
+                let data = if v.is_null() {
+                    Vec::new()
+                } else {
+                    let d = std::slice::from_raw_parts(v as *const u8, usize::from(len)).to_vec();
+                    libc::free(v);
+                    d
+                };
+                Prop::Binary(id, data)
+            }
+            PropKind::Str => {
+                let mut v: *mut c_char = std::ptr::null_mut();
+                found = property::mosquitto_property_read_string(node, id_int, &mut v, false);
+                Prop::Str(id, take_c_string(v))
+            }
+            PropKind::Pair => {
+                let mut n: *mut c_char = std::ptr::null_mut();
+                let mut v: *mut c_char = std::ptr::null_mut();
+                found = property::mosquitto_property_read_string_pair(node, id_int, &mut n, &mut v, false);
+                Prop::Pair(id, take_c_string(n), take_c_string(v))
+            }
+        }
+    };
+    if found != node {
+        return Err(format!(
+            "reading property {id:#04x} from its own node returned {found:?}, not the node {node:?}"
+        ));
+    }
+    Ok(prop)
+}
+
+/// Walk a property list with `mosquitto_property_next` and read every node back; `None` for a
+/// NULL list. A read that does not find its own node panics (the library is then broken).
+///
+/// # Safety
+/// `list` is NULL or a live property list.
+pub unsafe fn read_props(list: *const mosquitto_property) -> Option<Vec<Prop>> {
+    if list.is_null() {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut cur = list;
+    while !cur.is_null() {
+        // SAFETY: a node of the list (contract).
+        match unsafe { read_prop(cur) } {
+            Ok(p) => out.push(p),
+            Err(e) => panic!("{e}"),
+        }
+        // SAFETY: a node of the list.
+        cur = unsafe { property::mosquitto_property_next(cur) };
+        assert!(out.len() < 10_000, "property list does not end");
+    }
+    Some(out)
+}
+
+/// A property list built with the `mosquitto_property_add_*` functions, freed on drop.
+pub struct Props(*mut mosquitto_property);
+
+impl Default for Props {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Props {
+    pub fn new() -> Self {
+        Self(std::ptr::null_mut())
+    }
+
+    fn check(self, rc: c_int, what: &str) -> Self {
+        assert_eq!(rc, MOSQ_ERR_SUCCESS, "mosquitto_property_add_{what}");
+        self
+    }
+
+    pub fn byte(mut self, id: u8, v: u8) -> Self {
+        // SAFETY: `self.0` is NULL or a list built by the library.
+        let rc = unsafe { property::mosquitto_property_add_byte(&mut self.0, c_int::from(id), v) };
+        self.check(rc, "byte")
+    }
+
+    pub fn int16(mut self, id: u8, v: u16) -> Self {
+        // SAFETY: as above.
+        let rc = unsafe { property::mosquitto_property_add_int16(&mut self.0, c_int::from(id), v) };
+        self.check(rc, "int16")
+    }
+
+    pub fn int32(mut self, id: u8, v: u32) -> Self {
+        // SAFETY: as above.
+        let rc = unsafe { property::mosquitto_property_add_int32(&mut self.0, c_int::from(id), v) };
+        self.check(rc, "int32")
+    }
+
+    pub fn varint(mut self, id: u8, v: u32) -> Self {
+        // SAFETY: as above.
+        let rc = unsafe { property::mosquitto_property_add_varint(&mut self.0, c_int::from(id), v) };
+        self.check(rc, "varint")
+    }
+
+    pub fn binary(mut self, id: u8, v: &[u8]) -> Self {
+        let len = u16::try_from(v.len()).expect("binary property too long");
+        // SAFETY: as above; `v` has `len` readable bytes.
+        let rc = unsafe {
+            property::mosquitto_property_add_binary(&mut self.0, c_int::from(id), v.as_ptr().cast(), len)
+        };
+        self.check(rc, "binary")
+    }
+
+    pub fn string(mut self, id: u8, v: &str) -> Self {
+        let v = CString::new(v).unwrap();
+        // SAFETY: as above; a NUL-terminated string.
+        let rc = unsafe { property::mosquitto_property_add_string(&mut self.0, c_int::from(id), v.as_ptr()) };
+        self.check(rc, "string")
+    }
+
+    pub fn pair(mut self, id: u8, name: &str, value: &str) -> Self {
+        let n = CString::new(name).unwrap();
+        let v = CString::new(value).unwrap();
+        // SAFETY: as above; NUL-terminated strings.
+        let rc = unsafe {
+            property::mosquitto_property_add_string_pair(&mut self.0, c_int::from(id), n.as_ptr(), v.as_ptr())
+        };
+        self.check(rc, "string_pair")
+    }
+
+    pub fn user(self, name: &str, value: &str) -> Self {
+        self.pair(PROP_USER_PROPERTY, name, value)
+    }
+
+    pub fn ptr(&self) -> *const mosquitto_property {
+        self.0
+    }
+
+    /// Give the list away (to a function that takes ownership of it).
+    pub fn into_raw(self) -> *mut mosquitto_property {
+        let p = self.0;
+        std::mem::forget(self);
+        p
+    }
+}
+
+impl Drop for Props {
+    fn drop(&mut self) {
+        // SAFETY: NULL or a list built by the library, owned by us.
+        unsafe { property::mosquitto_property_free_all(&mut self.0) };
+    }
+}
+
+/// The `Ev::Message` fields of a message, with the props of an `Ev::MessageV5`.
+///
+/// # Safety
+/// `m` is a valid message and `props` NULL or a live list.
+unsafe fn message_v5_event(m: *const mosquitto_message, props: *const mosquitto_property) -> Ev {
+    // SAFETY: a valid message for the duration of the call (contract).
+    let m = unsafe { &*m };
+    let topic = if m.topic.is_null() {
+        String::from("<NULL>")
+    } else {
+        // SAFETY: a non-NULL topic is a NUL-terminated string.
+        unsafe { CStr::from_ptr(m.topic) }.to_string_lossy().into_owned()
+    };
+    let payload = if m.payload.is_null() || m.payloadlen <= 0 {
+        Vec::new()
+    } else {
+        // SAFETY: the payload holds `payloadlen` bytes.
+        unsafe { std::slice::from_raw_parts(m.payload as *const u8, m.payloadlen as usize) }.to_vec()
+    };
+    Ev::MessageV5 {
+        mid: m.mid,
+        topic,
+        payload,
+        qos: m.qos,
+        retain: m.retain,
+        // SAFETY: forwarded contract.
+        props: unsafe { read_props(props) },
+    }
+}
+
+unsafe extern "C" fn on_connect_v5_props(
+    _: *mut Mosq,
+    ud: *mut c_void,
+    rc: c_int,
+    flags: c_int,
+    props: *const mosquitto_property,
+) {
+    // SAFETY: userdata is our recorder; the list lives for the call.
+    unsafe { rec(ud).push(Ev::ConnectV5Props(rc, flags, read_props(props))) };
+}
+
+unsafe extern "C" fn on_disconnect_v5_props(
+    _: *mut Mosq,
+    ud: *mut c_void,
+    rc: c_int,
+    props: *const mosquitto_property,
+) {
+    // SAFETY: userdata is our recorder; the list lives for the call.
+    unsafe { rec(ud).push(Ev::DisconnectV5Props(rc, read_props(props))) };
+}
+
+unsafe extern "C" fn on_publish_v5_props(
+    _: *mut Mosq,
+    ud: *mut c_void,
+    mid: c_int,
+    reason: c_int,
+    props: *const mosquitto_property,
+) {
+    // SAFETY: userdata is our recorder; the list lives for the call.
+    unsafe { rec(ud).push(Ev::PublishV5Props(mid, reason, read_props(props))) };
+}
+
+unsafe extern "C" fn on_message_v5_props(
+    _: *mut Mosq,
+    ud: *mut c_void,
+    m: *const mosquitto_message,
+    props: *const mosquitto_property,
+) {
+    // SAFETY: userdata is our recorder; message and list live for the call.
+    unsafe { rec(ud).push(message_v5_event(m, props)) };
+}
+
+unsafe extern "C" fn on_subscribe_v5_props(
+    _: *mut Mosq,
+    ud: *mut c_void,
+    mid: c_int,
+    count: c_int,
+    granted: *const c_int,
+    props: *const mosquitto_property,
+) {
+    let granted = if granted.is_null() || count <= 0 {
+        Vec::new()
+    } else {
+        // SAFETY: the library passes `count` granted values.
+        unsafe { std::slice::from_raw_parts(granted, count as usize) }.to_vec()
+    };
+    // SAFETY: userdata is our recorder; the list lives for the call.
+    unsafe { rec(ud).push(Ev::SubscribeV5(mid, granted, read_props(props))) };
+}
+
+unsafe extern "C" fn on_unsubscribe_v5_props(
+    _: *mut Mosq,
+    ud: *mut c_void,
+    mid: c_int,
+    props: *const mosquitto_property,
+) {
+    // SAFETY: userdata is our recorder; the list lives for the call.
+    unsafe { rec(ud).push(Ev::UnsubscribeV5(mid, read_props(props))) };
+}
+
+impl Client {
+    /// Also record every v5 callback with its properties read back ([`Ev::ConnectV5Props`],
+    /// [`Ev::DisconnectV5Props`], [`Ev::PublishV5Props`], [`Ev::MessageV5`],
+    /// [`Ev::SubscribeV5`], [`Ev::UnsubscribeV5`]).
+    pub fn with_v5_callbacks(self) -> Self {
+        // SAFETY: valid client; the callbacks have the signatures the setters expect.
+        unsafe {
+            callbacks::mosquitto_connect_v5_callback_set(self.mosq, Some(on_connect_v5_props));
+            callbacks::mosquitto_disconnect_v5_callback_set(self.mosq, Some(on_disconnect_v5_props));
+            callbacks::mosquitto_publish_v5_callback_set(self.mosq, Some(on_publish_v5_props));
+            callbacks::mosquitto_message_v5_callback_set(self.mosq, Some(on_message_v5_props));
+            callbacks::mosquitto_subscribe_v5_callback_set(self.mosq, Some(on_subscribe_v5_props));
+            callbacks::mosquitto_unsubscribe_v5_callback_set(self.mosq, Some(on_unsubscribe_v5_props));
+        }
+        self
+    }
+
+    /// `mosquitto_connect_bind_v5(mosq, "127.0.0.1", port, keepalive, NULL, props)`.
+    pub fn connect_v5(&self, port: u16, keepalive: c_int, props: *const mosquitto_property) -> c_int {
+        // SAFETY: valid client and host string; `props` is NULL or a live list.
+        unsafe {
+            connect::mosquitto_connect_bind_v5(
+                self.mosq,
+                c"127.0.0.1".as_ptr(),
+                c_int::from(port),
+                keepalive,
+                std::ptr::null(),
+                props,
+            )
+        }
+    }
+
+    /// `mosquitto_publish_v5` (`topic` `None` is NULL); returns (rc, mid), mid -1 when the
+    /// library did not write it.
+    pub fn publish_v5(
+        &self,
+        topic: Option<&str>,
+        payload: &[u8],
+        qos: c_int,
+        retain: bool,
+        props: *const mosquitto_property,
+    ) -> (c_int, c_int) {
+        let topic = topic.map(|t| CString::new(t).unwrap());
+        let mut mid: c_int = -1;
+        // SAFETY: valid client, topic (or NULL), payload and list (or NULL).
+        let rc = unsafe {
+            publish::mosquitto_publish_v5(
+                self.mosq,
+                &mut mid,
+                topic.as_ref().map_or(std::ptr::null(), |t| t.as_ptr()),
+                payload.len() as c_int,
+                payload.as_ptr().cast(),
+                qos,
+                retain,
+                props,
+            )
+        };
+        (rc, mid)
+    }
+
+    /// `mosquitto_subscribe_multiple` with properties; returns (rc, mid).
+    pub fn subscribe_v5(
+        &self,
+        topics: &[&str],
+        qos: c_int,
+        options: c_int,
+        props: *const mosquitto_property,
+    ) -> (c_int, c_int) {
+        let owned: Vec<CString> = topics.iter().map(|t| CString::new(*t).unwrap()).collect();
+        let ptrs: Vec<*const c_char> = owned.iter().map(|t| t.as_ptr()).collect();
+        let mut mid: c_int = -1;
+        // SAFETY: valid client; `ptrs` holds `topics.len()` valid strings; list or NULL.
+        let rc = unsafe {
+            subscribe::mosquitto_subscribe_multiple(
+                self.mosq,
+                &mut mid,
+                ptrs.len() as c_int,
+                ptrs.as_ptr(),
+                qos,
+                options,
+                props,
+            )
+        };
+        (rc, mid)
+    }
+
+    /// `mosquitto_unsubscribe_multiple` with properties; returns (rc, mid).
+    pub fn unsubscribe_v5(&self, topics: &[&str], props: *const mosquitto_property) -> (c_int, c_int) {
+        let owned: Vec<CString> = topics.iter().map(|t| CString::new(*t).unwrap()).collect();
+        let ptrs: Vec<*const c_char> = owned.iter().map(|t| t.as_ptr()).collect();
+        let mut mid: c_int = -1;
+        // SAFETY: valid client; `ptrs` holds `topics.len()` valid strings; list or NULL.
+        let rc = unsafe {
+            subscribe::mosquitto_unsubscribe_multiple(
+                self.mosq,
+                &mut mid,
+                ptrs.len() as c_int,
+                ptrs.as_ptr(),
+                props,
+            )
+        };
+        (rc, mid)
+    }
+
+    /// `mosquitto_disconnect_v5(mosq, reason, props)`.
+    pub fn disconnect_v5_with(&self, reason: c_int, props: *const mosquitto_property) -> c_int {
+        // SAFETY: valid client; list or NULL.
+        unsafe { connect::mosquitto_disconnect_v5(self.mosq, reason, props) }
+    }
+
+    /// `mosquitto_will_set_v5`. On success the library owns `props`.
+    pub fn will_set_v5(
+        &self,
+        topic: &str,
+        payload: &[u8],
+        qos: c_int,
+        retain: bool,
+        props: *mut mosquitto_property,
+    ) -> c_int {
+        let topic = CString::new(topic).unwrap();
+        // SAFETY: valid client, topic and payload; list or NULL.
+        unsafe {
+            will::mosquitto_will_set_v5(
+                self.mosq,
+                topic.as_ptr(),
+                payload.len() as c_int,
+                payload.as_ptr().cast(),
+                qos,
+                retain,
+                props,
+            )
+        }
+    }
 }
