@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use super::error::{code, result_code};
-use super::handle::{LoopThread, Shared, now, shared};
+use super::handle::{Inner, LoopThread, Shared, now, shared};
 use super::types::*;
 use super::util::rc;
 use crate::error::Error;
@@ -256,6 +256,19 @@ pub(crate) fn stop_loop_thread(s: &Shared, force: bool) -> bool {
     true
 }
 
+/// What `loop_read`/`loop_write` return without a socket: `MOSQ_ERR_NO_CONN`, or success once
+/// the application has disconnected (libmosquitto maps errors to success in that state; unlike
+/// it, no disconnect callback is made for a connection that does not exist).
+fn without_socket(g: &Inner) -> Option<Result<(), Error>> {
+    if g.engine.has_socket() {
+        None
+    } else if g.engine.session.state() == State::Disconnected {
+        Some(Ok(()))
+    } else {
+        Some(Err(Error::NoConn))
+    }
+}
+
 /// Run the network loop once: wait up to `timeout` milliseconds (1000 if negative) for network
 /// activity or for a call from another thread, then read what arrived, write what is queued and
 /// send a PINGREQ when the keepalive is due.
@@ -412,6 +425,9 @@ pub unsafe extern "C" fn mosquitto_loop_read(mosq: *mut mosquitto, max_packets: 
         }
         result_code(s.io(|g| {
             let t = now();
+            if let Some(r) = without_socket(g) {
+                return r;
+            }
             g.engine.read(t)?;
             if g.engine.has_socket() { g.output_ready(t) } else { Ok(()) }
         }))
@@ -436,7 +452,12 @@ pub unsafe extern "C" fn mosquitto_loop_write(mosq: *mut mosquitto, max_packets:
         if max_packets < 1 {
             return rc(mosq_err_t::MOSQ_ERR_INVAL);
         }
-        result_code(s.io(|g| g.engine.write(now())))
+        result_code(s.io(|g| {
+            if let Some(r) = without_socket(g) {
+                return r;
+            }
+            g.engine.write(now())
+        }))
     }
 }
 

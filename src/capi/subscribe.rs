@@ -44,17 +44,20 @@ unsafe fn subscribe(
     let Some(s) = (unsafe { shared(mosq) }) else {
         return rc(mosq_err_t::MOSQ_ERR_INVAL);
     };
-    // SAFETY: forwarded contract.
-    let filters = match unsafe { topics(sub, count) } {
-        Ok(f) => f,
-        Err(e) => return code(&e),
-    };
-    let (Ok(qos), Ok(options)) = (u8::try_from(qos), u8::try_from(options)) else {
+    if count == 0 || sub.is_null() {
         return rc(mosq_err_t::MOSQ_ERR_INVAL);
-    };
+    }
     // SAFETY: forwarded contract.
     let props = unsafe { from_c_list(properties) };
     let r = s.locked(|g| {
+        let (Ok(qos), Ok(options)) = (u8::try_from(qos), u8::try_from(options)) else {
+            return Err(Error::Inval);
+        };
+        g.engine
+            .session
+            .check_subscribe(!props.is_empty(), qos, options)?;
+        // SAFETY: forwarded contract.
+        let filters = unsafe { topics(sub, count) }?;
         let m = g.engine.session.subscribe(&filters, qos, options, props)?;
         // SAFETY: forwarded contract.
         unsafe { write_out(mid, c_int::from(m)) };
@@ -82,13 +85,11 @@ unsafe fn unsubscribe(
         return rc(mosq_err_t::MOSQ_ERR_INVAL);
     };
     // SAFETY: forwarded contract.
-    let filters = match unsafe { topics(sub, count) } {
-        Ok(f) => f,
-        Err(e) => return code(&e),
-    };
-    // SAFETY: forwarded contract.
     let props = unsafe { from_c_list(properties) };
     let r = s.locked(|g| {
+        g.engine.session.check_unsubscribe(!props.is_empty())?;
+        // SAFETY: forwarded contract.
+        let filters = unsafe { topics(sub, count) }?;
         let m = g.engine.session.unsubscribe(&filters, props)?;
         // SAFETY: forwarded contract.
         unsafe { write_out(mid, c_int::from(m)) };

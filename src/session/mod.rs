@@ -1073,6 +1073,33 @@ impl Session {
         true
     }
 
+    /// The checks libmosquitto makes before it looks at the topic filters of a subscribe call,
+    /// in its order: properties with MQTT 3.x, QoS and options, then the connection.
+    pub fn check_subscribe(&self, has_properties: bool, qos: u8, options: u8) -> Result<(), Error> {
+        if !self.opts.protocol.is_v5() && has_properties {
+            return Err(Error::NotSupported);
+        }
+        if qos > 2 || (options & 0x30) == 0x30 || (options & 0xC0) != 0 {
+            return Err(Error::Inval);
+        }
+        if !self.has_socket {
+            return Err(Error::NoConn);
+        }
+        Ok(())
+    }
+
+    /// The checks libmosquitto makes before it looks at the topic filters of an unsubscribe
+    /// call: properties with MQTT 3.x, then the connection.
+    pub fn check_unsubscribe(&self, has_properties: bool) -> Result<(), Error> {
+        if !self.opts.protocol.is_v5() && has_properties {
+            return Err(Error::NotSupported);
+        }
+        if !self.has_socket {
+            return Err(Error::NoConn);
+        }
+        Ok(())
+    }
+
     /// Subscribe to `filters`, each with the same QoS and options byte.
     pub fn subscribe(
         &mut self,
@@ -1082,17 +1109,9 @@ impl Session {
         props: Vec<Property>,
     ) -> Result<u16, Error> {
         let v5 = self.opts.protocol.is_v5();
+        self.check_subscribe(!props.is_empty(), qos, options)?;
         if filters.is_empty() {
             return Err(Error::Inval);
-        }
-        if !v5 && !props.is_empty() {
-            return Err(Error::NotSupported);
-        }
-        if qos > 2 || (options & 0x30) == 0x30 || (options & 0xC0) != 0 {
-            return Err(Error::Inval);
-        }
-        if !self.has_socket {
-            return Err(Error::NoConn);
         }
         if !props.is_empty() {
             properties::check_all(CMD_SUBSCRIBE, &props).map_err(property_error)?;
@@ -1129,14 +1148,9 @@ impl Session {
 
     /// Unsubscribe from `filters`.
     pub fn unsubscribe(&mut self, filters: &[&[u8]], props: Vec<Property>) -> Result<u16, Error> {
+        self.check_unsubscribe(!props.is_empty())?;
         if filters.is_empty() {
             return Err(Error::Inval);
-        }
-        if !self.opts.protocol.is_v5() && !props.is_empty() {
-            return Err(Error::NotSupported);
-        }
-        if !self.has_socket {
-            return Err(Error::NoConn);
         }
         if !props.is_empty() {
             properties::check_all(CMD_UNSUBSCRIBE, &props).map_err(property_error)?;
