@@ -81,6 +81,8 @@ pub enum DecodeError {
     Protocol,
     /// A property identifier is unknown or not allowed in this packet.
     BadProperty,
+    /// A property identifier no MQTT version defines.
+    UnknownProperty,
     /// A property that may appear only once appears twice.
     DuplicateProperty,
 }

@@ -489,8 +489,9 @@ pub fn check_received(command: u32, props: &[Property]) -> Result<(), PropertyEr
 }
 
 fn decode_one(r: &mut Reader<'_>) -> Result<Property, DecodeError> {
-    let id = r.u8()?;
-    let ty = prop_type(id).ok_or(DecodeError::BadProperty)?;
+    // The identifier is a variable byte integer on the wire; every defined one fits in a byte.
+    let id = u8::try_from(r.varint()?).map_err(|_| DecodeError::UnknownProperty)?;
+    let ty = prop_type(id).ok_or(DecodeError::UnknownProperty)?;
     let value = match ty {
         PropType::Byte => PropValue::Byte(r.u8()?),
         PropType::Int16 => PropValue::Int16(r.u16()?),
@@ -509,7 +510,7 @@ fn decode_one(r: &mut Reader<'_>) -> Result<Property, DecodeError> {
 
 /// Read a property block (length varint, then the properties) from `r`.
 ///
-/// This checks the encoding only: an unknown identifier is [`DecodeError::BadProperty`], a
+/// This checks the encoding only: an unknown identifier is [`DecodeError::UnknownProperty`], a
 /// property that runs past the announced length is [`DecodeError::Truncated`]. Which
 /// properties the packet may carry is checked by [`decode_properties_for`].
 pub fn decode_properties(r: &mut Reader<'_>) -> Result<Vec<Property>, DecodeError> {
@@ -897,7 +898,7 @@ mod tests {
             let bytes = [0x02, id, 0x00];
             assert_eq!(
                 decode_properties(&mut Reader::new(&bytes)),
-                Err(DecodeError::BadProperty),
+                Err(DecodeError::UnknownProperty),
                 "{id}"
             );
         }

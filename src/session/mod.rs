@@ -460,6 +460,7 @@ impl Session {
             DecodeError::Utf8 => "a string in it is not valid UTF-8",
             DecodeError::Protocol => "it breaks the MQTT protocol",
             DecodeError::BadProperty => "it has an invalid property",
+            DecodeError::UnknownProperty => "it has an unknown property",
             DecodeError::DuplicateProperty => "it repeats a property",
         };
         self.log(LogLevel::Error, |s| {
@@ -743,10 +744,11 @@ impl Session {
             if let Some(i) = found {
                 if self.outgoing.inflight[i].qos == 2 {
                     self.outgoing.inflight.remove(i);
+                    // As libmosquitto does, the PUBREC's properties are not passed on.
                     self.events.push(Event::Publish {
                         mid: ack.mid,
                         reason_code: ack.reason_code,
-                        properties: ack.properties,
+                        properties: Vec::new(),
                         v3_callback: false,
                     });
                 }
@@ -1251,7 +1253,8 @@ pub fn decode_error(e: DecodeError) -> Error {
         DecodeError::Truncated
         | DecodeError::TrailingBytes
         | DecodeError::BadVarint
-        | DecodeError::TooLarge => Error::MalformedPacket,
+        | DecodeError::TooLarge
+        | DecodeError::UnknownProperty => Error::MalformedPacket,
     }
 }
 

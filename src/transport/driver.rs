@@ -325,12 +325,6 @@ impl Engine {
                         self.read_pending = true;
                         return Ok(());
                     }
-                    if n < self.read_buf.len() {
-                        // A short read of a stream socket means its buffer is empty now; new
-                        // data raises a fresh readiness event, so no extra read is needed to
-                        // see WouldBlock.
-                        return Ok(());
-                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
