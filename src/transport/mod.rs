@@ -3,6 +3,7 @@
 
 pub mod backoff;
 pub mod driver;
+pub mod socks5;
 pub mod tcp;
 
 use std::io::{self, Read};
