@@ -5,6 +5,7 @@ pub mod backoff;
 pub mod driver;
 pub mod socks5;
 pub mod tcp;
+pub mod tls;
 
 use std::io::{self, Read};
 use std::os::fd::{AsRawFd, RawFd};
