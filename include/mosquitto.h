@@ -1052,7 +1052,12 @@ int mosquitto_opts_set(struct mosquitto *mosq, enum mosq_opt_t option, void *val
  *   meaning 65535; default 20; a v5 server's receive maximum replaces it);
  * - `MOSQ_OPT_TCP_NODELAY`: non-zero disables Nagle's algorithm on the next connection.
  *
- * The TLS options are not supported yet (`MOSQ_ERR_NOT_SUPPORTED`).
+ * - `MOSQ_OPT_TLS_USE_OS_CERTS`: non-zero also trusts the operating system's CA certificates
+ *   (and turns TLS on, like `mosquitto_tls_set`).
+ *
+ * `MOSQ_OPT_TLS_OCSP_REQUIRED` can only be 0 here: OCSP stapling cannot be checked
+ * (`MOSQ_ERR_NOT_SUPPORTED` for non-zero), and `MOSQ_OPT_SSL_CTX_WITH_DEFAULTS`, which is about
+ * OpenSSL contexts, is not supported.
  *
  * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client, unknown option or value out of
  * range) or `MOSQ_ERR_NOT_SUPPORTED`.
@@ -1063,9 +1068,13 @@ int mosquitto_opts_set(struct mosquitto *mosq, enum mosq_opt_t option, void *val
 int mosquitto_int_option(struct mosquitto *mosq, enum mosq_opt_t option, int value);
 
 /**
- * Set a string option: `MOSQ_OPT_BIND_ADDRESS` (the local address to bind to on the next
- * connection; NULL clears it). The TLS string options are not supported yet
- * (`MOSQ_ERR_NOT_SUPPORTED`).
+ * Set a string option:
+ * - `MOSQ_OPT_BIND_ADDRESS`: the local address to bind to on the next connection (NULL clears
+ *   it);
+ * - `MOSQ_OPT_TLS_ALPN`: the application protocol offered in the TLS handshake (NULL clears it);
+ * - `MOSQ_OPT_TLS_KEYFORM`: `"pem"` (case-insensitive); `"engine"` is not supported.
+ *
+ * OpenSSL engines (`MOSQ_OPT_TLS_ENGINE`, `MOSQ_OPT_TLS_ENGINE_KPASS_SHA1`) are not supported.
  *
  * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client or unknown option) or
  * `MOSQ_ERR_NOT_SUPPORTED`.
@@ -1123,7 +1132,19 @@ int mosquitto_max_inflight_messages_set(struct mosquitto *mosq, unsigned int max
 void mosquitto_message_retry_set(struct mosquitto *mosq, unsigned int message_retry);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Use TLS for the next connections, trusting the CA certificates in `cafile` (PEM) and/or the
+ * directory `capath`, and optionally presenting the client certificate `certfile` with its
+ * private key `keyfile` (both PEM). An encrypted key is decrypted with the password
+ * `pw_callback` writes into its buffer (returning the length); its last argument is the client.
+ *
+ * The files are read when connecting; failures then make the connection fail with
+ * `MOSQ_ERR_TLS` and an error log line that names the file and the problem.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` (NULL client, neither `cafile` nor `capath`,
+ * only one of `certfile` and `keyfile`, or a file that cannot be opened).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; the strings are NULL or NUL-terminated.
  */
 int mosquitto_tls_set(struct mosquitto *mosq,
                       const char *cafile,
@@ -1133,12 +1154,28 @@ int mosquitto_tls_set(struct mosquitto *mosq,
                       int (*pw_callback)(char *buf, int size, int rwflag, void *userdata));
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * With `value` true, do not check that the server's certificate names the host connected to
+ * (the certificate chain is still verified). For testing only: it allows a man in the middle.
+ *
+ * Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client.
  */
 int mosquitto_tls_insecure_set(struct mosquitto *mosq, bool value);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Advanced TLS options. `cert_reqs` 0 turns verification of the server's certificate off
+ * entirely (anything else: verify it, the default). `tls_version` is the lowest TLS version
+ * allowed: `"tlsv1.2"` (the default, for NULL) allows TLS 1.2 and 1.3, `"tlsv1.3"` only 1.3;
+ * `"tlsv1.1"` is accepted and treated as `"tlsv1.2"`, since TLS 1.1 is not available. `ciphers`
+ * is an OpenSSL-style list of cipher suite names (NULL for the defaults).
+ *
+ * Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client, unknown version, or a cipher list
+ * that names no supported suite).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; the strings are NULL or NUL-terminated.
  */
 int mosquitto_tls_opts_set(struct mosquitto *mosq,
                            int cert_reqs,
@@ -1146,7 +1183,11 @@ int mosquitto_tls_opts_set(struct mosquitto *mosq,
                            const char *ciphers);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * TLS with a pre-shared key is not available with rustls: returns `MOSQ_ERR_NOT_SUPPORTED`, as
+ * a libmosquitto built without PSK support does.
+ *
+ * # Safety
+ * Any pointers; they are not used.
  */
 int mosquitto_tls_psk_set(struct mosquitto *mosq,
                           const char *psk,
@@ -1154,7 +1195,10 @@ int mosquitto_tls_psk_set(struct mosquitto *mosq,
                           const char *ciphers);
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Always NULL: this library does not use OpenSSL, so there is no `SSL *` to hand out.
+ *
+ * # Safety
+ * Any pointer; it is not used.
  */
 void *mosquitto_ssl_get(struct mosquitto *mosq);
 
@@ -1313,7 +1357,16 @@ void mosquitto_log_callback_set(struct mosquitto *mosq,
                                 void (*on_log)(struct mosquitto*, void*, int, const char*));
 
 /**
- * Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+ * Connect through the SOCKS5 proxy at `host`:`port` from the next connection on. The proxy
+ * resolves the broker's host name itself unless it is an IP address. With `username`, the
+ * proxy's username/password authentication is offered too (`password` may then be NULL, for an
+ * empty one). TLS, when configured, runs through the proxy to the broker.
+ *
+ * Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client or host, host longer than 256
+ * bytes, port outside 1..65535, username or password longer than 255 bytes).
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; the strings are NULL or NUL-terminated.
  */
 int mosquitto_socks5_set(struct mosquitto *mosq,
                          const char *host,

@@ -11,9 +11,11 @@ use super::handle::{Inner, LoopThread, Shared, now, shared};
 use super::types::*;
 use super::util::rc;
 use crate::error::Error;
-use crate::session::State;
+use crate::session::{LogLevel, State};
+use crate::transport::connect::{self, Plan, TlsPlan};
 use crate::transport::driver::Threaded;
-use crate::transport::tcp;
+use crate::transport::tcp::Target;
+use crate::transport::tls::{self, TlsSettings};
 
 /// How long the loop thread waits for the first connect call after `mosquitto_loop_start`,
 /// between checks.
@@ -166,30 +168,50 @@ pub(crate) fn loop_forever(s: &Shared, timeout_ms: c_int, loop_thread: bool) -> 
 /// the loop thread, loop_stop).
 pub(crate) fn reconnect(s: &Shared, blocking: bool, loop_thread: bool) -> Result<(), Error> {
     let t = now();
-    let (target, generation) = s.locked(|g| {
-        let target = g.engine.begin_connect(t)?;
-        Ok::<_, Error>((target, g.engine.generation()))
+    let ((target, proxy, tls_settings), generation) = s.locked(|g| {
+        let plan = g.engine.begin_connect(t)?;
+        Ok::<_, Error>((plan, g.engine.generation()))
     })?;
     let abort = || s.abort_connect.load(Ordering::Acquire) || stop_requested(s, loop_thread);
-    let result = tcp::connect(&target, blocking, &abort);
-    if let Err(e) = &result {
-        let text = match e {
-            Error::Eai(code) => Some(format!("Error: {}", tcp::gai_error_text(*code))),
-            _ => None,
-        };
-        if let Some(text) = text {
+    let result = tls_plan(&target, tls_settings)
+        .and_then(|tls| connect::open(&Plan { target, proxy, tls }, blocking, &abort));
+    let result = result.map_err(|failure| {
+        if !failure.log.is_empty() {
             s.locked(|g| {
-                g.engine
-                    .session
-                    .log_line(crate::session::LogLevel::Error, || text)
+                for text in failure.log {
+                    g.engine.session.log_line(LogLevel::Error, || text);
+                }
             });
         }
-    }
+        failure.error
+    });
     let t = now();
     s.io(|g| {
         g.engine.finish_connect(generation, result, t)?;
         g.output_ready(t)
     })
+}
+
+/// The TLS part of a connection plan: the rustls configuration built from the settings (files
+/// are read here, and the password callback may run; no lock is held).
+fn tls_plan(target: &Target, settings: Option<TlsSettings>) -> Result<Option<TlsPlan>, connect::Failure> {
+    let Some(mut settings) = settings else {
+        return Ok(None);
+    };
+    let setup_failure = |e: tls::TlsSetupError| connect::Failure {
+        error: Error::Tls,
+        log: e.log_lines(),
+    };
+    // A Unix-domain socket has no host name to check.
+    let name = if target.port == 0 {
+        settings.insecure = true;
+        "localhost"
+    } else {
+        &target.host
+    };
+    let server_name = tls::server_name(name).map_err(setup_failure)?;
+    let config = tls::client_config(&settings).map_err(setup_failure)?;
+    Ok(Some(TlsPlan { config, server_name }))
 }
 
 /// The body of the loop thread.

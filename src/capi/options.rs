@@ -34,12 +34,15 @@ fn set_int(s: &Shared, option: c_int, value: c_int) -> c_int {
             e.session.set_send_maximum(v);
         }
         o if o == mosq_opt_t::MOSQ_OPT_TCP_NODELAY as c_int => e.tcp_nodelay = value != 0,
-        o if o == mosq_opt_t::MOSQ_OPT_SSL_CTX_WITH_DEFAULTS as c_int
-            || o == mosq_opt_t::MOSQ_OPT_TLS_OCSP_REQUIRED as c_int
-            || o == mosq_opt_t::MOSQ_OPT_TLS_USE_OS_CERTS as c_int =>
-        {
-            return NOT_SUPPORTED;
+        o if o == mosq_opt_t::MOSQ_OPT_TLS_USE_OS_CERTS as c_int => e.tls.use_os_certs = value != 0,
+        // rustls cannot check a stapled OCSP response, so requiring one is refused rather than
+        // silently ignored.
+        o if o == mosq_opt_t::MOSQ_OPT_TLS_OCSP_REQUIRED as c_int => {
+            if value != 0 {
+                return NOT_SUPPORTED;
+            }
         }
+        o if o == mosq_opt_t::MOSQ_OPT_SSL_CTX_WITH_DEFAULTS as c_int => return NOT_SUPPORTED,
         _ => return INVAL,
     }
     MOSQ_ERR_SUCCESS
@@ -89,7 +92,12 @@ pub unsafe extern "C" fn mosquitto_opts_set(
 ///   meaning 65535; default 20; a v5 server's receive maximum replaces it);
 /// - `MOSQ_OPT_TCP_NODELAY`: non-zero disables Nagle's algorithm on the next connection.
 ///
-/// The TLS options are not supported yet (`MOSQ_ERR_NOT_SUPPORTED`).
+/// - `MOSQ_OPT_TLS_USE_OS_CERTS`: non-zero also trusts the operating system's CA certificates
+///   (and turns TLS on, like `mosquitto_tls_set`).
+///
+/// `MOSQ_OPT_TLS_OCSP_REQUIRED` can only be 0 here: OCSP stapling cannot be checked
+/// (`MOSQ_ERR_NOT_SUPPORTED` for non-zero), and `MOSQ_OPT_SSL_CTX_WITH_DEFAULTS`, which is about
+/// OpenSSL contexts, is not supported.
 ///
 /// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client, unknown option or value out of
 /// range) or `MOSQ_ERR_NOT_SUPPORTED`.
@@ -111,9 +119,13 @@ pub unsafe extern "C" fn mosquitto_int_option(
     }
 }
 
-/// Set a string option: `MOSQ_OPT_BIND_ADDRESS` (the local address to bind to on the next
-/// connection; NULL clears it). The TLS string options are not supported yet
-/// (`MOSQ_ERR_NOT_SUPPORTED`).
+/// Set a string option:
+/// - `MOSQ_OPT_BIND_ADDRESS`: the local address to bind to on the next connection (NULL clears
+///   it);
+/// - `MOSQ_OPT_TLS_ALPN`: the application protocol offered in the TLS handshake (NULL clears it);
+/// - `MOSQ_OPT_TLS_KEYFORM`: `"pem"` (case-insensitive); `"engine"` is not supported.
+///
+/// OpenSSL engines (`MOSQ_OPT_TLS_ENGINE`, `MOSQ_OPT_TLS_ENGINE_KPASS_SHA1`) are not supported.
 ///
 /// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client or unknown option) or
 /// `MOSQ_ERR_NOT_SUPPORTED`.
@@ -138,10 +150,22 @@ pub unsafe extern "C" fn mosquitto_string_option(
                 s.inner.lock().engine.bind_address = value;
                 MOSQ_ERR_SUCCESS
             }
+            o if o == mosq_opt_t::MOSQ_OPT_TLS_ALPN as c_int => {
+                // SAFETY: forwarded contract.
+                let value = unsafe { cstr_bytes(value) }.map(<[u8]>::to_vec);
+                s.inner.lock().engine.tls.alpn = value;
+                MOSQ_ERR_SUCCESS
+            }
+            o if o == mosq_opt_t::MOSQ_OPT_TLS_KEYFORM as c_int => {
+                // SAFETY: forwarded contract.
+                match unsafe { cstr_bytes(value) }.map(<[u8]>::to_ascii_lowercase).as_deref() {
+                    Some(b"pem") => MOSQ_ERR_SUCCESS,
+                    Some(b"engine") => NOT_SUPPORTED,
+                    _ => INVAL,
+                }
+            }
             o if o == mosq_opt_t::MOSQ_OPT_TLS_ENGINE as c_int
-                || o == mosq_opt_t::MOSQ_OPT_TLS_KEYFORM as c_int
-                || o == mosq_opt_t::MOSQ_OPT_TLS_ENGINE_KPASS_SHA1 as c_int
-                || o == mosq_opt_t::MOSQ_OPT_TLS_ALPN as c_int =>
+                || o == mosq_opt_t::MOSQ_OPT_TLS_ENGINE_KPASS_SHA1 as c_int =>
             {
                 NOT_SUPPORTED
             }

@@ -1,11 +1,24 @@
-//! TODO module doc
+//! Connecting through a SOCKS5 proxy.
 
-#[allow(unused_imports)]
-use std::ffi::{c_char, c_int, c_uint, c_void};
+use std::ffi::{c_char, c_int};
 
+use super::error::code;
+use super::handle::shared;
 use super::types::*;
+use super::util::{cstr_bytes, rc};
+use crate::transport::connect::Proxy;
+use crate::transport::socks5;
 
-/// Not implemented yet: returns `MOSQ_ERR_NOT_SUPPORTED`.
+/// Connect through the SOCKS5 proxy at `host`:`port` from the next connection on. The proxy
+/// resolves the broker's host name itself unless it is an IP address. With `username`, the
+/// proxy's username/password authentication is offered too (`password` may then be NULL, for an
+/// empty one). TLS, when configured, runs through the proxy to the broker.
+///
+/// Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client or host, host longer than 256
+/// bytes, port outside 1..65535, username or password longer than 255 bytes).
+///
+/// # Safety
+/// `mosq` is NULL or a valid client; the strings are NULL or NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mosquitto_socks5_set(
     mosq: *mut mosquitto,
@@ -15,7 +28,19 @@ pub unsafe extern "C" fn mosquitto_socks5_set(
     password: *const c_char,
 ) -> c_int {
     ffi_boundary! {
-        let _ = (mosq, host, port, username, password);
-        MOSQ_ERR_NOT_SUPPORTED
+        // SAFETY: forwarded contract.
+        let (Some(s), Some(host)) = (unsafe { shared(mosq) }, unsafe { cstr_bytes(host) }) else {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        };
+        // SAFETY: forwarded contract.
+        let (username, password) = unsafe { (cstr_bytes(username), cstr_bytes(password)) };
+        let host = String::from_utf8_lossy(host).into_owned();
+        if let Err(e) = socks5::check_settings(&host, port, username, password) {
+            return code(&e);
+        }
+        let username = username.map(<[u8]>::to_vec);
+        let password = if username.is_some() { password.map(<[u8]>::to_vec) } else { None };
+        s.inner.lock().engine.proxy = Some(Proxy { host, port: port as u16, username, password });
+        MOSQ_ERR_SUCCESS
     }
 }

@@ -14,9 +14,12 @@ use mio::{Registry, Token};
 
 use super::Stream;
 use super::backoff::Backoff;
+use super::connect::{Proxy, io_failure};
+use super::stream::TlsFailure;
 use super::tcp::Target;
+use super::tls::TlsSettings;
 use crate::error::Error;
-use crate::session::{DisconnectCause, Session, State};
+use crate::session::{DisconnectCause, LogLevel, Session, State};
 
 /// Poll token of the client socket.
 pub const SOCKET: Token = Token(0);
@@ -57,6 +60,10 @@ pub struct Engine {
     pub bind_address: Option<String>,
     /// `MOSQ_OPT_TCP_NODELAY`.
     pub tcp_nodelay: bool,
+    /// TLS settings (`mosquitto_tls_*`, TLS options); TLS is used when [`TlsSettings::enabled`].
+    pub tls: TlsSettings,
+    /// `mosquitto_socks5_set`.
+    pub proxy: Option<Proxy>,
     pub backoff: Backoff,
     /// Reconnect attempts since the last accepted CONNACK or loop_forever start.
     pub reconnects: u32,
@@ -86,6 +93,8 @@ impl Engine {
             host: None,
             bind_address: None,
             tcp_nodelay: false,
+            tls: TlsSettings::default(),
+            proxy: None,
             backoff: Backoff::default(),
             reconnects: 0,
             threaded: Threaded::None,
@@ -108,6 +117,8 @@ impl Engine {
         self.host = None;
         self.bind_address = None;
         self.tcp_nodelay = false;
+        self.tls = TlsSettings::default();
+        self.proxy = None;
         self.backoff = Backoff::default();
         self.reconnects = 0;
         self.threaded = Threaded::None;
@@ -136,7 +147,10 @@ impl Engine {
 
     /// Whether output is waiting (or the connect must complete, which needs a writable event).
     pub fn wants_write(&self) -> bool {
-        self.stream.is_some() && (self.session.wants_write() || self.connecting)
+        match &self.stream {
+            Some(stream) => self.session.wants_write() || self.connecting || stream.wants_write(),
+            None => false,
+        }
     }
 
     /// Whether a background connect is still in progress.
@@ -151,11 +165,15 @@ impl Engine {
 
     /// Whether our own loop should try to write without waiting for a writable event.
     pub fn can_write_now(&self) -> bool {
-        self.stream.is_some()
-            && self.failure.is_none()
-            && !self.write_blocked
-            && !self.connecting
-            && self.session.wants_write()
+        match &self.stream {
+            Some(stream) => {
+                self.failure.is_none()
+                    && !self.write_blocked
+                    && !self.connecting
+                    && (self.session.wants_write() || stream.wants_write())
+            }
+            None => false,
+        }
     }
 
     /// Note readiness reported by the poller.
@@ -169,8 +187,14 @@ impl Engine {
     }
 
     /// Start a (re)connection: reset the session as libmosquitto does and close any old socket
-    /// (without DISCONNECT and without a disconnect callback). Returns where to connect.
-    pub fn begin_connect(&mut self, now: Instant) -> Result<Target, Error> {
+    /// (without DISCONNECT and without a disconnect callback). Returns where and how to
+    /// connect; the TLS settings are returned as they are, for the caller to turn into a
+    /// configuration without holding the client lock (loading a key may call back into the
+    /// application for its password).
+    pub fn begin_connect(
+        &mut self,
+        now: Instant,
+    ) -> Result<(Target, Option<Proxy>, Option<TlsSettings>), Error> {
         let Some((host, port)) = self.host.clone() else {
             return Err(Error::Inval);
         };
@@ -179,12 +203,14 @@ impl Engine {
         }
         self.drop_stream();
         self.session.reset_for_connect(now);
-        Ok(Target {
+        let target = Target {
             host,
             port,
             bind_address: self.bind_address.clone(),
             tcp_nodelay: self.tcp_nodelay,
-        })
+        };
+        let tls = self.tls.enabled().then(|| self.tls.clone());
+        Ok((target, self.proxy.clone(), tls))
     }
 
     /// Finish a connection attempt started with [`Engine::begin_connect`] when the engine was at
@@ -290,7 +316,10 @@ impl Engine {
                 Ok(true)
             }
             Ok(false) => Ok(false),
-            Err(e) => self.fail(DisconnectCause::Error(io_error(&e))).map(|()| false),
+            Err(e) => {
+                let cause = self.io_cause(&e);
+                self.fail(cause).map(|()| false)
+            }
         }
     }
 
@@ -328,7 +357,10 @@ impl Engine {
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return self.fail(DisconnectCause::Error(io_error(&e))),
+                Err(e) => {
+                    let cause = self.io_cause(&e);
+                    return self.fail(cause);
+                }
             }
         }
     }
@@ -343,6 +375,14 @@ impl Engine {
         }
         if !self.check_connecting()? {
             return Ok(());
+        }
+        if let Some(stream) = self.stream.as_mut() {
+            if let Err(e) = stream.flush_pending() {
+                if e.kind() != io::ErrorKind::WouldBlock {
+                    let cause = self.io_cause(&e);
+                    return self.fail(cause);
+                }
+            }
         }
         while self.session.wants_write() {
             let Some(stream) = self.stream.as_mut() else {
@@ -362,7 +402,10 @@ impl Engine {
                     self.write_blocked = true;
                     break;
                 }
-                Err(e) => return self.fail(DisconnectCause::Error(io_error(&e))),
+                Err(e) => {
+                    let cause = self.io_cause(&e);
+                    return self.fail(cause);
+                }
             }
         }
         Ok(())
@@ -375,6 +418,18 @@ impl Engine {
         } else {
             Ok(())
         }
+    }
+
+    /// The disconnect cause for a failed read or write; TLS failures are described in a log line.
+    fn io_cause(&mut self, e: &io::Error) -> DisconnectCause {
+        if TlsFailure::of(e).is_some() {
+            let failure = io_failure(e);
+            for text in failure.log {
+                self.session.log_line(LogLevel::Error, || text);
+            }
+            return DisconnectCause::Error(failure.error);
+        }
+        DisconnectCause::Error(io_error(e))
     }
 
     /// Keepalive housekeeping (`mosquitto_loop_misc`).

@@ -110,7 +110,7 @@ pub fn connect(target: &Target, blocking: bool, abort: &dyn Fn() -> bool) -> Res
                 }
                 let std_stream: std::net::TcpStream = socket.into();
                 return Ok((
-                    Stream::Tcp(mio::net::TcpStream::from_std(std_stream)),
+                    Stream::tcp(mio::net::TcpStream::from_std(std_stream)),
                     in_progress,
                 ));
             }
@@ -197,7 +197,7 @@ fn wait_connected(socket: &Socket, abort: &dyn Fn() -> bool) -> io::Result<()> {
 
 fn connect_unix(path: &str) -> Result<(Stream, bool), Error> {
     match mio::net::UnixStream::connect(path) {
-        Ok(s) => Ok((Stream::Unix(s), false)),
+        Ok(s) => Ok((Stream::unix(s), false)),
         Err(e) => Err(match e.raw_os_error() {
             Some(code) => Error::Errno(code),
             None => Error::from_io(&e),

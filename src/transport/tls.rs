@@ -696,9 +696,12 @@ fn client_identity(
 
     let key = CertifiedKey::new(chain, signing_key);
     match key.keys_match() {
-        Ok(()) | Err(rustls::Error::InconsistentKeys(InconsistentKeys::Unknown)) => Ok(Some(key)),
-        Err(rustls::Error::InconsistentKeys(_)) => Err(TlsSetupError::KeyMismatch),
-        Err(e) => Err(cert_err(format!("the certificate is malformed: {e}"))),
+        Err(rustls::Error::InconsistentKeys(InconsistentKeys::KeyMismatch)) => {
+            Err(TlsSetupError::KeyMismatch)
+        }
+        // Anything else, including a certificate the checker cannot parse (an X.509 v1
+        // certificate, say), is for the server to judge, as OpenSSL leaves it.
+        _ => Ok(Some(key)),
     }
 }
 

@@ -1,0 +1,227 @@
+//! Opening a connection in stages: TCP (or a Unix-domain socket), then optionally a SOCKS5
+//! proxy handshake, then optionally TLS.
+
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::pki_types::ServerName;
+
+use super::socks5::{Socks5, Socks5Error, Status};
+use super::stream::{Stream, TlsFailure};
+use super::tcp::{self, Target};
+use super::tls::{self, ErrorClass};
+use crate::error::Error;
+
+/// How long a proxy handshake, or a TLS handshake in a blocking connect, may take.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often waits check whether they should give up.
+const SLICE: Duration = Duration::from_millis(50);
+
+/// A SOCKS5 proxy to connect through (`mosquitto_socks5_set`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proxy {
+    pub host: String,
+    pub port: u16,
+    pub username: Option<Vec<u8>>,
+    pub password: Option<Vec<u8>>,
+}
+
+/// TLS to layer over the connection.
+#[derive(Clone)]
+pub struct TlsPlan {
+    pub config: Arc<rustls::ClientConfig>,
+    pub server_name: ServerName<'static>,
+}
+
+impl std::fmt::Debug for TlsPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsPlan")
+            .field("server_name", &self.server_name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everything needed to open one connection.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub target: Target,
+    pub proxy: Option<Proxy>,
+    pub tls: Option<TlsPlan>,
+}
+
+/// Why a connection could not be opened, with the log lines that say so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub error: Error,
+    pub log: Vec<String>,
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        let log = match &error {
+            Error::Eai(code) => vec![format!("Error: {}", tcp::gai_error_text(*code))],
+            _ => Vec::new(),
+        };
+        Self { error, log }
+    }
+}
+
+/// The failure for an I/O error during a handshake: TLS errors get their own description.
+pub fn io_failure(e: &io::Error) -> Failure {
+    if let Some(tls_error) = TlsFailure::of(e) {
+        let (text, class) = tls::describe_error(tls_error);
+        let error = match class {
+            ErrorClass::Tls => Error::Tls,
+            ErrorClass::Handshake => Error::TlsHandshake,
+        };
+        return Failure {
+            error,
+            log: vec![text],
+        };
+    }
+    match e.raw_os_error() {
+        Some(libc::ETIMEDOUT) => Failure {
+            error: Error::TlsHandshake,
+            log: vec!["Error: TLS handshake timed out.".to_owned()],
+        },
+        Some(code) => Error::Errno(code).into(),
+        None => Error::from_io(e).into(),
+    }
+}
+
+/// Open the connection `plan` describes. With `blocking`, the TCP connection and the TLS
+/// handshake are complete when this returns; otherwise the TCP connection may still be in
+/// progress (the flag says so) and the TLS handshake happens as the stream is used. A proxy
+/// handshake is always completed here. `abort` is checked regularly during every wait.
+pub fn open(plan: &Plan, blocking: bool, abort: &dyn Fn() -> bool) -> Result<(Stream, bool), Failure> {
+    let (stream, in_progress) = match &plan.proxy {
+        Some(proxy) => {
+            let to_proxy = Target {
+                host: proxy.host.clone(),
+                port: proxy.port,
+                bind_address: plan.target.bind_address.clone(),
+                tcp_nodelay: plan.target.tcp_nodelay,
+            };
+            let (mut stream, _) = tcp::connect(&to_proxy, true, abort)?;
+            socks_handshake(&mut stream, plan, proxy, abort)?;
+            (stream, false)
+        }
+        None => tcp::connect(&plan.target, blocking, abort)?,
+    };
+    let Some(tls) = &plan.tls else {
+        return Ok((stream, in_progress));
+    };
+    let mut stream = stream
+        .start_tls(tls.config.clone(), tls.server_name.clone())
+        .map_err(|e| {
+            let (text, _) = tls::describe_error(&e);
+            Failure {
+                error: Error::Tls,
+                log: vec![text],
+            }
+        })?;
+    if blocking && !in_progress {
+        stream
+            .complete_handshake(HANDSHAKE_TIMEOUT, abort)
+            .map_err(|e| io_failure(&e))?;
+    }
+    Ok((stream, in_progress))
+}
+
+/// Wait until `fd` is ready for `events` (POLLIN/POLLOUT) or a slice of time has passed.
+fn wait_fd(fd: i32, events: libc::c_short) -> io::Result<bool> {
+    let mut pfd = libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    };
+    // SAFETY: `pfd` is one valid pollfd for the duration of the call.
+    let n = unsafe { libc::poll(&mut pfd, 1, SLICE.as_millis() as libc::c_int) };
+    if n < 0 {
+        let e = io::Error::last_os_error();
+        return if e.kind() == io::ErrorKind::Interrupted {
+            Ok(false)
+        } else {
+            Err(e)
+        };
+    }
+    Ok(n > 0)
+}
+
+fn proxy_failure(e: &Socks5Error) -> Failure {
+    Failure {
+        error: e.to_error(),
+        log: vec![format!("Error: SOCKS5 proxy: {e}")],
+    }
+}
+
+/// Run the SOCKS5 handshake on a connected stream to the proxy.
+fn socks_handshake(
+    stream: &mut Stream,
+    plan: &Plan,
+    proxy: &Proxy,
+    abort: &dyn Fn() -> bool,
+) -> Result<(), Failure> {
+    let auth = proxy
+        .username
+        .clone()
+        .map(|u| (u, proxy.password.clone().unwrap_or_default()));
+    let mut socks = Socks5::new(&plan.target.host, plan.target.port, auth);
+    let fd = stream.raw_fd();
+    let mut waited = Duration::ZERO;
+    let mut out: Vec<u8> = Vec::new();
+    let mut buf = [0u8; 512];
+    loop {
+        out.extend(socks.output());
+        while !out.is_empty() {
+            match stream.write(&out) {
+                Ok(n) => {
+                    out.drain(..n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) => return Err(io_failure(&e)),
+            }
+        }
+        if socks.is_done() && out.is_empty() {
+            return Ok(());
+        }
+        if abort() {
+            return Err(Error::Errno(libc::ECANCELED).into());
+        }
+        if waited >= HANDSHAKE_TIMEOUT {
+            return Err(Failure {
+                error: Error::Proxy,
+                log: vec!["Error: SOCKS5 proxy did not answer.".into()],
+            });
+        }
+        let events = if out.is_empty() {
+            libc::POLLIN
+        } else {
+            libc::POLLIN | libc::POLLOUT
+        };
+        let ready = wait_fd(fd, events).map_err(|e| io_failure(&e))?;
+        waited += SLICE;
+        if !ready {
+            continue;
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => return Err(proxy_failure(&Socks5Error::Closed)),
+            Ok(n) => match socks.handle_input(&buf[..n]) {
+                Ok(Status::NeedMore) => {}
+                Ok(Status::Done) => {
+                    if !socks.take_leftover().is_empty() {
+                        // The server spoke before we did: nothing valid can follow.
+                        return Err(Failure {
+                            error: Error::Protocol,
+                            log: vec!["Error: unexpected data from the SOCKS5 proxy.".into()],
+                        });
+                    }
+                }
+                Err(e) => return Err(proxy_failure(&e)),
+            },
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock || e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io_failure(&e)),
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! The byte stream to the server: plain TCP, a Unix-domain socket, or TLS (rustls) over either.
+//!
+//! All streams are non-blocking. For TLS, `read` and `write` move plaintext in and out of the
+//! rustls connection and drive the handshake as records arrive; encrypted records that the
+//! socket could not take yet stay in rustls until [`Stream::flush_pending`] (the owner asks
+//! [`Stream::wants_write`] to know when to wait for writability).
+
+use std::io::{self, Read, Write};
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::Arc;
+use std::time::Duration;
+
+use mio::event::Source;
+use mio::{Interest, Registry, Token};
+use rustls::pki_types::ServerName;
+
+/// A plain socket.
+#[derive(Debug)]
+pub enum Socket {
+    Tcp(mio::net::TcpStream),
+    Unix(mio::net::UnixStream),
+}
+
+impl Socket {
+    fn raw_fd(&self) -> RawFd {
+        match self {
+            Self::Tcp(s) => s.as_raw_fd(),
+            Self::Unix(s) => s.as_raw_fd(),
+        }
+    }
+}
+
+impl Read for Socket {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Self::Tcp(s) => s.read(buf),
+            Self::Unix(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Socket {
+    /// Writes without raising SIGPIPE in the host program when the peer is gone.
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let fd = self.raw_fd();
+        loop {
+            // SAFETY: `buf` is a valid readable slice for `buf.len()` bytes and `fd` is an open
+            // socket owned by `self` for the duration of the call.
+            let n = unsafe { libc::send(fd, buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
+            if n >= 0 {
+                return Ok(n as usize);
+            }
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A TLS failure carried inside an [`io::Error`], so the owner can tell it from socket errors.
+#[derive(Debug)]
+pub struct TlsFailure(pub rustls::Error);
+
+impl std::fmt::Display for TlsFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for TlsFailure {}
+
+impl TlsFailure {
+    /// The TLS failure inside `e`, if it is one.
+    pub fn of(e: &io::Error) -> Option<&rustls::Error> {
+        e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<Self>())
+            .map(|f| &f.0)
+    }
+}
+
+fn tls_error(e: rustls::Error) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, TlsFailure(e))
+}
+
+/// TLS over a socket.
+pub struct TlsStream {
+    sock: Socket,
+    conn: rustls::ClientConnection,
+}
+
+impl std::fmt::Debug for TlsStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsStream")
+            .field("sock", &self.sock)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TlsStream {
+    /// Send encrypted records rustls has ready, until the socket would block.
+    fn flush_records(&mut self) -> io::Result<()> {
+        while self.conn.wants_write() {
+            match self.conn.write_tls(&mut self.sock) {
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Read records from the socket and process them. `Ok(false)` at end of stream.
+    fn read_records(&mut self) -> io::Result<bool> {
+        match self.conn.read_tls(&mut self.sock) {
+            Ok(0) => Ok(false),
+            Ok(_) => {
+                if let Err(e) = self.conn.process_new_packets() {
+                    // Let the alert rustls queued reach the server if it can.
+                    let _ = self.flush_records();
+                    return Err(tls_error(e));
+                }
+                self.flush_records()?;
+                Ok(true)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match self.conn.reader().read(buf) {
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                // The server closed the connection without close_notify.
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(0),
+                Err(e) => return Err(e),
+            }
+            if !self.read_records()? {
+                return Ok(0);
+            }
+        }
+    }
+
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.conn.writer().write(buf)?;
+        self.flush_records()?;
+        if n == 0 && !buf.is_empty() {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        Ok(n)
+    }
+}
+
+/// A connected (or connecting) byte stream to the server.
+#[derive(Debug)]
+pub enum Stream {
+    Plain(Socket),
+    Tls(Box<TlsStream>),
+}
+
+impl Stream {
+    pub fn tcp(s: mio::net::TcpStream) -> Self {
+        Self::Plain(Socket::Tcp(s))
+    }
+
+    pub fn unix(s: mio::net::UnixStream) -> Self {
+        Self::Plain(Socket::Unix(s))
+    }
+
+    /// Layer TLS over a plain stream; the handshake starts with the first read or write.
+    pub fn start_tls(
+        self,
+        config: Arc<rustls::ClientConfig>,
+        name: ServerName<'static>,
+    ) -> Result<Self, rustls::Error> {
+        match self {
+            Self::Plain(sock) => {
+                let conn = rustls::ClientConnection::new(config, name)?;
+                Ok(Self::Tls(Box::new(TlsStream { sock, conn })))
+            }
+            tls @ Self::Tls(_) => Ok(tls),
+        }
+    }
+
+    fn socket(&self) -> &Socket {
+        match self {
+            Self::Plain(s) => s,
+            Self::Tls(t) => &t.sock,
+        }
+    }
+
+    fn socket_mut(&mut self) -> &mut Socket {
+        match self {
+            Self::Plain(s) => s,
+            Self::Tls(t) => &mut t.sock,
+        }
+    }
+
+    pub fn raw_fd(&self) -> RawFd {
+        self.socket().raw_fd()
+    }
+
+    /// Whether TLS is in use.
+    pub fn is_tls(&self) -> bool {
+        matches!(self, Self::Tls(_))
+    }
+
+    /// Read plaintext into `buf`; `Ok(0)` is end of stream.
+    pub fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Self::Plain(s) => s.read(buf),
+            Self::Tls(t) => t.read(buf),
+        }
+    }
+
+    /// Write plaintext from `buf`.
+    pub fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Self::Plain(s) => s.write(buf),
+            Self::Tls(t) => t.write(buf),
+        }
+    }
+
+    /// Whether encrypted records are waiting for the socket (or the handshake needs to send).
+    pub fn wants_write(&self) -> bool {
+        match self {
+            Self::Plain(_) => false,
+            Self::Tls(t) => t.conn.wants_write(),
+        }
+    }
+
+    /// Send what TLS has waiting, as far as the socket takes it.
+    pub fn flush_pending(&mut self) -> io::Result<()> {
+        match self {
+            Self::Plain(_) => Ok(()),
+            Self::Tls(t) => t.flush_records(),
+        }
+    }
+
+    /// Whether the TLS handshake is still going on.
+    pub fn is_handshaking(&self) -> bool {
+        match self {
+            Self::Plain(_) => false,
+            Self::Tls(t) => t.conn.is_handshaking(),
+        }
+    }
+
+    /// Drive the TLS handshake to its end, waiting for the socket (up to `timeout`, checking
+    /// `abort` regularly). Does nothing for a plain stream.
+    pub fn complete_handshake(&mut self, timeout: Duration, abort: &dyn Fn() -> bool) -> io::Result<()> {
+        let Self::Tls(t) = self else {
+            return Ok(());
+        };
+        let slice = Duration::from_millis(50);
+        let mut waited = Duration::ZERO;
+        while t.conn.is_handshaking() {
+            t.flush_records()?;
+            if abort() {
+                return Err(io::Error::from_raw_os_error(libc::ECANCELED));
+            }
+            if waited >= timeout {
+                return Err(io::Error::from_raw_os_error(libc::ETIMEDOUT));
+            }
+            let mut events = libc::POLLIN;
+            if t.conn.wants_write() {
+                events |= libc::POLLOUT;
+            }
+            let mut pfd = libc::pollfd {
+                fd: t.sock.raw_fd(),
+                events,
+                revents: 0,
+            };
+            // SAFETY: `pfd` is one valid pollfd for the duration of the call.
+            let n = unsafe { libc::poll(&mut pfd, 1, slice.as_millis() as libc::c_int) };
+            if n < 0 {
+                let e = io::Error::last_os_error();
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(e);
+            }
+            waited += slice;
+            if pfd.revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
+                match t.read_records() {
+                    Ok(true) => {}
+                    Ok(false) => return Err(io::ErrorKind::UnexpectedEof.into()),
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        t.flush_records()
+    }
+
+    /// For a non-blocking connect in progress: `Ok(true)` once connected, `Ok(false)` while still
+    /// connecting, `Err` if it failed.
+    pub fn finish_connect(&mut self) -> io::Result<bool> {
+        let (err, peer) = match self.socket() {
+            Socket::Tcp(s) => (s.take_error()?, s.peer_addr().map(|_| ())),
+            Socket::Unix(s) => (s.take_error()?, s.peer_addr().map(|_| ())),
+        };
+        if let Some(e) = err {
+            return Err(e);
+        }
+        match peer {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
+        let interest = Interest::READABLE | Interest::WRITABLE;
+        match self.socket_mut() {
+            Socket::Tcp(s) => s.register(registry, token, interest),
+            Socket::Unix(s) => s.register(registry, token, interest),
+        }
+    }
+
+    pub fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
+        match self.socket_mut() {
+            Socket::Tcp(s) => s.deregister(registry),
+            Socket::Unix(s) => s.deregister(registry),
+        }
+    }
+}
