@@ -25,11 +25,14 @@ export LC_ALL=C
 map=src/capi/libmosquitto.map
 readme=README.md
 marker='Not implemented yet'
+# Functions that cannot be provided on rustls say so in their doc comment with a line
+# starting `/// Not supported:`; they are listed as "not supported with rustls".
+unsupported='Not supported:'
 
 [ -f "$map" ] || { echo "support_table: run from the top of the repository ($map not found)" >&2; exit 2; }
 
 # "name status" for every exported function in the sources.
-functions=$(awk -v marker="$marker" '
+functions=$(awk -v marker="$marker" -v unsupported="$unsupported" '
     FNR == 1 { doc = "" }
     /^[[:space:]]*\/\/\// { doc = doc "\n" $0; next }
     /^[[:space:]]*#\[/ { next }
@@ -37,7 +40,8 @@ functions=$(awk -v marker="$marker" '
         match($0, /fn mosquitto_[a-z0-9_]+/)
         name = substr($0, RSTART + 3, RLENGTH - 3)
         stub = (doc ~ ("\n[[:space:]]*/// " marker))
-        print name, (stub ? "no" : "yes")
+        na = (doc ~ ("\n[[:space:]]*/// " unsupported))
+        print name, (stub ? "no" : (na ? "not-supported" : "yes"))
     }
     { doc = "" }
 ' src/capi/*.rs | sort)
@@ -59,10 +63,11 @@ table() {
     echo '| Function | Since | Implemented |'
     echo '|---|---|---|'
     join <(printf '%s\n' "$functions") <(printf '%s\n' "$nodes") |
-        awk '{ printf "| `%s` | %s | %s |\n", $1, $3, $2 }'
+        awk '{ s = $2; if (s == "not-supported") s = "not supported with rustls"; printf "| `%s` | %s | %s |\n", $1, $3, s }'
     echo
     printf '%s\n' "$functions" |
-        awk '{ n++ } $2 == "yes" { y++ } END { printf "%d of %d functions implemented.\n", y, n }'
+        awk '{ n++ } $2 == "yes" { y++ } $2 == "not-supported" { u++ } END {
+            printf "%d of %d functions implemented; %d not supported with rustls.\n", y, n, u }'
 }
 
 if [ "${1:-}" = --check ]; then

@@ -1183,8 +1183,8 @@ int mosquitto_tls_opts_set(struct mosquitto *mosq,
                            const char *ciphers);
 
 /**
- * TLS with a pre-shared key is not available with rustls: returns `MOSQ_ERR_NOT_SUPPORTED`, as
- * a libmosquitto built without PSK support does.
+ * Not supported: TLS with a pre-shared key is not available with rustls. Returns
+ * `MOSQ_ERR_NOT_SUPPORTED`, as a libmosquitto built without PSK support does.
  *
  * # Safety
  * Any pointers; they are not used.
@@ -1195,7 +1195,8 @@ int mosquitto_tls_psk_set(struct mosquitto *mosq,
                           const char *ciphers);
 
 /**
- * Always NULL: this library does not use OpenSSL, so there is no `SSL *` to hand out.
+ * Not supported: this library does not use OpenSSL, so there is no `SSL *` to hand out; always
+ * NULL, as from a libmosquitto built without TLS.
  *
  * # Safety
  * Any pointer; it is not used.

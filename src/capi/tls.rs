@@ -165,8 +165,8 @@ pub unsafe extern "C" fn mosquitto_tls_opts_set(
     }
 }
 
-/// TLS with a pre-shared key is not available with rustls: returns `MOSQ_ERR_NOT_SUPPORTED`, as
-/// a libmosquitto built without PSK support does.
+/// Not supported: TLS with a pre-shared key is not available with rustls. Returns
+/// `MOSQ_ERR_NOT_SUPPORTED`, as a libmosquitto built without PSK support does.
 ///
 /// # Safety
 /// Any pointers; they are not used.
@@ -183,7 +183,8 @@ pub unsafe extern "C" fn mosquitto_tls_psk_set(
     }
 }
 
-/// Always NULL: this library does not use OpenSSL, so there is no `SSL *` to hand out.
+/// Not supported: this library does not use OpenSSL, so there is no `SSL *` to hand out; always
+/// NULL, as from a libmosquitto built without TLS.
 ///
 /// # Safety
 /// Any pointer; it is not used.
