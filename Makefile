@@ -14,6 +14,7 @@
 #   make check                every test and check; what CI runs
 #   make test                 cargo test
 #   make bench                throughput and CPU per message, ours against the system's library
+#   make fuzz-smoke           run each fuzz target FUZZ_SECONDS (20) s from its seeds
 #   make support-table        print the Markdown table of implemented functions
 #   make update-support-table rewrite that table in README.md
 #   make check-support-table  fail if the table in README.md differs from it
@@ -53,7 +54,7 @@ EXAMPLE_CFLAGS := -std=c99 -Wall -Wextra -Werror -pedantic -pthread
 ROUNDS ?= 3
 EXAMPLES := $(patsubst c-examples/%.c,$(BUILD)/examples/%,$(wildcard c-examples/*.c))
 
-.PHONY: all install uninstall header check-header check-exports examples test demo check bench \
+.PHONY: all install uninstall header check-header check-exports examples test demo check bench fuzz-smoke \
 	support-table update-support-table check-support-table clean cbindgen-version
 
 all: $(LIBOUT)/$(SONAME) $(LIBOUT)/libmosquitto.so $(LIBOUT)/libmosquitto.a
@@ -154,6 +155,10 @@ check:
 
 bench: all
 	benches/run.sh $(ROUNDS)
+
+FUZZ_SECONDS ?= 20
+fuzz-smoke:
+	.ci/fuzz_smoke.sh $(FUZZ_SECONDS)
 
 support-table:
 	@.ci/support_table.sh

@@ -173,6 +173,8 @@ pub(crate) struct Ready {
     pub(crate) readable: bool,
     pub(crate) writable: bool,
     pub(crate) woken: bool,
+    /// The socket's peer closed its end (or the socket has an error).
+    pub(crate) read_closed: bool,
 }
 
 /// The loop thread started by `mosquitto_loop_start`.
@@ -291,6 +293,7 @@ impl Shared {
                 ready.woken = true;
             } else {
                 ready.readable |= event.is_readable() || event.is_read_closed() || event.is_error();
+                ready.read_closed |= event.is_read_closed() || event.is_error();
                 ready.writable |= event.is_writable() || event.is_write_closed() || event.is_error();
             }
         }

@@ -60,12 +60,13 @@ pub(crate) fn loop_once(s: &Shared, timeout_ms: c_int) -> Result<(), Error> {
     let ready = s.wait(wait)?;
     let t = now();
     s.io(|g| {
-        g.engine.note_ready(ready.readable, ready.writable);
+        g.engine
+            .note_ready(ready.readable, ready.writable, ready.read_closed);
         if !g.engine.has_socket() {
             return Ok(());
         }
         if g.engine.read_pending() {
-            g.engine.read(t)?;
+            g.engine.read(t, true)?;
             if !g.engine.has_socket() {
                 return Ok(());
             }
@@ -450,7 +451,7 @@ pub unsafe extern "C" fn mosquitto_loop_read(mosq: *mut mosquitto, max_packets: 
             if let Some(r) = without_socket(g) {
                 return r;
             }
-            g.engine.read(t)?;
+            g.engine.read(t, false)?;
             if g.engine.has_socket() { g.output_ready(t) } else { Ok(()) }
         }))
     }

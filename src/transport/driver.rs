@@ -77,6 +77,8 @@ pub struct Engine {
     write_blocked: bool,
     /// The last read stopped before `WouldBlock`; more may be waiting.
     read_pending: bool,
+    /// The poller reported the end of the peer's stream (or an error) on the socket.
+    peer_closed: bool,
     /// Changes whenever the socket is replaced or closed.
     generation: u64,
     /// The connection failed; it is closed (and the failure reported) once the callbacks for
@@ -103,6 +105,7 @@ impl Engine {
             connecting: false,
             write_blocked: false,
             read_pending: false,
+            peer_closed: false,
             generation: 0,
             failure: None,
             registry,
@@ -153,6 +156,10 @@ impl Engine {
         }
     }
 
+    fn is_tls(&self) -> bool {
+        self.stream.as_ref().is_some_and(Stream::is_tls)
+    }
+
     /// Whether a background connect is still in progress.
     pub fn is_connecting(&self) -> bool {
         self.connecting
@@ -177,9 +184,13 @@ impl Engine {
     }
 
     /// Note readiness reported by the poller.
-    pub fn note_ready(&mut self, readable: bool, writable: bool) {
+    /// `read_closed` tells that the peer's end of stream (or an error) was seen with the event.
+    pub fn note_ready(&mut self, readable: bool, writable: bool, read_closed: bool) {
         if readable {
             self.read_pending = true;
+        }
+        if read_closed {
+            self.peer_closed = true;
         }
         if writable {
             self.write_blocked = false;
@@ -277,6 +288,7 @@ impl Engine {
         self.connecting = false;
         self.write_blocked = false;
         self.read_pending = false;
+        self.peer_closed = false;
         self.failure = None;
         self.generation += 1;
     }
@@ -324,7 +336,12 @@ impl Engine {
     }
 
     /// Read what the socket has and feed it to the session (`mosquitto_loop_read`).
-    pub fn read(&mut self, now: Instant) -> Result<(), Error> {
+    ///
+    /// With `after_poll` (the caller waited with the engine's poller, which reports readiness as
+    /// edges), a short read ends the call: the socket's buffer was empty then, new data raises a
+    /// fresh event, and an end of stream that arrived with the data was reported with the event.
+    /// Otherwise reading goes on until the socket would block.
+    pub fn read(&mut self, now: Instant, after_poll: bool) -> Result<(), Error> {
         if self.stream.is_none() {
             return Err(Error::NoConn);
         }
@@ -352,6 +369,9 @@ impl Engine {
                     total += n;
                     if total >= READ_BUDGET {
                         self.read_pending = true;
+                        return Ok(());
+                    }
+                    if after_poll && n < self.read_buf.len() && !self.peer_closed && !self.is_tls() {
                         return Ok(());
                     }
                 }
