@@ -3,9 +3,11 @@
 //!
 //! It has an anonymous listener ([`Broker::port`]), a listener that requires the user name and
 //! password [`USER`]/[`PASSWORD`] ([`Broker::auth_port`]), and optionally a Unix-domain socket
-//! listener ([`Broker::socket_path`]). It logs everything to a file ([`Broker::log`]).
+//! listener ([`Broker::socket_path`]), and further listeners of the test's choosing
+//! ([`BrokerConfig::listeners`], on the ports [`Broker::ports`]). It logs everything to a file
+//! ([`Broker::log`]).
 
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -42,6 +44,40 @@ pub struct BrokerConfig {
     pub extra_global: String,
     /// Extra lines for the anonymous listener's section.
     pub extra_listener: String,
+    /// More listeners (TLS, other addresses), each on a free port of its own: see
+    /// [`Broker::ports`].
+    pub listeners: Vec<Listener>,
+    /// Environment variables for the broker process (such as `OPENSSL_CONF`).
+    pub env: Vec<(String, String)>,
+}
+
+/// A further listener of the broker.
+#[derive(Clone, Default)]
+pub struct Listener {
+    /// Where to listen: `127.0.0.1` when empty, an IPv6 address such as `::1`, or a host name
+    /// (the broker listens on every address it resolves to).
+    pub address: String,
+    /// The lines of the listener's section. Anonymous clients are allowed unless these lines
+    /// say otherwise.
+    pub config: String,
+}
+
+impl Listener {
+    /// A listener on 127.0.0.1 with the given section lines.
+    pub fn new(config: impl Into<String>) -> Listener {
+        Listener {
+            address: String::new(),
+            config: config.into(),
+        }
+    }
+
+    fn address(&self) -> &str {
+        if self.address.is_empty() {
+            "127.0.0.1"
+        } else {
+            &self.address
+        }
+    }
 }
 
 /// A running (or stopped, see [`Broker::stop`]) broker.
@@ -52,6 +88,8 @@ pub struct Broker {
     pub port: u16,
     /// The TCP listener on 127.0.0.1 that requires [`USER`] and [`PASSWORD`].
     pub auth_port: u16,
+    /// The ports of [`BrokerConfig::listeners`], in the same order.
+    pub ports: Vec<u16>,
     config: BrokerConfig,
 }
 
@@ -61,9 +99,26 @@ pub fn free_port() -> u16 {
     listener.local_addr().expect("local address").port()
 }
 
+/// A port that was free on `ip` a moment ago (None if nothing can bind there, e.g. IPv6 is
+/// off).
+pub fn free_port_on(ip: IpAddr) -> Option<u16> {
+    let listener = TcpListener::bind((ip, 0)).ok()?;
+    listener.local_addr().ok().map(|a| a.port())
+}
+
 fn port_accepts(port: u16) -> bool {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
+}
+
+/// Whether something accepts connections on `port` at one of the addresses of `host`.
+fn accepts_at(host: &str, port: u16) -> bool {
+    let Ok(addrs) = (host, port).to_socket_addrs() else {
+        return false;
+    };
+    addrs
+        .into_iter()
+        .any(|addr| TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok())
 }
 
 impl Broker {
@@ -98,6 +153,7 @@ impl Broker {
             child: None,
             port: 0,
             auth_port: 0,
+            ports: Vec::new(),
             config,
         };
         let mut last_error = String::new();
@@ -105,7 +161,20 @@ impl Broker {
         for _ in 0..10 {
             broker.port = free_port();
             broker.auth_port = free_port();
-            if broker.port == broker.auth_port {
+            broker.ports = broker
+                .config
+                .listeners
+                .iter()
+                .map(|l| match l.address().parse::<IpAddr>() {
+                    Ok(ip) => free_port_on(ip).unwrap_or(0),
+                    Err(_) => free_port(),
+                })
+                .collect();
+            let mut all = broker.ports.clone();
+            all.extend([broker.port, broker.auth_port]);
+            all.sort_unstable();
+            all.dedup();
+            if all.len() != broker.ports.len() + 2 || all.contains(&0) {
                 continue;
             }
             match broker.launch() {
@@ -178,6 +247,14 @@ impl Broker {
                 self.socket_path().display()
             ));
         }
+        for (listener, port) in self.config.listeners.iter().zip(&self.ports) {
+            conf.push_str(&format!("listener {port} {}\n", listener.address()));
+            if !listener.config.contains("allow_anonymous") {
+                conf.push_str("allow_anonymous true\n");
+            }
+            conf.push_str(&listener.config);
+            conf.push('\n');
+        }
         let path = self.dir.join("mosquitto.conf");
         std::fs::write(&path, conf).expect("write broker configuration");
         path
@@ -190,6 +267,7 @@ impl Broker {
         cmd.arg("-c")
             .arg(&conf)
             .env_remove("LD_LIBRARY_PATH")
+            .envs(self.config.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
@@ -213,7 +291,13 @@ impl Broker {
                 ));
             }
             let socket_ready = !self.config.unix_socket || self.socket_path().exists();
-            if socket_ready && port_accepts(self.port) && port_accepts(self.auth_port) {
+            let listeners_ready = self
+                .config
+                .listeners
+                .iter()
+                .zip(&self.ports)
+                .all(|(l, &port)| accepts_at(l.address(), port));
+            if socket_ready && port_accepts(self.port) && port_accepts(self.auth_port) && listeners_ready {
                 self.child = Some(child);
                 return Ok(());
             }

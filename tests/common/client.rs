@@ -9,7 +9,9 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use ::mosquitto::capi::types::{mosq_opt_arg, mosq_opt_t, mosquitto, mosquitto_message};
-use ::mosquitto::capi::{auth, callbacks, client, connect, loop_, options, publish, subscribe, will};
+use ::mosquitto::capi::{
+    auth, callbacks, client, connect, loop_, options, publish, socks, subscribe, tls, will,
+};
 
 use super::{TIMEOUT, now};
 
@@ -243,6 +245,9 @@ fn cstring(s: &str) -> CString {
     CString::new(s).expect("no NUL in test strings")
 }
 
+/// The C type of the private key password callback of `mosquitto_tls_set`.
+pub type PwCallback = unsafe extern "C" fn(*mut c_char, c_int, c_int, *mut c_void) -> c_int;
+
 /// A client handle with every callback set to record into [`Client::rec`]. Destroyed on drop.
 pub struct Client {
     mosq: *mut mosquitto,
@@ -347,6 +352,81 @@ impl Client {
                 payload.as_ptr() as *const c_void,
                 qos,
                 retain,
+            )
+        }
+    }
+
+    /// `mosquitto_tls_set(cafile, capath, certfile, keyfile, pw_callback)`.
+    pub fn tls_set(
+        &self,
+        cafile: Option<&str>,
+        capath: Option<&str>,
+        certfile: Option<&str>,
+        keyfile: Option<&str>,
+        pw_callback: Option<PwCallback>,
+    ) -> i32 {
+        let [cafile, capath, certfile, keyfile] = [cafile, capath, certfile, keyfile].map(|s| s.map(cstring));
+        let ptr = |s: &Option<CString>| s.as_ref().map_or(std::ptr::null(), |s| s.as_ptr());
+        // SAFETY: a valid handle and strings; the callback has the right type.
+        unsafe {
+            tls::mosquitto_tls_set(
+                self.mosq,
+                ptr(&cafile),
+                ptr(&capath),
+                ptr(&certfile),
+                ptr(&keyfile),
+                pw_callback,
+            )
+        }
+    }
+
+    /// `mosquitto_tls_opts_set(cert_reqs, tls_version, ciphers)`.
+    pub fn tls_opts_set(&self, cert_reqs: i32, version: Option<&str>, ciphers: Option<&str>) -> i32 {
+        let version = version.map(cstring);
+        let ciphers = ciphers.map(cstring);
+        // SAFETY: a valid handle and strings.
+        unsafe {
+            tls::mosquitto_tls_opts_set(
+                self.mosq,
+                cert_reqs,
+                version.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()),
+                ciphers.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()),
+            )
+        }
+    }
+
+    /// `mosquitto_tls_insecure_set(value)`.
+    pub fn tls_insecure_set(&self, value: bool) -> i32 {
+        // SAFETY: a valid handle.
+        unsafe { tls::mosquitto_tls_insecure_set(self.mosq, value) }
+    }
+
+    /// `mosquitto_string_option(option, value)`.
+    pub fn string_option(&self, option: mosq_opt_t, value: Option<&str>) -> i32 {
+        let value = value.map(cstring);
+        // SAFETY: a valid handle and string.
+        unsafe {
+            options::mosquitto_string_option(
+                self.mosq,
+                mosq_opt_arg(option as c_int),
+                value.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()),
+            )
+        }
+    }
+
+    /// `mosquitto_socks5_set(host, port, username, password)`.
+    pub fn socks5_set(&self, host: &str, port: i32, username: Option<&str>, password: Option<&str>) -> i32 {
+        let host = cstring(host);
+        let username = username.map(cstring);
+        let password = password.map(cstring);
+        // SAFETY: a valid handle and strings.
+        unsafe {
+            socks::mosquitto_socks5_set(
+                self.mosq,
+                host.as_ptr(),
+                port,
+                username.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()),
+                password.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()),
             )
         }
     }
@@ -466,6 +546,57 @@ impl Client {
                 // Do not spin: NO_CONN returns at once.
                 std::thread::sleep(Duration::from_millis(10));
             }
+        }
+    }
+
+    /// Like [`Client::pump_for`], but with the external loop an application with its own event
+    /// loop runs: poll(2) on `mosquitto_socket` for reading, and for writing only while
+    /// `mosquitto_want_write` says so; `mosquitto_loop_read` when readable, `mosquitto_loop_write`
+    /// when writable, and `mosquitto_loop_misc` every pass. `step` runs before each pass (to
+    /// publish, subscribe, ...), with the events so far. Panics if a loop function fails or time
+    /// runs out.
+    #[track_caller]
+    pub fn pump_external_for<T>(
+        &self,
+        what: &str,
+        limit: Duration,
+        mut step: impl FnMut(&Client, &[Event]),
+        mut f: impl FnMut(&[Event]) -> Option<T>,
+    ) -> T {
+        let deadline = now() + limit;
+        loop {
+            if let Some(v) = self.rec.wait_until(Duration::ZERO, &mut f) {
+                return v;
+            }
+            assert!(
+                now() < deadline,
+                "timed out after {limit:?} waiting for {what} in the external loop \
+                 (want_write {}); events:\n{}",
+                self.want_write(),
+                self.rec.dump()
+            );
+            let events = self.rec.events();
+            step(self, &events);
+            let fd = self.socket();
+            assert!(fd >= 0, "mosquitto_socket: {fd}; events:\n{}", self.rec.dump());
+            let mut pfd = libc::pollfd {
+                fd,
+                events: libc::POLLIN | if self.want_write() { libc::POLLOUT } else { 0 },
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd for the duration of the call.
+            let n = unsafe { libc::poll(&mut pfd, 1, 20) };
+            assert!(n >= 0 || std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted);
+            if n > 0 && pfd.revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
+                let rc = self.loop_read();
+                assert_eq!(rc, 0, "mosquitto_loop_read; events:\n{}", self.rec.dump());
+            }
+            if n > 0 && pfd.revents & libc::POLLOUT != 0 {
+                let rc = self.loop_write();
+                assert_eq!(rc, 0, "mosquitto_loop_write; events:\n{}", self.rec.dump());
+            }
+            let rc = self.loop_misc();
+            assert_eq!(rc, 0, "mosquitto_loop_misc; events:\n{}", self.rec.dump());
         }
     }
 

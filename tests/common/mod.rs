@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod broker;
+pub mod certs;
 pub mod client;
 pub mod cprog;
 
@@ -19,7 +20,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 #[allow(unused_imports)]
-pub use broker::{Broker, BrokerConfig};
+pub use broker::{Broker, BrokerConfig, Listener};
 
 /// The default limit for anything a test waits for.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
