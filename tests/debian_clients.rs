@@ -681,3 +681,109 @@ fn unix_socket_connection() {
     got.assert_success("mosquitto_sub --unix");
     assert_eq!(got.stdout_str(), "via the socket\n");
 }
+
+/// What mosquitto_sub prints with a format string that shows every v5 property, for a message
+/// published by mosquitto_pub with many `-D` properties; `system` runs both clients on the
+/// system's libmosquitto instead of ours.
+fn v5_properties_output(broker: &Broker, system: bool) -> String {
+    let topic = unique_topic(if system { "fmt-sys" } else { "fmt-ours" });
+    let id = short_id(if system { "fs" } else { "fo" });
+    let format = "%t|%p|%q|%r|%l|%C|%D|%E|%F|%P|%R|%S";
+    let sub_args = [
+        "-V",
+        "mqttv5",
+        "-t",
+        topic.as_str(),
+        "-q",
+        "2",
+        "-C",
+        "1",
+        "-F",
+        format,
+    ];
+    let mut sub_cmd = if system {
+        system_tool("mosquitto_sub")
+    } else {
+        tool("mosquitto_sub")
+    };
+    sub_cmd
+        .args(["-h", "127.0.0.1", "-p", &broker.port.to_string(), "-i", &id])
+        .args(sub_args)
+        .args(["-D", "subscribe", "subscription-identifier", "7"]);
+    let mut sub = Proc::spawn(&mut sub_cmd).expect("start mosquitto_sub");
+    sub.close_stdin();
+    assert!(
+        broker.wait_for_log(&format!("Sending SUBACK to {id}"), TIMEOUT),
+        "mosquitto_sub did not subscribe\n{}",
+        broker.log()
+    );
+    let mut pub_cmd = if system {
+        system_tool("mosquitto_pub")
+    } else {
+        tool("mosquitto_pub")
+    };
+    let out = run(
+        pub_cmd
+            .args(["-h", "127.0.0.1", "-p", &broker.port.to_string(), "-V", "mqttv5"])
+            .args([
+                "-t",
+                topic.as_str(),
+                "-q",
+                "2",
+                "-m",
+                "payload text",
+                "-D",
+                "publish",
+                "content-type",
+                "text/plain",
+                "-D",
+                "publish",
+                "correlation-data",
+                "corr-1",
+                "-D",
+                "publish",
+                "message-expiry-interval",
+                "3600",
+                "-D",
+                "publish",
+                "payload-format-indicator",
+                "1",
+                "-D",
+                "publish",
+                "response-topic",
+                "reply/here",
+                "-D",
+                "publish",
+                "user-property",
+                "a",
+                "1",
+                "-D",
+                "publish",
+                "user-property",
+                "b",
+                "2",
+                "-D",
+                "connect",
+                "session-expiry-interval",
+                "0",
+            ]),
+        None,
+    );
+    out.assert_success("mosquitto_pub -D");
+    let out = sub.wait(TIMEOUT);
+    out.assert_success("mosquitto_sub -F");
+    out.stdout_str().replace(&topic, "TOPIC")
+}
+
+#[test]
+fn v5_property_output_matches_the_system_library() {
+    setup();
+    let broker = Broker::start();
+    let ours = v5_properties_output(&broker, false);
+    let theirs = v5_properties_output(&broker, true);
+    assert_eq!(
+        ours, theirs,
+        "mosquitto_sub -F output differs between the libraries"
+    );
+    assert!(ours.contains("a:1") && ours.contains("reply/here"), "{ours}");
+}
