@@ -16,7 +16,7 @@ use std::ffi::{CString, c_char, c_int, c_void};
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
-use std::thread::{JoinHandle, ThreadId};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use mio::{Events, Poll, Waker};
@@ -180,7 +180,9 @@ pub(crate) struct Ready {
 /// The loop thread started by `mosquitto_loop_start`.
 pub(crate) struct LoopThread {
     pub(crate) handle: JoinHandle<()>,
-    pub(crate) id: ThreadId,
+    /// The thread's pthread id (compared with `pthread_self`, which, unlike
+    /// `std::thread::current`, allocates nothing in the application's threads).
+    pub(crate) id: libc::pthread_t,
 }
 
 /// Everything behind one `struct mosquitto *`.

@@ -154,10 +154,16 @@ pub(crate) fn loop_forever(s: &Shared, timeout_ms: c_int, loop_thread: bool) -> 
                 delay
             };
             backoff_sleep(s, delay, loop_thread)?;
-            if stop_requested(s, loop_thread) || s.inner.lock().engine.session.request_disconnect() {
+            let (disconnect, connected) = {
+                let g = s.inner.lock();
+                (g.engine.session.request_disconnect(), g.engine.has_socket())
+            };
+            if stop_requested(s, loop_thread) || disconnect {
                 return Ok(());
             }
-            if reconnect(s, true, loop_thread).is_ok() {
+            // The application may have connected meanwhile (mosquitto_connect from another
+            // thread); use that connection instead of replacing it.
+            if connected || reconnect(s, true, loop_thread).is_ok() {
                 break;
             }
         }
@@ -269,7 +275,8 @@ pub(crate) fn stop_loop_thread(s: &Shared, force: bool) -> bool {
     }
     s.joining.store(true, Ordering::Release);
     s.wake();
-    if thread.id != std::thread::current().id() {
+    // SAFETY: pthread_self has no preconditions.
+    if thread.id != unsafe { libc::pthread_self() } {
         let _ = thread.handle.join();
     }
     let mut g = s.inner.lock();
@@ -391,7 +398,7 @@ pub unsafe extern "C" fn mosquitto_loop_start(mosq: *mut mosquitto) -> c_int {
         });
         match spawned {
             Ok(handle) => {
-                let id = handle.thread().id();
+                let id = std::os::unix::thread::JoinHandleExt::as_pthread_t(&handle);
                 *slot = Some(LoopThread { handle, id });
                 MOSQ_ERR_SUCCESS
             }
