@@ -373,6 +373,9 @@ static void part3_loop_forever(struct mosquitto *mosq, struct state *s)
 	printf("3: reinitialise: %d\n", mosquitto_reinitialise(mosq, NULL, true, s));
 	set_callbacks(mosq);
 	printf("3: connect: %d\n", mosquitto_connect(mosq, "127.0.0.1", port, 60));
+	/* The loop runs in a thread of the application's: libmosquitto needs to be told so, or
+	 * calls from this thread write to the socket concurrently with the loop. */
+	printf("3: threaded_set: %d\n", mosquitto_threaded_set(mosq, true));
 	if(pthread_create(&thread, NULL, forever_thread, mosq)){
 		printf("3: pthread_create failed\n");
 		exit(1);
