@@ -28,6 +28,7 @@ const MOSQ_ERR_NO_CONN: i32 = 4;
 const MOSQ_ERR_TLS: i32 = 8;
 const MOSQ_ERR_AUTH: i32 = 11;
 const MOSQ_ERR_ERRNO: i32 = 14;
+const MOSQ_ERR_PROXY: i32 = 16;
 
 const PROXY_USER: &str = "proxy-user";
 const PROXY_PASSWORD: &str = "proxy-pass-7";
@@ -233,6 +234,17 @@ fn target_as_host_name() {
     let proxy = Proxy::start(false);
     let c = proxied_client("name", &proxy, None);
     round_trip(&c, &proxy, "localhost", broker.ports[0]);
+
+    // A name only the proxy would look up (it is reserved never to resolve): the library does
+    // not resolve it itself (that would give MOSQ_ERR_EAI); the proxy reports its failure.
+    let c = proxied_client("unresolvable", &proxy, None);
+    let rc = c.connect("no-such-host.invalid", broker.ports[0], 60);
+    assert!(
+        rc == MOSQ_ERR_PROXY || rc == MOSQ_ERR_NO_CONN,
+        "rc {rc}; events:\n{}",
+        c.rec.dump()
+    );
+    assert_logged(&c, "SOCKS5 proxy could not connect");
 }
 
 #[test]

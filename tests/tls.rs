@@ -374,6 +374,14 @@ fn unknown_ca_refused_unless_verification_is_off() {
     assert_eq!(c.loop_start(), MOSQ_ERR_SUCCESS);
     assert_eq!(c.wait_disconnect_n(1), MOSQ_ERR_TLS);
     assert_logged(&c, "Error: certificate verify failed: unknown CA");
+    // A certificate failure is not retried (the reconnect delay is 1 s): one callback only.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        disconnects(&c.rec.events()),
+        vec![MOSQ_ERR_TLS],
+        "events:\n{}",
+        c.rec.dump()
+    );
     assert!(connects(&c.rec.events()).is_empty());
     assert_eq!(c.loop_stop(true), MOSQ_ERR_SUCCESS);
 
