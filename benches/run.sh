@@ -2,10 +2,14 @@
 # Run benches/throughput.c on our library and on the system's libmosquitto, side by side, against
 # one private Debian mosquitto broker on a free loopback port.
 #
-# Usage: benches/run.sh [ROUNDS]       (run from the repository root after `make`)
+# Usage: benches/run.sh [--tls] [ROUNDS]       (run from the repository root after `make`)
 # Prints, per QoS, the median over ROUNDS of end-to-end messages per second and client CPU time
-# per message for both libraries, and the ratios. Needs: mosquitto, libmosquitto-dev, gcc.
+# per message for both libraries, and the ratios. With --tls, the clients connect over TLS to a
+# TLS listener of the broker, with a CA and server certificate made for the run (openssl tool).
+# Needs: mosquitto, libmosquitto-dev, gcc (and openssl for --tls).
 set -eu
+tls=
+if [ "${1:-}" = --tls ]; then tls=1; shift; fi
 rounds=${1:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 ours=$root/build/lib
@@ -18,8 +22,44 @@ trap cleanup EXIT
 # One binary, compiled against the reference header, so that only the loaded library differs.
 gcc -O2 -std=c99 -Wall -Wextra -pthread -o "$work/throughput" "$root/benches/throughput.c" -lmosquitto
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\nmax_inflight_messages 0\n' "$port" > "$work/broker.conf"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+: > "$work/broker.conf"
+# As root, the broker would switch to its own user, which cannot read the files made here.
+[ "$(id -u)" = 0 ] && echo 'user root' >> "$work/broker.conf"
+printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\nmax_inflight_messages 0\n' "$port" >> "$work/broker.conf"
+cafile=
+if [ -n "$tls" ]; then
+	# A CA, and a server certificate from it for 127.0.0.1, valid for a day.
+	cat > "$work/ext.cnf" <<-EOF
+	[req]
+	distinguished_name = dn
+	[dn]
+	[ca]
+	basicConstraints = critical, CA:TRUE
+	keyUsage = critical, keyCertSign
+	[server]
+	basicConstraints = critical, CA:FALSE
+	keyUsage = critical, digitalSignature, keyEncipherment
+	extendedKeyUsage = serverAuth
+	subjectAltName = DNS:localhost, IP:127.0.0.1
+	EOF
+	ssl() { openssl "$@" 2>> "$work/openssl.log" || { cat "$work/openssl.log" >&2; exit 1; }; }
+	ssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/ca.key"
+	ssl req -new -x509 -config "$work/ext.cnf" -extensions ca -key "$work/ca.key" -subj /CN=bench-ca \
+		-days 1 -out "$work/ca.crt"
+	ssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/server.key"
+	ssl req -new -config "$work/ext.cnf" -key "$work/server.key" -subj /CN=localhost -out "$work/server.csr"
+	ssl x509 -req -in "$work/server.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial \
+		-days 1 -extfile "$work/ext.cnf" -extensions server -out "$work/server.crt"
+	plain_port=$port
+	port=$(free_port)
+	while [ "$port" = "$plain_port" ]; do port=$(free_port); done
+	printf 'listener %s 127.0.0.1\nallow_anonymous true\ncertfile %s\nkeyfile %s\n' \
+		"$port" "$work/server.crt" "$work/server.key" >> "$work/broker.conf"
+	cafile=$work/ca.crt
+	echo "over TLS (broker: OpenSSL; ours: rustls; reference: OpenSSL)"
+fi
 mosquitto -c "$work/broker.conf" > "$work/broker.log" 2>&1 &
 broker_pid=$!
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
@@ -35,7 +75,7 @@ for spec in "0 200000" "1 100000" "2 50000"; do
 	for _ in $(seq "$rounds"); do
 		for who in o r; do
 			if [ $who = o ]; then libdir=$ours; else libdir=; fi
-			line=$(LD_LIBRARY_PATH=$libdir timeout 150 "$work/throughput" 127.0.0.1 "$port" "$qos" "$count")
+			line=$(LD_LIBRARY_PATH=$libdir timeout 150 "$work/throughput" 127.0.0.1 "$port" "$qos" "$count" 100 4 ${cafile:+"$cafile"})
 			lib=$(field lib <<<"$line")
 			if [ $who = o ] && [ "${lib#"$ours"}" = "$lib" ]; then echo "wrong library loaded: $lib" >&2; exit 1; fi
 			field msgs_per_s <<<"$line" >> "$work/$who.rate"

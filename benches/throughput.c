@@ -1,13 +1,15 @@
 /*
  * Throughput benchmark for any libmosquitto-compatible library.
  *
- * Usage: throughput HOST PORT QOS COUNT [PAYLOAD_BYTES] [PROTOCOL]
+ * Usage: throughput HOST PORT QOS COUNT [PAYLOAD_BYTES] [PROTOCOL] [CAFILE]
  *
  * One process, two clients, each with its own network thread (mosquitto_loop_start): a
  * receiver subscribed to a private topic, and a sender that publishes COUNT messages of
  * PAYLOAD_BYTES (default 100) at QOS as fast as mosquitto_publish accepts them. The
  * measurement runs from the first publish until the receiver has seen every message and the
- * sender has seen every publish callback. It prints one line of key=value pairs:
+ * sender has seen every publish callback. With CAFILE, both clients use TLS
+ * (mosquitto_tls_set) and verify the server with the CA certificates in that file. It prints
+ * one line of key=value pairs:
  *
  *   msgs_per_s      end-to-end message rate
  *   cpu_us_per_msg  user+system CPU time of the whole process per message
@@ -155,18 +157,26 @@ static void mapped_library(char *out, size_t len)
 	fclose(f);
 }
 
-static struct mosquitto *make_client(const char *id, int protocol)
+static struct mosquitto *make_client(const char *id, int protocol, const char *cafile)
 {
 	struct mosquitto *m = mosquitto_new(id, true, NULL);
 	if(m){
 		mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, protocol);
+		if(cafile){
+			int rc = mosquitto_tls_set(m, cafile, NULL, NULL, NULL, NULL);
+			if(rc != MOSQ_ERR_SUCCESS){
+				fprintf(stderr, "mosquitto_tls_set: %s\n", mosquitto_strerror(rc));
+				mosquitto_destroy(m);
+				return NULL;
+			}
+		}
 	}
 	return m;
 }
 
 int main(int argc, char **argv)
 {
-	const char *host;
+	const char *host, *cafile;
 	int port, size, protocol;
 	struct mosquitto *rx, *tx;
 	char *payload;
@@ -176,7 +186,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	if(argc < 5){
-		fprintf(stderr, "usage: %s HOST PORT QOS COUNT [PAYLOAD_BYTES] [PROTOCOL]\n", argv[0]);
+		fprintf(stderr, "usage: %s HOST PORT QOS COUNT [PAYLOAD_BYTES] [PROTOCOL] [CAFILE]\n", argv[0]);
 		return 1;
 	}
 	host = argv[1];
@@ -185,11 +195,12 @@ int main(int argc, char **argv)
 	wanted = atol(argv[4]);
 	size = argc > 5 ? atoi(argv[5]) : 100;
 	protocol = argc > 6 ? atoi(argv[6]) : MQTT_PROTOCOL_V311;
+	cafile = argc > 7 && argv[7][0] ? argv[7] : NULL;
 	snprintf(topic, sizeof(topic), "bench/%ld/q%d", (long)getpid(), bench_qos);
 
 	mosquitto_lib_init();
-	rx = make_client("bench-rx", protocol);
-	tx = make_client("bench-tx", protocol);
+	rx = make_client("bench-rx", protocol, cafile);
+	tx = make_client("bench-tx", protocol, cafile);
 	if(!rx || !tx){
 		fprintf(stderr, "mosquitto_new failed\n");
 		return 1;
@@ -202,8 +213,9 @@ int main(int argc, char **argv)
 	mosquitto_connect_callback_set(tx, sender_connected);
 	mosquitto_publish_callback_set(tx, sender_published);
 
-	if(mosquitto_connect(rx, host, port, 60) != MOSQ_ERR_SUCCESS || mosquitto_connect(tx, host, port, 60) != MOSQ_ERR_SUCCESS){
-		fprintf(stderr, "connect failed\n");
+	if((rc = mosquitto_connect(rx, host, port, 60)) != MOSQ_ERR_SUCCESS
+			|| (rc = mosquitto_connect(tx, host, port, 60)) != MOSQ_ERR_SUCCESS){
+		fprintf(stderr, "connect failed: %s\n", mosquitto_strerror(rc));
 		return 1;
 	}
 	mosquitto_loop_start(rx);
@@ -234,8 +246,8 @@ int main(int argc, char **argv)
 	c1 = cpu_s();
 
 	mapped_library(lib, sizeof(lib));
-	printf("qos=%d size=%d count=%ld received=%ld msgs_per_s=%.0f cpu_us_per_msg=%.3f publish_s=%.3f lib=%s\n",
-			bench_qos, size, wanted, counters.received,
+	printf("qos=%d size=%d tls=%d count=%ld received=%ld msgs_per_s=%.0f cpu_us_per_msg=%.3f publish_s=%.3f lib=%s\n",
+			bench_qos, size, cafile != NULL, wanted, counters.received,
 			(double)counters.received / (t_end - t0), (c1 - c0) * 1e6 / (double)wanted,
 			t_pub - t0, lib);
 
