@@ -90,6 +90,25 @@ pub fn io_failure(e: &io::Error) -> Failure {
     }
 }
 
+/// The failure for an I/O error while the TLS handshake is going on: the server closing or
+/// resetting the connection at that point is a handshake failure too (a plain MQTT port, say).
+pub fn handshake_failure(e: &io::Error) -> Failure {
+    if TlsFailure::of(e).is_none()
+        && matches!(
+            e.kind(),
+            io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe
+        )
+    {
+        return Failure {
+            error: Error::TlsHandshake,
+            log: vec![format!(
+                "Error: TLS handshake failed: the server closed the connection ({e}); is this a TLS port?"
+            )],
+        };
+    }
+    io_failure(e)
+}
+
 /// Open the connection `plan` describes. With `blocking`, the TCP connection and the TLS
 /// handshake are complete when this returns; otherwise the TCP connection may still be in
 /// progress (the flag says so) and the TLS handshake happens as the stream is used. A proxy
@@ -124,7 +143,7 @@ pub fn open(plan: &Plan, blocking: bool, abort: &dyn Fn() -> bool) -> Result<(St
     if blocking && !in_progress {
         stream
             .complete_handshake(HANDSHAKE_TIMEOUT, abort)
-            .map_err(|e| io_failure(&e))?;
+            .map_err(|e| handshake_failure(&e))?;
     }
     Ok((stream, in_progress))
 }
@@ -152,7 +171,7 @@ fn wait_fd(fd: i32, events: libc::c_short) -> io::Result<bool> {
 fn proxy_failure(e: &Socks5Error) -> Failure {
     Failure {
         error: e.to_error(),
-        log: vec![format!("Error: SOCKS5 proxy: {e}")],
+        log: vec![format!("Error: {e}.")],
     }
 }
 

@@ -14,7 +14,7 @@ use mio::{Registry, Token};
 
 use super::Stream;
 use super::backoff::Backoff;
-use super::connect::{Proxy, io_failure};
+use super::connect::{Proxy, handshake_failure, io_failure};
 use super::stream::TlsFailure;
 use super::tcp::Target;
 use super::tls::TlsSettings;
@@ -361,7 +361,13 @@ impl Engine {
                 return Ok(());
             };
             match stream.read(&mut self.read_buf) {
-                Ok(0) => return self.fail(DisconnectCause::Error(Error::ConnLost)),
+                Ok(0) => {
+                    if self.stream.as_ref().is_some_and(Stream::is_handshaking) {
+                        let cause = self.io_cause(&io::ErrorKind::UnexpectedEof.into());
+                        return self.fail(cause);
+                    }
+                    return self.fail(DisconnectCause::Error(Error::ConnLost));
+                }
                 Ok(n) => {
                     if let Err(cause) = self.session.handle_bytes(&self.read_buf[..n], now) {
                         return self.fail(cause);
@@ -440,10 +446,16 @@ impl Engine {
         }
     }
 
-    /// The disconnect cause for a failed read or write; TLS failures are described in a log line.
+    /// The disconnect cause for a failed read or write; TLS failures (including the server
+    /// closing the connection during the handshake) are described in a log line.
     fn io_cause(&mut self, e: &io::Error) -> DisconnectCause {
-        if TlsFailure::of(e).is_some() {
-            let failure = io_failure(e);
+        let handshaking = self.stream.as_ref().is_some_and(Stream::is_handshaking);
+        if TlsFailure::of(e).is_some() || handshaking {
+            let failure = if handshaking {
+                handshake_failure(e)
+            } else {
+                io_failure(e)
+            };
             for text in failure.log {
                 self.session.log_line(LogLevel::Error, || text);
             }

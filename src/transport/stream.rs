@@ -40,6 +40,28 @@ impl Read for Socket {
 }
 
 impl Write for Socket {
+    /// Writes several buffers with one system call (rustls hands over a whole flight of
+    /// records this way), without raising SIGPIPE.
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        let fd = self.raw_fd();
+        // SAFETY: an all-zero msghdr is valid; the fields set below point to `bufs`, which
+        // outlives the call. IoSlice is ABI-compatible with iovec on Unix.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_iov = bufs.as_ptr() as *mut libc::iovec;
+        msg.msg_iovlen = bufs.len().min(1024) as _;
+        loop {
+            // SAFETY: `msg` describes readable buffers; `fd` is an open socket owned by `self`.
+            let n = unsafe { libc::sendmsg(fd, &msg, libc::MSG_NOSIGNAL) };
+            if n >= 0 {
+                return Ok(n as usize);
+            }
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+    }
+
     /// Writes without raising SIGPIPE in the host program when the peer is gone.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let fd = self.raw_fd();
@@ -108,10 +130,25 @@ impl TlsStream {
             match self.conn.write_tls(&mut self.sock) {
                 Ok(_) => {}
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
-                Err(e) => return Err(e),
+                Err(e) => return Err(self.explain_write_error(e)),
             }
         }
         Ok(())
+    }
+
+    /// A write failed (typically the server closed the connection): if the server said why
+    /// first, with a TLS alert still waiting to be read, that is the better error.
+    fn explain_write_error(&mut self, write_error: io::Error) -> io::Error {
+        loop {
+            match self.conn.read_tls(&mut self.sock) {
+                Ok(0) | Err(_) => return write_error,
+                Ok(_) => {
+                    if let Err(e) = self.conn.process_new_packets() {
+                        return tls_error(e);
+                    }
+                }
+            }
+        }
     }
 
     /// Read records from the socket and process them. `Ok(false)` at end of stream.
