@@ -13,7 +13,8 @@
 #   make demo                 build everything and run the demonstration (c-examples/demo.sh)
 #   make check                every test and check; what CI runs
 #   make test                 cargo test
-#   make bench                throughput and CPU per message, ours against the system's library
+#   make bench                throughput and CPU per message, ours against the system's library,
+#                             over plain TCP and over TLS (ROUNDS=3 rounds, medians)
 #   make fuzz-smoke           run each fuzz target FUZZ_SECONDS (20) s from its seeds
 #   make support-table        print the Markdown table of implemented functions
 #   make update-support-table rewrite that table in README.md
@@ -155,6 +156,7 @@ check:
 
 bench: all
 	benches/run.sh $(ROUNDS)
+	benches/run.sh --tls $(ROUNDS)
 
 FUZZ_SECONDS ?= 20
 fuzz-smoke:
