@@ -1265,3 +1265,6 @@ pub fn property_error(e: PropertyError) -> Error {
         _ => Error::Protocol,
     }
 }
+
+#[cfg(test)]
+mod tests;
