@@ -6,38 +6,14 @@
 //! keeps a pointer past the call. Memory handed to the caller by
 //! `mosquitto_sub_topic_tokenise` comes from the C heap, so `free()` can release it.
 
-use std::ffi::{CStr, c_char, c_int};
+use std::ffi::{c_char, c_int};
 
 use super::types::*;
+use super::util::{cstr_bytes, opt_bytes};
 use crate::protocol::{topic, utf8};
 
 const MOSQ_ERR_NOMEM: c_int = mosq_err_t::MOSQ_ERR_NOMEM as c_int;
 const MOSQ_ERR_MALFORMED_UTF8: c_int = mosq_err_t::MOSQ_ERR_MALFORMED_UTF8 as c_int;
-
-/// The bytes of a NUL-terminated C string, without the terminator; `None` for NULL.
-///
-/// # Safety
-/// `ptr` is NULL or points to a NUL-terminated string that stays unchanged for `'a`.
-unsafe fn c_str_bytes<'a>(ptr: *const c_char) -> Option<&'a [u8]> {
-    if ptr.is_null() {
-        return None;
-    }
-    // SAFETY: not NULL, and the caller promises a NUL-terminated string.
-    Some(unsafe { CStr::from_ptr(ptr) }.to_bytes())
-}
-
-/// `len` bytes from `ptr`; `None` for NULL.
-///
-/// # Safety
-/// `ptr` is NULL or points to at least `len` readable bytes that stay unchanged for `'a`, and
-/// `len` is at most `isize::MAX`.
-unsafe fn byte_slice<'a>(ptr: *const c_char, len: usize) -> Option<&'a [u8]> {
-    if ptr.is_null() {
-        return None;
-    }
-    // SAFETY: not NULL; the caller promises `len` readable bytes.
-    Some(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) })
-}
 
 fn code(ok: bool, error: c_int) -> c_int {
     if ok { MOSQ_ERR_SUCCESS } else { error }
@@ -68,7 +44,7 @@ pub unsafe extern "C" fn mosquitto_sub_topic_tokenise(
             return MOSQ_ERR_INVAL;
         }
         // SAFETY: `subtopic` is NULL or a C string (caller contract).
-        let Some(subtopic) = (unsafe { c_str_bytes(subtopic) }) else {
+        let Some(subtopic) = (unsafe { cstr_bytes(subtopic) }) else {
             return MOSQ_ERR_INVAL;
         };
         let levels = topic::tokenise_bytes(subtopic);
@@ -178,7 +154,7 @@ pub unsafe extern "C" fn mosquitto_topic_matches_sub(
         // SAFETY: `result` is not NULL and writable (caller contract).
         unsafe { *result = false };
         // SAFETY: both are NULL or C strings (caller contract).
-        let (Some(sub), Some(topic)) = (unsafe { c_str_bytes(sub) }, unsafe { c_str_bytes(topic) }) else {
+        let (Some(sub), Some(topic)) = (unsafe { cstr_bytes(sub) }, unsafe { cstr_bytes(topic) }) else {
             return MOSQ_ERR_INVAL;
         };
         match topic::matches_sub(sub, topic) {
@@ -251,7 +227,7 @@ pub unsafe extern "C" fn mosquitto_topic_matches_sub2(
 pub unsafe extern "C" fn mosquitto_pub_topic_check(topic: *const c_char) -> c_int {
     ffi_boundary! {
         // SAFETY: `topic` is NULL or a C string (caller contract).
-        match unsafe { c_str_bytes(topic) } {
+        match unsafe { cstr_bytes(topic) } {
             Some(topic) => code(topic::is_valid_pub_topic(topic), MOSQ_ERR_INVAL),
             None => MOSQ_ERR_INVAL,
         }
@@ -273,7 +249,7 @@ pub unsafe extern "C" fn mosquitto_pub_topic_check2(topic: *const c_char, topicl
             return MOSQ_ERR_INVAL;
         }
         // SAFETY: `topic` is NULL or has `topiclen` (small) readable bytes (caller contract).
-        match unsafe { byte_slice(topic, topiclen) } {
+        match unsafe { opt_bytes(topic, topiclen) } {
             Some(topic) => code(topic::is_valid_pub_topic(topic), MOSQ_ERR_INVAL),
             None => MOSQ_ERR_INVAL,
         }
@@ -292,7 +268,7 @@ pub unsafe extern "C" fn mosquitto_pub_topic_check2(topic: *const c_char, topicl
 pub unsafe extern "C" fn mosquitto_sub_topic_check(topic: *const c_char) -> c_int {
     ffi_boundary! {
         // SAFETY: `topic` is NULL or a C string (caller contract).
-        match unsafe { c_str_bytes(topic) } {
+        match unsafe { cstr_bytes(topic) } {
             Some(topic) => code(topic::is_valid_sub_filter(topic), MOSQ_ERR_INVAL),
             None => MOSQ_ERR_INVAL,
         }
@@ -315,7 +291,7 @@ pub unsafe extern "C" fn mosquitto_sub_topic_check2(topic: *const c_char, topicl
             return MOSQ_ERR_INVAL;
         }
         // SAFETY: `topic` is NULL or has `topiclen` (small) readable bytes (caller contract).
-        match unsafe { byte_slice(topic, topiclen) } {
+        match unsafe { opt_bytes(topic, topiclen) } {
             Some(topic) => code(topic::is_valid_sub_filter(topic), MOSQ_ERR_INVAL),
             None => MOSQ_ERR_INVAL,
         }
@@ -343,7 +319,7 @@ pub unsafe extern "C" fn mosquitto_validate_utf8(str: *const c_char, len: c_int)
             return MOSQ_ERR_INVAL;
         }
         // SAFETY: `str` is NULL or has `len` readable bytes (caller contract).
-        match unsafe { byte_slice(str, len) } {
+        match unsafe { opt_bytes(str, len) } {
             Some(bytes) => code(utf8::validate(bytes), MOSQ_ERR_MALFORMED_UTF8),
             None => MOSQ_ERR_INVAL,
         }

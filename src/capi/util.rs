@@ -28,6 +28,19 @@ pub(crate) unsafe fn bytes<'a, T>(ptr: *const T, len: usize) -> &'a [u8] {
     unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) }
 }
 
+/// `len` bytes from `ptr`; `None` for a NULL pointer.
+///
+/// # Safety
+/// `ptr` is NULL or points to at least `len` readable bytes that stay unchanged for `'a`, and
+/// `len` is at most `isize::MAX`.
+pub(crate) unsafe fn opt_bytes<'a>(ptr: *const c_char, len: usize) -> Option<&'a [u8]> {
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: not NULL; the caller promises `len` readable bytes.
+    Some(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) })
+}
+
 /// Store `value` through `out` unless it is NULL.
 ///
 /// # Safety
