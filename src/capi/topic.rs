@@ -329,6 +329,7 @@ pub unsafe extern "C" fn mosquitto_validate_utf8(str: *const c_char, len: c_int)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::CStr;
     use std::ptr::{null, null_mut};
 
     fn matches(sub: &CStr, topic: &CStr) -> (c_int, bool) {
