@@ -108,7 +108,7 @@ unsafe fn connect_blocking(
         return code(&e);
     }
     s.inner.lock().engine.session.set_state(State::New);
-    result_code(reconnect(s, true, false))
+    result_code(reconnect(s, true, None))
 }
 
 /// Connect to a server and wait until the TCP connection is established, then queue CONNECT
@@ -220,7 +220,7 @@ pub unsafe extern "C" fn mosquitto_connect_bind_async(
         if let Err(e) = unsafe { connect_init(s, host, port, keepalive, bind_address) } {
             return code(&e);
         }
-        let r = reconnect(s, false, false);
+        let r = reconnect(s, false, None);
         s.wake();
         result_code(r)
     }
@@ -254,7 +254,7 @@ pub unsafe extern "C" fn mosquitto_reconnect(mosq: *mut mosquitto) -> c_int {
         let Some(s) = (unsafe { shared(mosq) }) else {
             return rc(mosq_err_t::MOSQ_ERR_INVAL);
         };
-        result_code(reconnect(s, true, false))
+        result_code(reconnect(s, true, None))
     }
 }
 
@@ -269,7 +269,7 @@ pub unsafe extern "C" fn mosquitto_reconnect_async(mosq: *mut mosquitto) -> c_in
         let Some(s) = (unsafe { shared(mosq) }) else {
             return rc(mosq_err_t::MOSQ_ERR_INVAL);
         };
-        let r = reconnect(s, false, false);
+        let r = reconnect(s, false, None);
         s.wake();
         result_code(r)
     }

@@ -177,9 +177,22 @@ pub(crate) struct Ready {
     pub(crate) read_closed: bool,
 }
 
+/// What a loop thread is asked to do; each thread has its own, so that a thread still ending
+/// cannot pick up the requests meant for its successor.
+#[derive(Default)]
+pub(crate) struct LoopControl {
+    /// Exit now (`mosquitto_loop_stop(mosq, true)`, destroy).
+    pub(crate) stop: AtomicBool,
+    /// `mosquitto_loop_stop` is waiting for the thread.
+    pub(crate) joining: AtomicBool,
+}
+
 /// The loop thread started by `mosquitto_loop_start`.
 pub(crate) struct LoopThread {
+    pub(crate) control: Arc<LoopControl>,
     pub(crate) handle: JoinHandle<()>,
+    /// Disconnected when the thread ends (the thread holds the sender).
+    pub(crate) ended: std::sync::mpsc::Receiver<()>,
     /// The thread's pthread id (compared with `pthread_self`, which, unlike
     /// `std::thread::current`, allocates nothing in the application's threads).
     pub(crate) id: libc::pthread_t,
@@ -192,12 +205,6 @@ pub(crate) struct Shared {
     waker: Arc<Waker>,
     pub(crate) callbacks: Callbacks,
     pub(crate) userdata: AtomicPtr<c_void>,
-    /// The loop thread must exit.
-    pub(crate) stop_loop: AtomicBool,
-    /// The loop thread must exit without finishing pending output.
-    pub(crate) force_stop: AtomicBool,
-    /// `mosquitto_loop_stop` is waiting for the loop thread.
-    pub(crate) joining: AtomicBool,
     /// A connect in progress must give up (disconnect, destroy).
     pub(crate) abort_connect: AtomicBool,
     /// `mosquitto_destroy` was called.
@@ -232,9 +239,6 @@ impl Shared {
             waker,
             callbacks: Callbacks::default(),
             userdata: AtomicPtr::new(std::ptr::null_mut()),
-            stop_loop: AtomicBool::new(false),
-            force_stop: AtomicBool::new(false),
-            joining: AtomicBool::new(false),
             abort_connect: AtomicBool::new(false),
             destroyed: AtomicBool::new(false),
             loop_thread: Mutex::new(None),

@@ -4,10 +4,11 @@
 use std::ffi::c_int;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
 use super::error::{code, result_code};
-use super::handle::{Inner, LoopThread, Shared, now, shared};
+use super::handle::{Inner, LoopControl, LoopThread, Shared, now, shared};
 use super::types::*;
 use super::util::rc;
 use crate::error::Error;
@@ -17,6 +18,9 @@ use crate::transport::driver::Threaded;
 use crate::transport::tcp::Target;
 use crate::transport::tls::{self, TlsSettings};
 
+/// How long `mosquitto_loop_stop(mosq, true)` and `mosquitto_destroy` wait for the loop
+/// thread; only a name lookup in progress can keep it longer.
+const FORCE_STOP_WAIT: Duration = Duration::from_secs(2);
 /// How long the loop thread waits for the first connect call after `mosquitto_loop_start`,
 /// between checks.
 const START_POLL: Duration = Duration::from_millis(10);
@@ -101,15 +105,15 @@ fn is_fatal(e: &Error) -> bool {
 }
 
 /// Whether the loop thread has been asked to exit.
-fn stop_requested(s: &Shared, loop_thread: bool) -> bool {
-    loop_thread && s.stop_loop.load(Ordering::Acquire)
+fn stop_requested(control: Option<&LoopControl>) -> bool {
+    control.is_some_and(|c| c.stop.load(Ordering::Acquire))
 }
 
 /// Sleep for `secs` seconds, waking early when asked to stop or disconnect.
-fn backoff_sleep(s: &Shared, secs: u64, loop_thread: bool) -> Result<(), Error> {
+fn backoff_sleep(s: &Shared, secs: u64, control: Option<&LoopControl>) -> Result<(), Error> {
     let deadline = now() + Duration::from_secs(secs);
     loop {
-        if stop_requested(s, loop_thread) || s.inner.lock().engine.session.request_disconnect() {
+        if stop_requested(control) || s.inner.lock().engine.session.request_disconnect() {
             return Ok(());
         }
         let left = deadline.saturating_duration_since(now());
@@ -122,13 +126,17 @@ fn backoff_sleep(s: &Shared, secs: u64, loop_thread: bool) -> Result<(), Error> 
 }
 
 /// `mosquitto_loop_forever`: run the loop until the application disconnects, reconnecting with
-/// the configured back-off after connection losses. `loop_thread` is true in our own thread,
+/// the configured back-off after connection losses. `control` is given in our own thread,
 /// which also stops when `mosquitto_loop_stop` asks it to.
-pub(crate) fn loop_forever(s: &Shared, timeout_ms: c_int, loop_thread: bool) -> Result<(), Error> {
+pub(crate) fn loop_forever(
+    s: &Shared,
+    timeout_ms: c_int,
+    control: Option<&LoopControl>,
+) -> Result<(), Error> {
     s.inner.lock().engine.reconnects = 0;
     loop {
         let err = loop {
-            if stop_requested(s, loop_thread) {
+            if stop_requested(control) {
                 return Ok(());
             }
             if let Err(e) = loop_once(s, timeout_ms) {
@@ -139,7 +147,7 @@ pub(crate) fn loop_forever(s: &Shared, timeout_ms: c_int, loop_thread: bool) -> 
             return Err(err);
         }
         loop {
-            if stop_requested(s, loop_thread) {
+            if stop_requested(control) {
                 return Ok(());
             }
             let delay = {
@@ -153,17 +161,17 @@ pub(crate) fn loop_forever(s: &Shared, timeout_ms: c_int, loop_thread: bool) -> 
                 }
                 delay
             };
-            backoff_sleep(s, delay, loop_thread)?;
+            backoff_sleep(s, delay, control)?;
             let (disconnect, connected) = {
                 let g = s.inner.lock();
                 (g.engine.session.request_disconnect(), g.engine.has_socket())
             };
-            if stop_requested(s, loop_thread) || disconnect {
+            if stop_requested(control) || disconnect {
                 return Ok(());
             }
             // The application may have connected meanwhile (mosquitto_connect from another
             // thread); use that connection instead of replacing it.
-            if connected || reconnect(s, true, loop_thread).is_ok() {
+            if connected || reconnect(s, true, control).is_ok() {
                 break;
             }
         }
@@ -173,13 +181,13 @@ pub(crate) fn loop_forever(s: &Shared, timeout_ms: c_int, loop_thread: bool) -> 
 /// Open a new connection with the host and port of the last connect call and queue CONNECT.
 /// With `blocking`, waits for the TCP connection (interruptible by disconnect, destroy and, in
 /// the loop thread, loop_stop).
-pub(crate) fn reconnect(s: &Shared, blocking: bool, loop_thread: bool) -> Result<(), Error> {
+pub(crate) fn reconnect(s: &Shared, blocking: bool, control: Option<&LoopControl>) -> Result<(), Error> {
     let t = now();
     let ((target, proxy, tls_settings), generation) = s.locked(|g| {
         let plan = g.engine.begin_connect(t)?;
         Ok::<_, Error>((plan, g.engine.generation()))
     })?;
-    let abort = || s.abort_connect.load(Ordering::Acquire) || stop_requested(s, loop_thread);
+    let abort = || s.abort_connect.load(Ordering::Acquire) || stop_requested(control);
     let result = tls_plan(&target, tls_settings)
         .and_then(|tls| connect::open(&Plan { target, proxy, tls }, blocking, &abort));
     let result = result.map_err(|failure| {
@@ -222,12 +230,12 @@ fn tls_plan(target: &Target, settings: Option<TlsSettings>) -> Result<Option<Tls
 }
 
 /// The body of the loop thread.
-fn loop_thread_main(s: &Shared) {
+fn loop_thread_main(s: &Shared, control: &LoopControl) {
     // Wait for the first connect call (loop_start may come before connect_async); a
     // mosquitto_loop_stop before any connect call ends the wait.
     loop {
-        if s.stop_loop.load(Ordering::Acquire) || s.joining.load(Ordering::Acquire) {
-            return finish_stop(s);
+        if control.stop.load(Ordering::Acquire) || control.joining.load(Ordering::Acquire) {
+            return finish_stop(s, control);
         }
         if s.inner.lock().engine.session.state() != State::New {
             break;
@@ -240,14 +248,14 @@ fn loop_thread_main(s: &Shared) {
     } else {
         c_int::from(keepalive) * 1000
     };
-    let _ = loop_forever(s, timeout, true);
-    finish_stop(s);
+    let _ = loop_forever(s, timeout, Some(control));
+    finish_stop(s, control);
 }
 
 /// Last step of a loop thread stopped with `force`: write what can be written at once, then
 /// drop the connection.
-fn finish_stop(s: &Shared) {
-    if !s.force_stop.load(Ordering::Acquire) {
+fn finish_stop(s: &Shared, control: &LoopControl) {
+    if !control.stop.load(Ordering::Acquire) {
         return;
     }
     s.locked(|g| {
@@ -269,16 +277,28 @@ pub(crate) fn stop_loop_thread(s: &Shared, force: bool) -> bool {
         return false;
     };
     if force {
-        s.force_stop.store(true, Ordering::Release);
-        s.stop_loop.store(true, Ordering::Release);
+        thread.control.stop.store(true, Ordering::Release);
         s.abort_connect.store(true, Ordering::Release);
     }
-    s.joining.store(true, Ordering::Release);
+    thread.control.joining.store(true, Ordering::Release);
     s.wake();
     // SAFETY: pthread_self has no preconditions.
     if thread.id != unsafe { libc::pthread_self() } {
+        if force {
+            // Every wait of the loop thread checks the stop flag often, except a name lookup,
+            // which cannot be interrupted: do not wait for one of those to time out. The thread
+            // holds its own reference to the client and ends by itself once the lookup returns.
+            if thread.ended.recv_timeout(FORCE_STOP_WAIT) == Err(RecvTimeoutError::Timeout) {
+                return finish_stopping(s);
+            }
+        }
         let _ = thread.handle.join();
     }
+    finish_stopping(s)
+}
+
+/// The client no longer has a loop thread of its own.
+fn finish_stopping(s: &Shared) -> bool {
     let mut g = s.inner.lock();
     if g.engine.threaded == Threaded::Own {
         g.engine.threaded = Threaded::None;
@@ -353,7 +373,7 @@ pub unsafe extern "C" fn mosquitto_loop_forever(
         if max_packets < 1 {
             return rc(mosq_err_t::MOSQ_ERR_INVAL);
         }
-        result_code(loop_forever(s, timeout, false))
+        result_code(loop_forever(s, timeout, None))
     }
 }
 
@@ -383,23 +403,25 @@ pub unsafe extern "C" fn mosquitto_loop_start(mosq: *mut mosquitto) -> c_int {
             }
             g.engine.threaded = Threaded::Own;
         }
-        s.stop_loop.store(false, Ordering::Release);
-        s.force_stop.store(false, Ordering::Release);
-        s.joining.store(false, Ordering::Release);
+        let control = Arc::new(LoopControl::default());
+        let thread_control = control.clone();
         // SAFETY: `s` lives in an Arc (see `shared`); the thread owns the extra reference.
         let keep: Arc<Shared> = unsafe {
             Arc::increment_strong_count(s as *const Shared);
             Arc::from_raw(s as *const Shared)
         };
+        let (ended_tx, ended) = std::sync::mpsc::channel::<()>();
         let spawned = std::thread::Builder::new().name("mosquitto loop".into()).spawn(move || {
+            let _ended = ended_tx;
             let s = keep;
+            let control = thread_control;
             // A panic must not cross into the application's thread; the loop just ends.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| loop_thread_main(&s)));
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| loop_thread_main(&s, &control)));
         });
         match spawned {
             Ok(handle) => {
                 let id = std::os::unix::thread::JoinHandleExt::as_pthread_t(&handle);
-                *slot = Some(LoopThread { handle, id });
+                *slot = Some(LoopThread { control, handle, ended, id });
                 MOSQ_ERR_SUCCESS
             }
             Err(e) => {
