@@ -367,6 +367,23 @@ fn unknown_ca_refused_unless_verification_is_off() {
         c.rec.dump()
     );
     assert_logged(&c, "Error: certificate verify failed: unknown CA");
+    // A program that goes on to mosquitto_loop_forever regardless gets the TLS error back from
+    // it (its reconnect meets the same failure) instead of a loop that retries for ever.
+    let mosq = c.mosq();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mosq = mosq;
+        // SAFETY: the client outlives this call: the test waits for the result below.
+        let rc = unsafe { mosquitto::capi::loop_::mosquitto_loop_forever(mosq.0, -1, 1) };
+        let _ = tx.send(rc);
+    });
+    match rx.recv_timeout(Duration::from_secs(5)) {
+        Ok(rc) => assert_eq!(rc, MOSQ_ERR_TLS, "loop_forever after a failed TLS connect"),
+        Err(_) => {
+            std::mem::forget(c);
+            panic!("mosquitto_loop_forever kept retrying a TLS failure");
+        }
+    }
 
     // The same through connect_async and the loop thread: reported to on_disconnect.
     let c = s.client("other-ca-async");

@@ -93,6 +93,7 @@ fn is_fatal(e: &Error) -> bool {
         | Error::Protocol
         | Error::Inval
         | Error::Tls
+        | Error::TlsHandshake
         | Error::PayloadSize
         | Error::NotSupported
         | Error::Auth
@@ -171,8 +172,15 @@ pub(crate) fn loop_forever(
             }
             // The application may have connected meanwhile (mosquitto_connect from another
             // thread); use that connection instead of replacing it.
-            if connected || reconnect(s, true, control).is_ok() {
+            if connected {
                 break;
+            }
+            match reconnect(s, true, control) {
+                Ok(()) => break,
+                // libmosquitto meets TLS failures in the loop (its handshake happens there) and
+                // stops on them; here the reconnect completes the handshake, so it stops here.
+                Err(e @ (Error::Tls | Error::TlsHandshake)) => return Err(e),
+                Err(_) => {}
             }
         }
     }
@@ -354,8 +362,9 @@ pub unsafe extern "C" fn mosquitto_loop(mosq: *mut mosquitto, timeout: c_int, ma
 /// `MOSQ_ERR_SUCCESS` after a disconnect the application asked for, or the first error that
 /// reconnecting cannot cure: `MOSQ_ERR_NOMEM`, `MOSQ_ERR_PROTOCOL`, `MOSQ_ERR_INVAL`,
 /// `MOSQ_ERR_TLS`, `MOSQ_ERR_PAYLOAD_SIZE`, `MOSQ_ERR_NOT_SUPPORTED`, `MOSQ_ERR_AUTH`,
-/// `MOSQ_ERR_UNKNOWN`, `MOSQ_ERR_EAI` or `MOSQ_ERR_PROXY`. A refused connection, a lost
-/// connection and a keepalive timeout are retried.
+/// `MOSQ_ERR_UNKNOWN`, `MOSQ_ERR_EAI`, `MOSQ_ERR_PROXY`, or a TLS failure (`MOSQ_ERR_TLS`,
+/// `MOSQ_ERR_TLS_HANDSHAKE`, also when reconnecting). A refused connection, a lost connection
+/// and a keepalive timeout are retried.
 ///
 /// # Safety
 /// `mosq` is NULL or a valid client.
