@@ -922,8 +922,8 @@ int mosquitto_loop(struct mosquitto *mosq,
  * reconnecting cannot cure: `MOSQ_ERR_NOMEM`, `MOSQ_ERR_PROTOCOL`, `MOSQ_ERR_INVAL`,
  * `MOSQ_ERR_TLS`, `MOSQ_ERR_PAYLOAD_SIZE`, `MOSQ_ERR_NOT_SUPPORTED`, `MOSQ_ERR_AUTH`,
  * `MOSQ_ERR_UNKNOWN`, `MOSQ_ERR_EAI`, `MOSQ_ERR_PROXY`, or a TLS failure (`MOSQ_ERR_TLS`,
- * `MOSQ_ERR_TLS_HANDSHAKE`, also when reconnecting). A refused connection, a lost connection
- * and a keepalive timeout are retried.
+ * `MOSQ_ERR_TLS_HANDSHAKE`); TLS and SOCKS5 proxy failures end it also when they happen while
+ * reconnecting. A refused connection, a lost connection and a keepalive timeout are retried.
  *
  * # Safety
  * `mosq` is NULL or a valid client.

@@ -177,9 +177,10 @@ pub(crate) fn loop_forever(
             }
             match reconnect(s, true, control) {
                 Ok(()) => break,
-                // libmosquitto meets TLS failures in the loop (its handshake happens there) and
-                // stops on them; here the reconnect completes the handshake, so it stops here.
-                Err(e @ (Error::Tls | Error::TlsHandshake)) => return Err(e),
+                // libmosquitto meets TLS and proxy failures in the loop (its handshakes happen
+                // there) and stops on them; here the reconnect completes the handshakes, so it
+                // stops here.
+                Err(e @ (Error::Tls | Error::TlsHandshake | Error::Proxy | Error::Auth)) => return Err(e),
                 Err(_) => {}
             }
         }
@@ -363,8 +364,8 @@ pub unsafe extern "C" fn mosquitto_loop(mosq: *mut mosquitto, timeout: c_int, ma
 /// reconnecting cannot cure: `MOSQ_ERR_NOMEM`, `MOSQ_ERR_PROTOCOL`, `MOSQ_ERR_INVAL`,
 /// `MOSQ_ERR_TLS`, `MOSQ_ERR_PAYLOAD_SIZE`, `MOSQ_ERR_NOT_SUPPORTED`, `MOSQ_ERR_AUTH`,
 /// `MOSQ_ERR_UNKNOWN`, `MOSQ_ERR_EAI`, `MOSQ_ERR_PROXY`, or a TLS failure (`MOSQ_ERR_TLS`,
-/// `MOSQ_ERR_TLS_HANDSHAKE`, also when reconnecting). A refused connection, a lost connection
-/// and a keepalive timeout are retried.
+/// `MOSQ_ERR_TLS_HANDSHAKE`); TLS and SOCKS5 proxy failures end it also when they happen while
+/// reconnecting. A refused connection, a lost connection and a keepalive timeout are retried.
 ///
 /// # Safety
 /// `mosq` is NULL or a valid client.
