@@ -654,16 +654,7 @@ impl Session {
             return Err(DisconnectCause::Error(Error::Protocol));
         }
         self.log(LogLevel::Debug, |s| {
-            format!(
-                "Client {} received PUBLISH (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))",
-                s.id_for_log(),
-                u8::from(p.dup),
-                p.qos,
-                u8::from(p.retain),
-                p.mid,
-                p.topic,
-                p.payload.len()
-            )
+            publish_line(s.id_for_log(), "received", &p.as_publish_ref(), p.mid)
         });
         if p.qos > 0 && self.opts.protocol.is_v5() && self.incoming.len() >= usize::from(self.receive_max) {
             return Err(DisconnectCause::Error(Error::Protocol));
@@ -692,7 +683,7 @@ impl Session {
 
     fn on_puback_pubcomp(&mut self, ack: Ack, qos: u8) -> Result<(), DisconnectCause> {
         self.require_active()?;
-        self.send_quota = self.send_quota.saturating_add(1).min(self.send_max);
+        self.free_slot();
         if ack.mid == 0 {
             return Err(DisconnectCause::Error(Error::Protocol));
         }
@@ -753,7 +744,7 @@ impl Session {
                     });
                 }
             }
-            self.send_quota = self.send_quota.saturating_add(1).min(self.send_max);
+            self.free_slot();
             self.release_queued();
             return Ok(());
         }
@@ -1002,17 +993,13 @@ impl Session {
 
     fn log_publish(&mut self, p: &PublishRef<'_>, mid: u16) {
         self.log(LogLevel::Debug, |s| {
-            format!(
-                "Client {} sending PUBLISH (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))",
-                s.id_for_log(),
-                u8::from(p.dup),
-                p.qos,
-                u8::from(p.retain),
-                mid,
-                p.topic,
-                p.payload.len()
-            )
+            publish_line(s.id_for_log(), "sending", p, mid)
         });
+    }
+
+    /// An acknowledgement gave an in-flight slot back (never more than the maximum).
+    fn free_slot(&mut self) {
+        self.send_quota = self.send_quota.saturating_add(1).min(self.send_max);
     }
 
     /// Give free in-flight slots to queued messages, oldest first, and send them.
@@ -1056,16 +1043,7 @@ impl Session {
             return false;
         }
         if self.log_enabled {
-            let text = format!(
-                "Client {} sending PUBLISH (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))",
-                self.id_for_log(),
-                u8::from(p.dup),
-                p.qos,
-                u8::from(p.retain),
-                p.mid,
-                p.topic,
-                p.payload.len()
-            );
+            let text = publish_line(self.id_for_log(), "sending", &p, p.mid);
             self.events.push(Event::Log {
                 level: LogLevel::Debug,
                 text,
@@ -1227,6 +1205,18 @@ impl Session {
     pub fn check_will_properties(props: &[Property]) -> Result<(), Error> {
         properties::check_all(CMD_WILL, props).map_err(property_error)
     }
+}
+
+/// libmosquitto's log line for a PUBLISH sent or received (`direction`).
+fn publish_line(id: &str, direction: &str, p: &PublishRef<'_>, mid: u16) -> String {
+    format!(
+        "Client {id} {direction} PUBLISH (d{}, q{}, r{}, m{mid}, '{}', ... ({} bytes))",
+        u8::from(p.dup),
+        p.qos,
+        u8::from(p.retain),
+        p.topic,
+        p.payload.len()
+    )
 }
 
 fn validate_filters(filters: &[&[u8]]) -> Result<Vec<String>, Error> {

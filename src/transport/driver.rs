@@ -335,6 +335,18 @@ impl Engine {
         }
     }
 
+    /// Whether the socket can be read or written now: `Err` without a socket or after a
+    /// failure, `Ok(false)` while a background connect is still in progress.
+    fn ready_for_io(&mut self) -> Result<bool, Error> {
+        if self.stream.is_none() {
+            return Err(Error::NoConn);
+        }
+        if let Some(cause) = self.failure.clone() {
+            return self.fail(cause).map(|()| false);
+        }
+        self.check_connecting()
+    }
+
     /// Read what the socket has and feed it to the session (`mosquitto_loop_read`).
     ///
     /// With `after_poll` (the caller waited with the engine's poller, which reports readiness as
@@ -342,13 +354,7 @@ impl Engine {
     /// fresh event, and an end of stream that arrived with the data was reported with the event.
     /// Otherwise reading goes on until the socket would block.
     pub fn read(&mut self, now: Instant, after_poll: bool) -> Result<(), Error> {
-        if self.stream.is_none() {
-            return Err(Error::NoConn);
-        }
-        if let Some(cause) = self.failure.clone() {
-            return self.fail(cause);
-        }
-        if !self.check_connecting()? {
+        if !self.ready_for_io()? {
             return Ok(());
         }
         if self.read_buf.is_empty() {
@@ -393,13 +399,7 @@ impl Engine {
 
     /// Write as much pending output as the socket takes (`mosquitto_loop_write`).
     pub fn write(&mut self, now: Instant) -> Result<(), Error> {
-        if self.stream.is_none() {
-            return Err(Error::NoConn);
-        }
-        if let Some(cause) = self.failure.clone() {
-            return self.fail(cause);
-        }
-        if !self.check_connecting()? {
+        if !self.ready_for_io()? {
             return Ok(());
         }
         if let Some(stream) = self.stream.as_mut() {
