@@ -551,12 +551,10 @@ pub fn properties_len(props: &[Property]) -> usize {
     super::writer::varint_len_usize(body) + body
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::protocol::consts::*;
-
-    const COMMANDS: [u32; 16] = [
+/// Every command a property list can belong to (the packet types and `CMD_WILL`).
+pub const COMMANDS: [u32; 16] = {
+    use super::consts::*;
+    [
         CMD_CONNECT,
         CMD_CONNACK,
         CMD_PUBLISH,
@@ -573,7 +571,13 @@ mod tests {
         CMD_DISCONNECT,
         CMD_AUTH,
         CMD_WILL,
-    ];
+    ]
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::consts::*;
 
     fn prop(id: u8, value: PropValue) -> Property {
         Property { id, value }
