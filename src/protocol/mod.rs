@@ -10,6 +10,7 @@ mod ack;
 mod connect;
 pub mod consts;
 mod control;
+pub mod flow;
 pub mod packet;
 pub mod properties;
 mod publish;

@@ -24,6 +24,7 @@ use crate::protocol::consts::{
     MQTT_PROP_RECEIVE_MAXIMUM, MQTT_PROP_RETAIN_AVAILABLE, MQTT_PROP_SERVER_KEEP_ALIVE,
     MQTT_PROP_TOPIC_ALIAS,
 };
+use crate::protocol::flow::{AckOutcome, OutFlow, Transmit};
 use crate::protocol::properties::{self, PropertyError};
 use crate::protocol::{
     self, Ack, Connect, DecodeError, Disconnect, FixedHeader, Packet, PropValue, Property, ProtocolVersion,
@@ -32,7 +33,7 @@ use crate::protocol::{
 
 pub use config::ClientOptions;
 pub use event::{DisconnectCause, Event, LogLevel};
-use inflight::{OutMessage, OutState, Outgoing};
+use inflight::OutMessage;
 use outbuf::{Completion, OutBuf};
 
 /// Connection state, as libmosquitto tracks it.
@@ -58,6 +59,9 @@ const PUBREL_REASONS: [u8; 2] = [0, 146];
 /// Bytes of a partly received packet after which its arrival counts as traffic for keepalive.
 const LARGE_PACKET_PROGRESS: usize = 1000;
 
+/// Capacity of the buffer for partly received packets kept once it is empty again.
+const INBUF_KEEP: usize = 16 * 1024;
+
 /// An outgoing PUBLISH as the application asked for it.
 #[derive(Debug, Clone)]
 pub struct PublishRequest<'a> {
@@ -77,15 +81,26 @@ pub struct Session {
     state: State,
     /// Whether the transport has a socket (connected or connecting).
     has_socket: bool,
+    /// A connection attempt is under way in the transport (between
+    /// [`Session::reset_for_connect`] and [`Session::connection_started`] or
+    /// [`Session::connect_failed`]).
+    connecting: bool,
+    /// QoS 0 messages published while a connection attempt was under way, encoded, with
+    /// their message ids; sent right after CONNECT.
+    held_qos0: Vec<(u16, Vec<u8>)>,
     request_disconnect: bool,
     last_mid: u16,
 
     out: OutBuf,
-    outgoing: Outgoing,
-    /// Free outgoing in-flight slots.
-    send_quota: u16,
+    /// Outgoing QoS 1/2 messages, from the publish call to their last acknowledgement.
+    outgoing: OutFlow<OutMessage>,
     /// Outgoing in-flight maximum (ours, or the server's receive maximum).
     send_max: u16,
+    /// libmosquitto's send quota while there is no connection: a QoS 1/2 publish then reports
+    /// `MOSQ_ERR_NO_CONN` while this is above 0 (the message would have been sent), and
+    /// success once it is 0 (the message would have been queued anyway). It is what the last
+    /// connection left free, or after a connection attempt the maximum less the messages kept.
+    offline_quota: u16,
     /// Incoming in-flight maximum we announce (v5 receive maximum).
     receive_max: u16,
     /// Incoming QoS 2 messages waiting for PUBREL.
@@ -104,6 +119,8 @@ pub struct Session {
     ping_sent: Option<Instant>,
 
     events: Vec<Event>,
+    /// A CONNACK accepted a connection since [`Session::take_accepted`] was last called.
+    accepted: bool,
     completions: Vec<Completion>,
     log_enabled: bool,
 }
@@ -117,11 +134,13 @@ impl Session {
             opts,
             state: State::New,
             has_socket: false,
+            connecting: false,
+            held_qos0: Vec::new(),
             request_disconnect: false,
             last_mid: 0,
             out: OutBuf::default(),
-            outgoing: Outgoing::default(),
-            send_quota: send_max,
+            outgoing: OutFlow::default(),
+            offline_quota: send_max,
             send_max,
             receive_max,
             incoming: HashMap::new(),
@@ -134,6 +153,7 @@ impl Session {
             next_msg_out: None,
             ping_sent: None,
             events: Vec::new(),
+            accepted: false,
             completions: Vec::new(),
             log_enabled: false,
         }
@@ -176,7 +196,7 @@ impl Session {
         let max = if max == 0 { u16::MAX } else { max };
         self.opts.send_maximum = max;
         self.send_max = max;
-        self.send_quota = max;
+        self.offline_quota = max;
     }
 
     /// Set the incoming in-flight maximum announced in CONNECT (0 means 65535).
@@ -194,6 +214,12 @@ impl Session {
     /// Move the collected events into `into`.
     pub fn drain_events(&mut self, into: &mut Vec<Event>) {
         into.append(&mut self.events);
+    }
+
+    /// Whether a CONNACK accepted a connection since the last call (the reconnect back-off
+    /// starts over then).
+    pub fn take_accepted(&mut self) -> bool {
+        std::mem::take(&mut self.accepted)
     }
 
     /// Whether there are events to collect.
@@ -219,12 +245,19 @@ impl Session {
         }
     }
 
-    fn next_mid(&mut self) -> u16 {
-        self.last_mid = self.last_mid.wrapping_add(1);
-        if self.last_mid == 0 {
-            self.last_mid = 1;
+    /// The next message id: the counter shared by PUBLISH, SUBSCRIBE and UNSUBSCRIBE, skipping
+    /// 0 and the ids of outgoing messages not yet complete. `None` when all 65535 are taken.
+    fn next_mid(&mut self) -> Option<u16> {
+        for _ in 0..u16::MAX {
+            self.last_mid = self.last_mid.wrapping_add(1);
+            if self.last_mid == 0 {
+                self.last_mid = 1;
+            }
+            if !self.outgoing.contains(self.last_mid) {
+                return Some(self.last_mid);
+            }
         }
-        self.last_mid
+        None
     }
 
     // ---------------------------------------------------------------------------------------
@@ -234,56 +267,65 @@ impl Session {
     pub fn prepare_connect(&mut self, keepalive: u16) {
         self.keepalive = keepalive;
         self.opts.keepalive = keepalive;
-        self.send_quota = self.send_max;
         self.retain_available = true;
         self.request_disconnect = false;
     }
 
     /// A (re)connection attempt starts: timers, partial packets and the outgoing store are reset
     /// as libmosquitto does before it opens the socket.
+    ///
+    /// Outgoing messages that were on the wire are marked for resending after the next
+    /// CONNACK (PUBLISH with DUP set, or PUBREL), in their original order, ahead of the
+    /// messages that never left; until the attempt succeeds or fails, publishing is accepted as
+    /// while connected.
     pub fn reset_for_connect(&mut self, now: Instant) {
         self.has_socket = false;
+        self.connecting = true;
+        self.held_qos0.clear();
         self.keepalive = self.opts.keepalive;
         self.last_msg_in = Some(now);
         self.next_msg_out = Some(now + Duration::from_secs(u64::from(self.keepalive)));
         self.ping_sent = None;
-        self.inbuf.clear();
+        self.release_inbuf();
         self.out.clear();
-        self.reconnect_reset();
-    }
-
-    /// Redistribute the in-flight slots over the stored messages, oldest first, and mark them
-    /// for retransmission after the next CONNACK.
-    fn reconnect_reset(&mut self) {
-        self.send_quota = self.send_max;
-        for message in self.outgoing.drain_all() {
-            let mut message = message;
-            if self.send_quota > 0 {
-                self.send_quota -= 1;
-                message.state = match message.state {
-                    OutState::WaitPubcomp | OutState::ResendPubrel => OutState::ResendPubrel,
-                    _ => OutState::ResendPublish,
-                };
-                self.outgoing.inflight.push_back(message);
-            } else {
-                self.outgoing.queued.push_back(message);
-            }
-        }
+        self.outgoing.connection_lost();
+        let kept = u16::try_from(self.outgoing.len()).unwrap_or(u16::MAX);
+        self.offline_quota = self.send_max.saturating_sub(kept);
     }
 
     /// The connection attempt failed before a socket was established.
     pub fn connect_failed(&mut self) {
-        self.has_socket = false;
+        self.connect_abandoned();
         self.state = State::ConnectPending;
     }
 
-    /// The transport has a socket (connected, or connecting in the background): queue CONNECT.
+    /// The connection attempt ended without a socket and without changing the state (it was
+    /// cancelled by a disconnect or replaced by another attempt).
+    pub fn connect_abandoned(&mut self) {
+        self.has_socket = false;
+        self.connecting = false;
+        self.held_qos0 = Vec::new();
+    }
+
+    /// The transport has a socket (connected, or connecting in the background): queue CONNECT,
+    /// then what was published at QoS 0 while the connection was being made.
     pub fn connection_started(&mut self, now: Instant) {
         self.has_socket = true;
+        self.connecting = false;
         self.state = State::Connected;
         self.last_msg_in = Some(now);
         self.next_msg_out = Some(now + Duration::from_secs(u64::from(self.keepalive)));
         self.send_connect();
+        for (mid, packet) in std::mem::take(&mut self.held_qos0) {
+            self.out.writer().extend_from_slice(&packet);
+            self.out.mark(Completion::Qos0Publish(mid));
+        }
+        self.send_outgoing();
+    }
+
+    /// Forget a partly received packet and give its memory back.
+    fn release_inbuf(&mut self) {
+        self.inbuf = Vec::new();
     }
 
     fn send_connect(&mut self) {
@@ -331,9 +373,12 @@ impl Session {
             return;
         }
         self.has_socket = false;
-        self.inbuf.clear();
+        self.release_inbuf();
         self.out.clear();
         self.out.shrink_if_idle();
+        let in_flight = u16::try_from(self.outgoing.in_flight()).unwrap_or(u16::MAX);
+        self.offline_quota = self.send_max.saturating_sub(in_flight);
+        self.outgoing.connection_lost();
         self.ping_sent = None;
         let cause = match cause {
             DisconnectCause::Error(_) if self.state == State::Disconnected => DisconnectCause::Requested,
@@ -399,6 +444,10 @@ impl Session {
                 Ok(used) => {
                     let mut buf = buf;
                     buf.drain(..used);
+                    if buf.is_empty() && buf.capacity() > INBUF_KEEP {
+                        // The large packet is complete: give its memory back.
+                        buf = Vec::new();
+                    }
                     self.inbuf = buf;
                     if !self.inbuf.is_empty() {
                         self.note_partial(now);
@@ -595,10 +644,7 @@ impl Session {
                     }
                     (MQTT_PROP_RETAIN_AVAILABLE, PropValue::Byte(v)) => self.retain_available = *v != 0,
                     (MQTT_PROP_MAXIMUM_QOS, PropValue::Byte(v)) => self.max_qos = *v,
-                    (MQTT_PROP_RECEIVE_MAXIMUM, PropValue::Int16(v)) => {
-                        self.send_max = *v;
-                        self.send_quota = *v;
-                    }
+                    (MQTT_PROP_RECEIVE_MAXIMUM, PropValue::Int16(v)) => self.send_max = *v,
                     (MQTT_PROP_SERVER_KEEP_ALIVE, PropValue::Int16(v)) => {
                         self.keepalive = *v;
                         self.next_msg_out = Some(now + Duration::from_secs(u64::from(*v)));
@@ -621,30 +667,12 @@ impl Session {
                 if self.state != State::Disconnected {
                     self.state = State::Active;
                 }
-                self.retransmit_after_connack();
+                self.accepted = true;
+                self.send_outgoing();
                 Ok(())
             }
             1..=5 => Err(DisconnectCause::Error(Error::ConnRefused)),
             _ => Err(DisconnectCause::Error(Error::Protocol)),
-        }
-    }
-
-    /// Resend what the last connection left unfinished: PUBLISH with DUP set, or PUBREL.
-    fn retransmit_after_connack(&mut self) {
-        let mut i = 0;
-        while i < self.outgoing.inflight.len() {
-            let (state, mid) = (self.outgoing.inflight[i].state, self.outgoing.inflight[i].mid);
-            match state {
-                OutState::ResendPublish => {
-                    self.outgoing.inflight[i].dup = true;
-                    if !self.send_stored_publish(i) {
-                        continue;
-                    }
-                }
-                OutState::ResendPubrel | OutState::WaitPubcomp => self.send_ack(kind::PUBREL, mid, 0),
-                _ => {}
-            }
-            i += 1;
         }
     }
 
@@ -656,7 +684,11 @@ impl Session {
         self.log(LogLevel::Debug, |s| {
             publish_line(s.id_for_log(), "received", &p.as_publish_ref(), p.mid)
         });
-        if p.qos > 0 && self.opts.protocol.is_v5() && self.incoming.len() >= usize::from(self.receive_max) {
+        if p.qos > 0
+            && self.opts.protocol.is_v5()
+            && !(p.qos == 2 && self.incoming.contains_key(&p.mid))
+            && self.incoming.len() >= usize::from(self.receive_max)
+        {
             return Err(DisconnectCause::Error(Error::Protocol));
         }
         match p.qos {
@@ -683,7 +715,6 @@ impl Session {
 
     fn on_puback_pubcomp(&mut self, ack: Ack, qos: u8) -> Result<(), DisconnectCause> {
         self.require_active()?;
-        self.free_slot();
         if ack.mid == 0 {
             return Err(DisconnectCause::Error(Error::Protocol));
         }
@@ -705,19 +736,17 @@ impl Session {
                 ack.reason_code
             )
         });
-        if let Some(i) = self.outgoing.find(ack.mid) {
-            if self.outgoing.inflight[i].qos != qos {
-                return Err(DisconnectCause::Error(Error::Protocol));
-            }
-            self.outgoing.inflight.remove(i);
-            self.events.push(Event::Publish {
+        match self.outgoing.complete(ack.mid, qos) {
+            AckOutcome::WrongQos => return Err(DisconnectCause::Error(Error::Protocol)),
+            AckOutcome::Complete(_) => self.events.push(Event::Publish {
                 mid: ack.mid,
                 reason_code: ack.reason_code,
                 properties: ack.properties,
                 v3_callback: true,
-            });
+            }),
+            AckOutcome::Released | AckOutcome::Unknown => {}
         }
-        self.release_queued();
+        self.send_outgoing();
         Ok(())
     }
 
@@ -730,32 +759,25 @@ impl Session {
         self.log(LogLevel::Debug, |s| {
             format!("Client {} received PUBREC (Mid: {})", s.id_for_log(), ack.mid)
         });
-        let found = self.outgoing.find(ack.mid);
-        if self.opts.protocol.is_v5() && ack.reason_code >= 0x80 {
-            if let Some(i) = found {
-                if self.outgoing.inflight[i].qos == 2 {
-                    self.outgoing.inflight.remove(i);
-                    // As libmosquitto does, the PUBREC's properties are not passed on.
-                    self.events.push(Event::Publish {
-                        mid: ack.mid,
-                        reason_code: ack.reason_code,
-                        properties: Vec::new(),
-                        v3_callback: false,
-                    });
-                }
+        let refused = self.opts.protocol.is_v5() && ack.reason_code >= 0x80;
+        let outcome = self.outgoing.pubrec(ack.mid, refused);
+        if refused {
+            if let AckOutcome::Complete(_) = outcome {
+                // As libmosquitto does, the PUBREC's properties are not passed on.
+                self.events.push(Event::Publish {
+                    mid: ack.mid,
+                    reason_code: ack.reason_code,
+                    properties: Vec::new(),
+                    v3_callback: false,
+                });
             }
-            self.free_slot();
-            self.release_queued();
+            self.send_outgoing();
             return Ok(());
         }
-        match found {
-            Some(i) => {
-                if self.outgoing.inflight[i].qos != 2 {
-                    return Err(DisconnectCause::Error(Error::Protocol));
-                }
-                self.outgoing.inflight[i].state = OutState::WaitPubcomp;
-            }
-            None => self.log(LogLevel::Warning, |s| {
+        match outcome {
+            AckOutcome::WrongQos => return Err(DisconnectCause::Error(Error::Protocol)),
+            AckOutcome::Released | AckOutcome::Complete(_) => {}
+            AckOutcome::Unknown => self.log(LogLevel::Warning, |s| {
                 format!(
                     "Warning: Received PUBREC from {} for an unknown packet identifier {}.",
                     s.id_for_log(),
@@ -870,15 +892,21 @@ impl Session {
     // ---------------------------------------------------------------------------------------
     // Application requests
 
-    /// Publish a message. Returns the message id (when one was assigned) and the result; a
-    /// QoS 1/2 message published without a connection is kept and sent after the next CONNACK,
-    /// but the call still reports [`Error::NoConn`], as libmosquitto does.
+    /// Publish a message. Returns the message id (when one was assigned) and the result.
+    ///
+    /// A QoS 1/2 message is kept until its last acknowledgement, across reconnections. While
+    /// a connection attempt is under way the call succeeds as when connected (the message goes
+    /// out once the connection is accepted); without a connection or an attempt under way the
+    /// message is still kept and sent after the next CONNACK, and the call reports
+    /// [`Error::NoConn`] exactly when libmosquitto does: while its send quota is not used up
+    /// (see `offline_quota`). A QoS 0 message is sent only on a connection (or right after the
+    /// CONNECT of the attempt under way).
     pub fn publish(&mut self, req: PublishRequest<'_>) -> (Option<u16>, Result<(), Error>) {
         match self.check_publish(&req) {
-            Ok(retain) => {
-                let mid = self.next_mid();
-                (Some(mid), self.publish_checked(req, retain, mid))
-            }
+            Ok(retain) => match self.next_mid() {
+                Some(mid) => (Some(mid), self.publish_checked(req, retain, mid)),
+                None => (None, Err(Error::NoMem)),
+            },
             Err(e) => (None, Err(e)),
         }
     }
@@ -950,7 +978,7 @@ impl Session {
             .and_then(|t| std::str::from_utf8(t).ok())
             .unwrap_or_default();
         if req.qos == 0 {
-            if !self.has_socket {
+            if !self.has_socket && !self.connecting {
                 return Err(Error::NoConn);
             }
             let p = PublishRef {
@@ -963,31 +991,29 @@ impl Session {
                 properties: &req.properties,
             };
             self.log_publish(&p, mid);
-            p.encode(self.opts.protocol, self.out.writer());
-            self.out.mark(Completion::Qos0Publish(mid));
+            if self.has_socket {
+                p.encode(self.opts.protocol, self.out.writer());
+                self.out.mark(Completion::Qos0Publish(mid));
+            } else {
+                let mut packet = Vec::new();
+                p.encode(self.opts.protocol, &mut packet);
+                self.held_qos0.push((mid, packet));
+            }
             return Ok(());
         }
         let message = OutMessage {
-            mid,
             topic: topic.to_owned(),
             payload: req.payload.to_vec(),
-            qos: req.qos,
             retain,
-            dup: false,
             properties: req.properties,
-            state: if req.qos == 1 {
-                OutState::WaitPuback
-            } else {
-                OutState::WaitPubrec
-            },
         };
-        if !self.has_socket {
-            // Kept, and sent with DUP set after the next CONNACK.
-            self.outgoing.inflight.push_back(message);
+        let offline = !self.has_socket && !self.connecting;
+        // Kept while there is no connection: sent with DUP set after the next CONNACK.
+        self.outgoing.push(mid, req.qos, offline, message);
+        if offline && self.offline_quota > 0 {
             return Err(Error::NoConn);
         }
-        self.outgoing.queued.push_back(message);
-        self.release_queued();
+        self.send_outgoing();
         Ok(())
     }
 
@@ -997,60 +1023,62 @@ impl Session {
         });
     }
 
-    /// An acknowledgement gave an in-flight slot back (never more than the maximum).
-    fn free_slot(&mut self) {
-        self.send_quota = self.send_quota.saturating_add(1).min(self.send_max);
-    }
-
-    /// Give free in-flight slots to queued messages, oldest first, and send them.
-    fn release_queued(&mut self) {
-        while self.send_quota > 0 && self.has_socket {
-            let Some(mut message) = self.outgoing.queued.pop_front() else {
-                break;
+    /// Put outgoing QoS 1/2 packets on the wire while in-flight slots are free, in publish
+    /// order: first what an earlier connection left unfinished (once the server has accepted
+    /// this one), then new messages.
+    fn send_outgoing(&mut self) {
+        if !self.has_socket {
+            return;
+        }
+        match self.state {
+            State::Active | State::Disconnected => {}
+            // Before CONNACK only a first connection sends, and only new messages.
+            State::Connected if !self.outgoing.has_resends() => {}
+            _ => return,
+        }
+        let limit = usize::from(self.send_max);
+        let version = self.opts.protocol;
+        while let Some((entry, transmit)) = self.outgoing.next_transmit(limit) {
+            let mid = entry.mid;
+            let dup = match transmit {
+                Transmit::Pubrel => {
+                    self.send_ack(kind::PUBREL, mid, 0);
+                    continue;
+                }
+                Transmit::Publish { dup } => dup,
             };
-            message.state = if message.qos == 1 {
-                OutState::WaitPuback
-            } else {
-                OutState::WaitPubrec
+            let m = &entry.message;
+            let p = PublishRef {
+                dup,
+                qos: entry.qos,
+                retain: m.retain,
+                topic: &m.topic,
+                mid,
+                payload: &m.payload,
+                properties: &m.properties,
             };
-            self.outgoing.inflight.push_back(message);
-            let i = self.outgoing.inflight.len() - 1;
-            if self.send_stored_publish(i) {
-                self.send_quota -= 1;
+            let len = p.encoded_len(version);
+            if self.max_packet_size > 0 && len > self.max_packet_size as usize {
+                self.outgoing.remove(mid);
+                self.log(LogLevel::Notice, |_| {
+                    format!("Dropping too large outgoing PUBLISH ({len} bytes)")
+                });
+                continue;
             }
+            if self.log_enabled {
+                let text = publish_line(
+                    self.opts.client_id.as_deref().unwrap_or("null"),
+                    "sending",
+                    &p,
+                    mid,
+                );
+                self.events.push(Event::Log {
+                    level: LogLevel::Debug,
+                    text,
+                });
+            }
+            p.encode(version, self.out.writer());
         }
-    }
-
-    /// Encode the stored message at in-flight position `i`. A message larger than the server
-    /// accepts is dropped (returns false: the position now holds the next message).
-    fn send_stored_publish(&mut self, i: usize) -> bool {
-        let m = &self.outgoing.inflight[i];
-        let p = PublishRef {
-            dup: m.dup,
-            qos: m.qos,
-            retain: m.retain,
-            topic: &m.topic,
-            mid: m.mid,
-            payload: &m.payload,
-            properties: &m.properties,
-        };
-        let len = p.encoded_len(self.opts.protocol);
-        if self.max_packet_size > 0 && len > self.max_packet_size as usize {
-            self.log(LogLevel::Notice, |_| {
-                format!("Dropping too large outgoing PUBLISH ({len} bytes)")
-            });
-            self.outgoing.inflight.remove(i);
-            return false;
-        }
-        if self.log_enabled {
-            let text = publish_line(self.id_for_log(), "sending", &p, p.mid);
-            self.events.push(Event::Log {
-                level: LogLevel::Debug,
-                text,
-            });
-        }
-        p.encode(self.opts.protocol, self.out.writer());
-        true
     }
 
     /// The checks libmosquitto makes before it looks at the topic filters of a subscribe call,
@@ -1104,7 +1132,7 @@ impl Session {
             properties: props,
         };
         self.check_size(&Packet::Subscribe(packet.clone()))?;
-        let mid = self.next_mid();
+        let mid = self.next_mid().ok_or(Error::NoMem)?;
         packet.mid = mid;
         if self.log_enabled {
             for (f, o) in &packet.filters {
@@ -1142,7 +1170,7 @@ impl Session {
             properties: props,
         };
         self.check_size(&Packet::Unsubscribe(packet.clone()))?;
-        let mid = self.next_mid();
+        let mid = self.next_mid().ok_or(Error::NoMem)?;
         packet.mid = mid;
         if self.log_enabled {
             for f in &packet.filters {

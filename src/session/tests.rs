@@ -490,3 +490,71 @@ fn subscribe_and_unsubscribe_bytes() {
     }];
     assert_eq!(h.s.subscribe(&[b"a"], 0, 0, props), Err(Error::NotSupported));
 }
+
+#[test]
+fn message_ids_skip_those_still_in_flight() {
+    let mut h = Harness::active(ProtocolVersion::V311);
+    h.s.last_mid = u16::MAX - 1;
+    assert_eq!(h.publish("t", b"x", 1).0, Some(u16::MAX));
+    assert_eq!(h.publish("t", b"x", 1).0, Some(1));
+    h.s.last_mid = u16::MAX - 1;
+    // 65535 and 1 wait for PUBACK; QoS 0 and subscriptions share the counter.
+    assert_eq!(h.publish("t", b"x", 0).0, Some(2));
+    h.output();
+    h.feed(&[0x40, 0x02, 0xff, 0xff]).unwrap();
+    h.s.last_mid = u16::MAX - 1;
+    assert_eq!(
+        h.publish("t", b"x", 1).0,
+        Some(u16::MAX),
+        "free again once acknowledged"
+    );
+}
+
+#[test]
+fn publish_while_a_connection_is_being_made_succeeds_and_waits_for_connack() {
+    let mut h = Harness::active(ProtocolVersion::V311);
+    assert_eq!(h.publish("t", b"a", 1), (Some(1), Ok(())));
+    h.output();
+    h.s.connection_lost(DisconnectCause::Error(Error::ConnLost));
+    h.events();
+    assert_eq!(h.publish("t", b"b", 1), (Some(2), Err(Error::NoConn)));
+    h.s.reset_for_connect(h.now);
+    assert_eq!(h.publish("t", b"c", 1), (Some(3), Ok(())));
+    assert_eq!(h.publish("t", b"d", 0), (Some(4), Ok(())));
+    assert!(h.output().is_empty(), "no socket yet");
+    h.s.connection_started(h.now);
+    assert_eq!(
+        h.output(),
+        [&CONNECT_V311_NULL_ID[..], &[0x30, 0x04, 0x00, 0x01, b't', b'd']].concat(),
+        "CONNECT, then the QoS 0 message; the others wait for CONNACK"
+    );
+    h.feed(&CONNACK_OK).unwrap();
+    assert_eq!(
+        h.output(),
+        [
+            &[0x3a, 0x06, 0x00, 0x01, b't', 0x00, 0x01, b'a'][..],
+            &[0x3a, 0x06, 0x00, 0x01, b't', 0x00, 0x02, b'b'],
+            &[0x32, 0x06, 0x00, 0x01, b't', 0x00, 0x03, b'c'],
+        ]
+        .concat()
+    );
+}
+
+#[test]
+fn a_large_packet_gives_its_buffer_back_once_complete() {
+    let mut h = Harness::active(ProtocolVersion::V311);
+    let mut packet = vec![0x30, 0x83, 0x80, 0x04, 0x00, 0x01, b't'];
+    packet.resize(4 + 0x10003, b'p');
+    h.feed(&packet[..40_000]).unwrap();
+    assert!(h.s.inbuf.capacity() >= 40_000);
+    h.feed(&packet[40_000..]).unwrap();
+    assert_eq!(h.events().len(), 1);
+    assert_eq!(h.s.inbuf.capacity(), 0);
+    h.feed(&packet[..40_000]).unwrap();
+    h.s.connection_lost(DisconnectCause::Error(Error::ConnLost));
+    assert_eq!(
+        h.s.inbuf.capacity(),
+        0,
+        "a partial packet is dropped with its memory"
+    );
+}
