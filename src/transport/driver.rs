@@ -132,6 +132,7 @@ impl Engine {
     pub fn invalidate_pending_connect(&mut self) {
         if self.stream.is_none() {
             self.generation += 1;
+            self.session.connect_abandoned();
         }
     }
 
@@ -375,7 +376,11 @@ impl Engine {
                     return self.fail(DisconnectCause::Error(Error::ConnLost));
                 }
                 Ok(n) => {
-                    if let Err(cause) = self.session.handle_bytes(&self.read_buf[..n], now) {
+                    let result = self.session.handle_bytes(&self.read_buf[..n], now);
+                    if self.session.take_accepted() {
+                        self.reconnects = 0;
+                    }
+                    if let Err(cause) = result {
                         return self.fail(cause);
                     }
                     total += n;

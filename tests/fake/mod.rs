@@ -100,6 +100,9 @@ pub type ScriptResult = Result<(), String>;
 pub struct Peer {
     listener: TcpListener,
     conn: Option<TcpStream>,
+    /// A connection of our own that fills the listener's queue (see
+    /// [`FakeServer::start_blockable`]).
+    blocker: Option<TcpStream>,
     /// When the last packet was sent (for timing checks).
     pub last_send: Option<Instant>,
 }
@@ -131,6 +134,27 @@ impl Peer {
                 Err(e) => return Err(format!("accept failed: {e}")),
             }
         }
+    }
+
+    /// Make new connections hang in `connect()`: fill the listener's one-place queue with a
+    /// connection of our own, so the kernel drops the client's SYNs until
+    /// [`Peer::unblock_connections`] (the client's TCP then retries after 1, 3, 7... s).
+    /// Needs a server started with [`FakeServer::start_blockable`].
+    pub fn block_connections(&mut self) -> ScriptResult {
+        let addr = self.listener.local_addr().map_err(|e| e.to_string())?;
+        let blocker = TcpStream::connect(addr).map_err(|e| format!("blocking connection: {e}"))?;
+        self.blocker = Some(blocker);
+        Ok(())
+    }
+
+    /// Let connections through again: take our own connection off the queue.
+    pub fn unblock_connections(&mut self) -> ScriptResult {
+        if self.blocker.take().is_some() {
+            self.listener.set_nonblocking(false).map_err(|e| e.to_string())?;
+            let (blocked, _) = self.listener.accept().map_err(|e| e.to_string())?;
+            drop(blocked);
+        }
+        Ok(())
     }
 
     /// Check that no client connects for `dur`.
@@ -336,6 +360,22 @@ impl FakeServer {
     /// Bind 127.0.0.1:0 and run `script` in a thread.
     pub fn start(script: impl FnOnce(&mut Peer) -> ScriptResult + Send + 'static) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        Self::run(listener, script)
+    }
+
+    /// Like [`FakeServer::start`], with a listener whose queue holds one connection, so that
+    /// the script can make connection attempts hang ([`Peer::block_connections`]).
+    pub fn start_blockable(script: impl FnOnce(&mut Peer) -> ScriptResult + Send + 'static) -> Self {
+        let socket =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("socket");
+        let addr: std::net::SocketAddr = "127.0.0.1:0".parse().expect("address");
+        socket.bind(&addr.into()).expect("bind 127.0.0.1:0");
+        // Backlog 0: Linux queues one connection and drops further SYNs.
+        socket.listen(0).expect("listen");
+        Self::run(socket.into(), script)
+    }
+
+    fn run(listener: TcpListener, script: impl FnOnce(&mut Peer) -> ScriptResult + Send + 'static) -> Self {
         let port = listener.local_addr().expect("local address").port();
         let release = Gate::new();
         let hold = release.clone();
@@ -343,6 +383,7 @@ impl FakeServer {
             let mut peer = Peer {
                 listener,
                 conn: None,
+                blocker: None,
                 last_send: None,
             };
             let r = script(&mut peer);
