@@ -15,6 +15,7 @@
 #   make test                 cargo test
 #   make bench                throughput and CPU per message, ours against the system's library,
 #                             over plain TCP and over TLS (ROUNDS=3 rounds, medians)
+#   make soak                 the long link-cut test (minutes; root): counts every message
 #   make fuzz-smoke           run each fuzz target FUZZ_SECONDS (20) s from its seeds
 #   make support-table        print the Markdown table of implemented functions
 #   make update-support-table rewrite that table in README.md
@@ -55,7 +56,7 @@ EXAMPLE_CFLAGS := -std=c99 -Wall -Wextra -Werror -pedantic -pthread
 ROUNDS ?= 3
 EXAMPLES := $(patsubst c-examples/%.c,$(BUILD)/examples/%,$(wildcard c-examples/*.c))
 
-.PHONY: all install uninstall header check-header check-exports examples test demo check bench fuzz-smoke \
+.PHONY: all install uninstall header check-header check-exports examples test demo check bench soak fuzz-smoke \
 	support-table update-support-table check-support-table clean cbindgen-version
 
 all: $(LIBOUT)/$(SONAME) $(LIBOUT)/libmosquitto.so $(LIBOUT)/libmosquitto.a
@@ -157,6 +158,10 @@ check:
 bench: all
 	benches/run.sh $(ROUNDS)
 	benches/run.sh --tls $(ROUNDS)
+
+soak: all
+	LINK_CUTS_MESSAGES=20000 LINK_CUTS_RATE=100 LINK_CUTS_CUTS=110 \
+		$(CARGO) test --test link_cuts -- --nocapture
 
 FUZZ_SECONDS ?= 20
 fuzz-smoke:

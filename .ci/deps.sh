@@ -5,7 +5,8 @@
 #   demo   a C compiler, cargo and Debian's mosquitto broker
 #   check  also Debian's mosquitto clients and reference libmosquitto (for the comparison
 #          tests and the benchmark), valgrind, pkg-config, openssl (test certificates),
-#          microsocks (a SOCKS5 proxy for the proxy tests), rustfmt, clippy and the pinned
+#          microsocks (a SOCKS5 proxy for the proxy tests), iproute2 and nftables (the
+#          link-cut test's namespaces and packet loss), rustfmt, clippy and the pinned
 #          cbindgen that generates the headers
 #
 # Missing Debian packages are installed with apt-get when running as root (or with sudo
@@ -27,6 +28,8 @@ if [ "$what" = check ]; then
 	need openssl openssl
 	need microsocks microsocks
 	need python3 python3
+	need ip iproute2
+	need nft nftables
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then
