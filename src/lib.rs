@@ -6,6 +6,9 @@
 //! - [`transport`]: sockets, the poll loop and the glue between them and the session.
 //! - `capi`: the C ABI of `mosquitto.h`, the only place with C types and callbacks.
 
+pub mod base64;
+#[cfg(feature = "broker")]
+pub mod broker;
 pub mod error;
 pub mod protocol;
 pub mod session;

@@ -759,43 +759,6 @@ fn pem_blocks(data: &[u8]) -> Vec<PemBlock<'_>> {
     blocks
 }
 
-fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
-    fn value(c: u8) -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
-    }
-    let text: Vec<u8> = text
-        .iter()
-        .copied()
-        .filter(|c| !c.is_ascii_whitespace())
-        .collect();
-    if text.len() % 4 != 0 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let quads = text.len() / 4;
-    for (n, quad) in text.chunks(4).enumerate() {
-        let pad = quad.iter().rev().take_while(|&&c| c == b'=').count();
-        if pad > 2 || (pad > 0 && n + 1 != quads) {
-            return None;
-        }
-        let mut acc = 0u32;
-        for &c in &quad[..4 - pad] {
-            acc = (acc << 6) | value(c)?;
-        }
-        acc <<= 6 * pad as u32;
-        let bytes = acc.to_be_bytes();
-        out.extend_from_slice(&bytes[1..4 - pad]);
-    }
-    Some(out)
-}
-
 fn hex_decode(text: &[u8]) -> Option<Vec<u8>> {
     if text.len() % 2 != 0 {
         return None;
@@ -868,7 +831,7 @@ fn decrypt_pkcs8(
     password: Option<&PasswordCallback>,
 ) -> Result<PrivateKeyDer<'static>, KeyError> {
     use pkcs8::pkcs5;
-    let der = base64_decode(&block.base64).ok_or_else(|| KeyError::Malformed("bad base64".into()))?;
+    let der = crate::base64::decode(&block.base64).ok_or_else(|| KeyError::Malformed("bad base64".into()))?;
     let info = pkcs8::EncryptedPrivateKeyInfo::try_from(der.as_slice())
         .map_err(|e| KeyError::Malformed(e.to_string()))?;
     let password = ask_password(password)?;
@@ -936,8 +899,9 @@ fn decrypt_legacy(
     if iv.len() != iv_len {
         return Err(KeyError::Malformed("bad DEK-Info".into()));
     }
-    let mut buf =
-        Zeroizing::new(base64_decode(&block.base64).ok_or_else(|| KeyError::Malformed("bad base64".into()))?);
+    let mut buf = Zeroizing::new(
+        crate::base64::decode(&block.base64).ok_or_else(|| KeyError::Malformed("bad base64".into()))?,
+    );
     let password = ask_password(password)?;
     let key = legacy_key(&password, &iv[..8], key_len);
     let plain_len = match key_len {
@@ -2042,14 +2006,6 @@ commonName = supplied
 
     #[test]
     fn small_decoders() {
-        assert_eq!(base64_decode(b"").unwrap(), b"");
-        assert_eq!(base64_decode(b"Zg==").unwrap(), b"f");
-        assert_eq!(base64_decode(b"Zm8=").unwrap(), b"fo");
-        assert_eq!(base64_decode(b"Zm9v\r\nYmFy").unwrap(), b"foobar");
-        assert!(base64_decode(b"Zm9").is_none());
-        assert!(base64_decode(b"Z===").is_none());
-        assert!(base64_decode(b"Zg==Zm9v").is_none());
-        assert!(base64_decode(b"Zm9*").is_none());
         assert_eq!(hex_decode(b"00fF10").unwrap(), [0, 255, 16]);
         assert!(hex_decode(b"0").is_none() && hex_decode(b"zz").is_none());
         assert!(is_der_sequence(&[0x30, 0x01, 0x00]));

@@ -1,0 +1,1 @@
+//! Authentication and authorisation: password files, ACL files, `mosquitto_passwd`.

@@ -1,0 +1,1 @@
+//! The `mosquitto.conf` reader.
