@@ -77,6 +77,12 @@ pub struct TlsSettings {
     pub alpn: Option<Vec<u8>>,
     /// `MOSQ_OPT_TLS_USE_OS_CERTS`: also trust the operating system's CA certificates.
     pub use_os_certs: bool,
+    /// `MOSQ_OPT_SSL_CTX_WITH_DEFAULTS` set to 1: TLS with the library's defaults, which
+    /// without a cafile or capath means the operating system's CA certificates.
+    pub with_defaults: bool,
+    /// The application handed over an OpenSSL `SSL_CTX` (`MOSQ_OPT_SSL_CTX`), which this library
+    /// cannot use: every connection attempt fails rather than going out without TLS.
+    pub foreign_context: bool,
 }
 
 impl Default for TlsSettings {
@@ -93,15 +99,27 @@ impl Default for TlsSettings {
             ciphers: None,
             alpn: None,
             use_os_certs: false,
+            with_defaults: false,
+            foreign_context: false,
         }
     }
 }
 
 impl TlsSettings {
-    /// Whether the connection uses TLS at all: as in libmosquitto, when a cafile, a capath or
-    /// the operating system's certificates are configured.
+    /// Whether the connection uses TLS at all: when a cafile, a capath or the operating
+    /// system's certificates are configured, or the application asked for TLS through an
+    /// OpenSSL context option (never plain text then).
     pub fn enabled(&self) -> bool {
-        self.cafile.is_some() || self.capath.is_some() || self.use_os_certs
+        self.cafile.is_some()
+            || self.capath.is_some()
+            || self.use_os_certs
+            || self.with_defaults
+            || self.foreign_context
+    }
+
+    /// Whether the operating system's CA certificates are trusted.
+    fn os_certs(&self) -> bool {
+        self.use_os_certs || (self.with_defaults && self.cafile.is_none() && self.capath.is_none())
     }
 }
 
@@ -413,6 +431,8 @@ pub enum TlsSetupError {
     Context {
         reason: String,
     },
+    /// The application set an OpenSSL context (`MOSQ_OPT_SSL_CTX`).
+    ForeignContext,
 }
 
 impl TlsSetupError {
@@ -425,7 +445,11 @@ impl TlsSetupError {
             | Self::CertFile { reason, .. }
             | Self::Context { reason } => Some(format!("Error: {reason}.")),
             Self::KeyFile { reason, .. } => Some(format!("Error: {reason}.")),
-            Self::NoTrustAnchors | Self::KeyMismatch | Self::Ciphers { .. } | Self::ServerName { .. } => None,
+            Self::NoTrustAnchors
+            | Self::KeyMismatch
+            | Self::Ciphers { .. }
+            | Self::ServerName { .. }
+            | Self::ForeignContext => None,
         }
     }
 
@@ -481,6 +505,10 @@ impl fmt::Display for TlsSetupError {
                 )
             }
             Self::Context { .. } => f.write_str("Error: Unable to create TLS context."),
+            Self::ForeignContext => f.write_str(
+                "Error: MOSQ_OPT_SSL_CTX was set, but this library has no OpenSSL and cannot \
+                 use an SSL_CTX; not connecting (use mosquitto_tls_set instead).",
+            ),
         }
     }
 }
@@ -493,6 +521,9 @@ impl std::error::Error for TlsSetupError {}
 /// The rustls configuration for these settings. Reads the CA, certificate and key files (and
 /// asks for the key's password) now, as libmosquitto does when it connects.
 pub fn client_config(settings: &TlsSettings) -> Result<Arc<ClientConfig>, TlsSetupError> {
+    if settings.foreign_context {
+        return Err(TlsSetupError::ForeignContext);
+    }
     let mut provider = ring::default_provider();
     if let Some(list) = &settings.ciphers {
         provider.cipher_suites =
@@ -510,7 +541,7 @@ pub fn client_config(settings: &TlsSettings) -> Result<Arc<ClientConfig>, TlsSet
         if settings.insecure {
             Arc::new(SkipHostName(webpki))
         } else {
-            webpki
+            Arc::new(CommonNameFallback(webpki))
         }
     } else {
         Arc::new(AcceptAnyCertificate(provider.signature_verification_algorithms))
@@ -640,7 +671,7 @@ fn load_roots(settings: &TlsSettings) -> Result<RootCertStore, TlsSetupError> {
     }
 
     let mut os_problem = None;
-    if settings.use_os_certs {
+    if settings.os_certs() {
         let found = rustls_native_certs::load_native_certs();
         if found.certs.is_empty() {
             os_problem = Some(match found.errors.first() {
@@ -977,6 +1008,73 @@ impl ServerCertVerifier for SkipHostName {
     }
 }
 
+/// The host-name check OpenSSL-based libmosquitto makes: the webpki verifier checks the chain
+/// and the subject alternative names; a certificate without any DNS name among them is also
+/// accepted when a common name of its subject names the host (also as a `*.` wildcard of the
+/// left-most label). IP addresses are checked against the IP addresses of the certificate only.
+#[derive(Debug)]
+struct CommonNameFallback(Arc<WebPkiServerVerifier>);
+
+impl ServerCertVerifier for CommonNameFallback {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let result = self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
+        // webpki checks the chain before the name, so a name error means the chain is good.
+        if let (
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )),
+            ServerName::DnsName(host),
+        ) = (&result, server_name)
+        {
+            let names = super::x509::names(end_entity.as_ref()).unwrap_or_default();
+            if names.dns.is_empty()
+                && names
+                    .common_names
+                    .iter()
+                    .any(|cn| super::x509::name_matches(cn, host.as_ref()))
+            {
+                return Ok(ServerCertVerified::assertion());
+            }
+        }
+        result
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+
+    fn root_hint_subjects(&self) -> Option<&[rustls::DistinguishedName]> {
+        self.0.root_hint_subjects()
+    }
+}
+
 /// cert_reqs 0: any certificate is accepted, but the server must still prove it holds the
 /// certificate's key (the handshake signatures are verified).
 #[derive(Debug)]
@@ -1020,13 +1118,13 @@ impl ServerCertVerifier for AcceptAnyCertificate {
 // ---------------------------------------------------------------------------------------------
 // Handshake errors
 
-/// What kind of failure a handshake error is; the C layer maps it to an error code.
+/// What kind of failure a handshake error is (both are reported with libmosquitto's TLS codes;
+/// the distinction words the log line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorClass {
-    /// The server's certificate failed our verification (`MOSQ_ERR_TLS`).
+    /// The server's certificate failed our verification.
     Tls,
-    /// Any other handshake failure, including the server rejecting us
-    /// (`MOSQ_ERR_TLS_HANDSHAKE`).
+    /// Any other handshake failure, including the server rejecting us.
     Handshake,
 }
 
@@ -1270,6 +1368,15 @@ subjectAltName = DNS:wrong.example, IP:10.9.9.9
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = clientAuth
+[cnonly]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+[iponly]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1
 [ca]
 default_ca = ca_sect
 [ca_sect]
@@ -1321,6 +1428,11 @@ commonName = supplied
         "client-legacy.key",
         "client-legacy-des3.key",
         "client-ec-legacy.key",
+        "cn-localhost.crt",
+        "cn-wildcard.crt",
+        "cn-ip.crt",
+        "cn-with-ip-san.crt",
+        "cn-with-dns-san.crt",
     ];
 
     /// Certificates and keys made once per test run with the openssl tool, kept in memory (the
@@ -1364,6 +1476,19 @@ commonName = supplied
                 ("other", "server", "localhost", "server", "other-ca", always),
                 ("client", "client", "client", "client", "ca", always),
                 ("client-ec", "client-ec", "client-ec", "client", "ca", always),
+                // Names in the common name only (and in IP or other DNS SANs).
+                ("cn-localhost", "server", "localhost", "cnonly", "ca", always),
+                ("cn-wildcard", "server", "*.example.test", "cnonly", "ca", always),
+                ("cn-ip", "server", "127.0.0.1", "cnonly", "ca", always),
+                ("cn-with-ip-san", "server", "localhost", "iponly", "ca", always),
+                (
+                    "cn-with-dns-san",
+                    "server",
+                    "localhost",
+                    "wrongname",
+                    "ca",
+                    always,
+                ),
             ];
             for (crt, key, cn, ext, ca, validity) in leaves {
                 let (start, end) = validity.split_once(' ').unwrap();
@@ -2148,6 +2273,62 @@ commonName = supplied
         connect(&insecure, "localhost", &wrong).unwrap();
         connect(&insecure, "127.0.0.1", &wrong).unwrap();
         connect(&insecure, "127.0.0.2", &Server::default()).unwrap();
+    }
+
+    #[test]
+    fn common_name_when_there_is_no_dns_name() {
+        let dir = TempDir::new("cn");
+        let settings = with_ca(&dir);
+        let server = |cert| Server {
+            cert,
+            ..Server::default()
+        };
+        // No subject alternative name at all: the common name counts.
+        connect(&settings, "localhost", &server("cn-localhost.crt")).unwrap();
+        connect(&settings, "LOCALHOST", &server("cn-localhost.crt")).unwrap();
+        let (msg, class) = connect_err(&settings, "other.localhost", &server("cn-localhost.crt"));
+        assert_eq!(
+            (msg.as_str(), class),
+            ("Error: host name verification failed.", ErrorClass::Tls)
+        );
+        // A wildcard in the left-most label, for exactly one label.
+        connect(&settings, "broker.example.test", &server("cn-wildcard.crt")).unwrap();
+        for host in ["example.test", "a.broker.example.test", "broker.example.other"] {
+            let (msg, _) = connect_err(&settings, host, &server("cn-wildcard.crt"));
+            assert_eq!(msg, "Error: host name verification failed.", "{host}");
+        }
+        // IP addresses are checked against IP SANs only, never the common name.
+        let (msg, _) = connect_err(&settings, "127.0.0.1", &server("cn-ip.crt"));
+        assert_eq!(msg, "Error: host name verification failed.");
+        // Only IP SANs: no DNS name, so the common name counts for a host name...
+        connect(&settings, "localhost", &server("cn-with-ip-san.crt")).unwrap();
+        connect(&settings, "127.0.0.1", &server("cn-with-ip-san.crt")).unwrap();
+        // ...but with a DNS SAN the common name is ignored.
+        let (msg, _) = connect_err(&settings, "localhost", &server("cn-with-dns-san.crt"));
+        assert_eq!(msg, "Error: host name verification failed.");
+        // The chain is still checked.
+        let (msg, _) = connect_err(
+            &TlsSettings {
+                cafile: Some(dir.put("other-ca.crt")),
+                ..TlsSettings::default()
+            },
+            "localhost",
+            &server("cn-localhost.crt"),
+        );
+        assert!(msg.contains("unknown CA"), "{msg}");
+        // The names are read from the certificates as expected.
+        let der = |name: &str| {
+            CertificateDer::pem_slice_iter(&fixture()[name])
+                .next()
+                .unwrap()
+                .unwrap()
+        };
+        let names = crate::transport::x509::names(&der("cn-with-dns-san.crt")).unwrap();
+        assert_eq!(names.dns, ["wrong.example"]);
+        assert_eq!(names.common_names, ["localhost"]);
+        let names = crate::transport::x509::names(&der("cn-wildcard.crt")).unwrap();
+        assert!(names.dns.is_empty());
+        assert_eq!(names.common_names, ["*.example.test"]);
     }
 
     #[test]

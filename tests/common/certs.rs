@@ -10,6 +10,7 @@
 //! | `server.crt`, `server.key` | RSA server certificate from the CA for `localhost`, `127.0.0.1` and `::1` |
 //! | `expired.crt` | the same names and key, but valid only in January 2020 |
 //! | `wrong-host.crt` | the same key, for the name `wrong-host.invalid` only |
+//! | `cn-only.crt` | the same key, `localhost` in the subject's common name and no alternative names |
 //! | `other-ca.crt` | a second CA, which the tests do not trust |
 //! | `other-server.crt` | the server's names and key, certified by the second CA |
 //! | `client.crt`, `client.key` | EC client certificate (X.509 v3, client authentication) from the CA |
@@ -54,6 +55,13 @@ basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
 subjectAltName = DNS:wrong-host.invalid
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+
+[ext_cn_only]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 
@@ -226,6 +234,16 @@ fn generated() -> &'static BTreeMap<&'static str, Vec<u8>> {
         );
         issue(
             d,
+            "cn-only.crt",
+            "server.key",
+            server,
+            "ca",
+            "ext_cn_only",
+            LONG_AGO,
+            FAR_AHEAD,
+        );
+        issue(
+            d,
             "other-server.crt",
             "server.key",
             server,
@@ -281,6 +299,7 @@ fn generated() -> &'static BTreeMap<&'static str, Vec<u8>> {
             "server.key",
             "expired.crt",
             "wrong-host.crt",
+            "cn-only.crt",
             "other-ca.crt",
             "other-server.crt",
             "client.crt",
