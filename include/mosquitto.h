@@ -921,9 +921,11 @@ int mosquitto_loop(struct mosquitto *mosq,
  * `MOSQ_ERR_SUCCESS` after a disconnect the application asked for, or the first error that
  * reconnecting cannot cure: `MOSQ_ERR_NOMEM`, `MOSQ_ERR_PROTOCOL`, `MOSQ_ERR_INVAL`,
  * `MOSQ_ERR_TLS`, `MOSQ_ERR_PAYLOAD_SIZE`, `MOSQ_ERR_NOT_SUPPORTED`, `MOSQ_ERR_AUTH`,
- * `MOSQ_ERR_UNKNOWN`, `MOSQ_ERR_EAI`, `MOSQ_ERR_PROXY`, or a TLS failure (`MOSQ_ERR_TLS`,
- * `MOSQ_ERR_TLS_HANDSHAKE`); TLS and SOCKS5 proxy failures end it also when they happen while
- * reconnecting. A refused connection, a lost connection and a keepalive timeout are retried.
+ * `MOSQ_ERR_UNKNOWN`, `MOSQ_ERR_EAI`, `MOSQ_ERR_PROXY`, or a TLS failure (`MOSQ_ERR_TLS`, or
+ * `MOSQ_ERR_ERRNO` with `errno` `EPROTO` when it happens in the loop); TLS and SOCKS5 proxy
+ * failures end it also when they happen while reconnecting, and a TLS failure of the connect
+ * call before it ends it at once. A refused connection, a lost connection and a keepalive
+ * timeout are retried.
  *
  * # Safety
  * `mosq` is NULL or a valid client.
@@ -1033,7 +1035,8 @@ int mosquitto_threaded_set(struct mosquitto *mosq, bool threaded);
 /**
  * Set an option through a pointer (the older interface): `MOSQ_OPT_PROTOCOL_VERSION` takes a
  * pointer to an `int` holding `MQTT_PROTOCOL_V31`, `MQTT_PROTOCOL_V311` or `MQTT_PROTOCOL_V5`.
- * `MOSQ_OPT_SSL_CTX` (an OpenSSL context) is not supported by this library.
+ * `MOSQ_OPT_SSL_CTX` (an OpenSSL context) cannot be used by this library: a non-NULL one gives
+ * `MOSQ_ERR_NOT_SUPPORTED` and makes every later connect fail with `MOSQ_ERR_TLS`.
  *
  * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client or value, unknown option or value)
  * or `MOSQ_ERR_NOT_SUPPORTED`.
@@ -1056,9 +1059,12 @@ int mosquitto_opts_set(struct mosquitto *mosq, enum mosq_opt_t option, void *val
  * - `MOSQ_OPT_TLS_USE_OS_CERTS`: non-zero also trusts the operating system's CA certificates
  *   (and turns TLS on, like `mosquitto_tls_set`).
  *
+ * - `MOSQ_OPT_SSL_CTX_WITH_DEFAULTS`: non-zero turns TLS on with the library's defaults: the
+ *   CA file or directory of `mosquitto_tls_set` if given, else the operating system's CA
+ *   certificates.
+ *
  * `MOSQ_OPT_TLS_OCSP_REQUIRED` can only be 0 here: OCSP stapling cannot be checked
- * (`MOSQ_ERR_NOT_SUPPORTED` for non-zero), and `MOSQ_OPT_SSL_CTX_WITH_DEFAULTS`, which is about
- * OpenSSL contexts, is not supported.
+ * (`MOSQ_ERR_NOT_SUPPORTED` for non-zero).
  *
  * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client, unknown option or value out of
  * range) or `MOSQ_ERR_NOT_SUPPORTED`.
@@ -1086,8 +1092,10 @@ int mosquitto_int_option(struct mosquitto *mosq, enum mosq_opt_t option, int val
 int mosquitto_string_option(struct mosquitto *mosq, enum mosq_opt_t option, const char *value);
 
 /**
- * Set a pointer option. The only one, `MOSQ_OPT_SSL_CTX` (an OpenSSL context), is not
- * supported by this library: `MOSQ_ERR_NOT_SUPPORTED`; other options give `MOSQ_ERR_INVAL`.
+ * Set a pointer option. The only one, `MOSQ_OPT_SSL_CTX` (an OpenSSL context), cannot be used
+ * by this library: a non-NULL context gives `MOSQ_ERR_NOT_SUPPORTED`, and every later connect
+ * then fails with `MOSQ_ERR_TLS` rather than connect without TLS; NULL clears it. Other
+ * options give `MOSQ_ERR_INVAL`.
  *
  * # Safety
  * `mosq` is NULL or a valid client.

@@ -42,7 +42,7 @@ fn set_int(s: &Shared, option: c_int, value: c_int) -> c_int {
                 return NOT_SUPPORTED;
             }
         }
-        o if o == mosq_opt_t::MOSQ_OPT_SSL_CTX_WITH_DEFAULTS as c_int => return NOT_SUPPORTED,
+        o if o == mosq_opt_t::MOSQ_OPT_SSL_CTX_WITH_DEFAULTS as c_int => e.tls.with_defaults = value != 0,
         _ => return INVAL,
     }
     MOSQ_ERR_SUCCESS
@@ -50,7 +50,8 @@ fn set_int(s: &Shared, option: c_int, value: c_int) -> c_int {
 
 /// Set an option through a pointer (the older interface): `MOSQ_OPT_PROTOCOL_VERSION` takes a
 /// pointer to an `int` holding `MQTT_PROTOCOL_V31`, `MQTT_PROTOCOL_V311` or `MQTT_PROTOCOL_V5`.
-/// `MOSQ_OPT_SSL_CTX` (an OpenSSL context) is not supported by this library.
+/// `MOSQ_OPT_SSL_CTX` (an OpenSSL context) cannot be used by this library: a non-NULL one gives
+/// `MOSQ_ERR_NOT_SUPPORTED` and makes every later connect fail with `MOSQ_ERR_TLS`.
 ///
 /// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client or value, unknown option or value)
 /// or `MOSQ_ERR_NOT_SUPPORTED`.
@@ -77,9 +78,22 @@ pub unsafe extern "C" fn mosquitto_opts_set(
                 let v = unsafe { *value.cast::<c_int>() };
                 set_int(s, o, v)
             }
-            o if o == mosq_opt_t::MOSQ_OPT_SSL_CTX as c_int => NOT_SUPPORTED,
+            o if o == mosq_opt_t::MOSQ_OPT_SSL_CTX as c_int => set_ssl_ctx(s, value),
             _ => INVAL,
         }
+    }
+}
+
+/// `MOSQ_OPT_SSL_CTX`: an OpenSSL context cannot be used here. A non-NULL one is refused with
+/// `MOSQ_ERR_NOT_SUPPORTED` and remembered, so that every later connection attempt fails with
+/// `MOSQ_ERR_TLS` (and an error log line) instead of going out without the TLS the application
+/// asked for; NULL forgets it.
+fn set_ssl_ctx(s: &Shared, value: *mut c_void) -> c_int {
+    s.inner.lock().engine.tls.foreign_context = !value.is_null();
+    if value.is_null() {
+        MOSQ_ERR_SUCCESS
+    } else {
+        NOT_SUPPORTED
     }
 }
 
@@ -95,9 +109,12 @@ pub unsafe extern "C" fn mosquitto_opts_set(
 /// - `MOSQ_OPT_TLS_USE_OS_CERTS`: non-zero also trusts the operating system's CA certificates
 ///   (and turns TLS on, like `mosquitto_tls_set`).
 ///
+/// - `MOSQ_OPT_SSL_CTX_WITH_DEFAULTS`: non-zero turns TLS on with the library's defaults: the
+///   CA file or directory of `mosquitto_tls_set` if given, else the operating system's CA
+///   certificates.
+///
 /// `MOSQ_OPT_TLS_OCSP_REQUIRED` can only be 0 here: OCSP stapling cannot be checked
-/// (`MOSQ_ERR_NOT_SUPPORTED` for non-zero), and `MOSQ_OPT_SSL_CTX_WITH_DEFAULTS`, which is about
-/// OpenSSL contexts, is not supported.
+/// (`MOSQ_ERR_NOT_SUPPORTED` for non-zero).
 ///
 /// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client, unknown option or value out of
 /// range) or `MOSQ_ERR_NOT_SUPPORTED`.
@@ -174,8 +191,10 @@ pub unsafe extern "C" fn mosquitto_string_option(
     }
 }
 
-/// Set a pointer option. The only one, `MOSQ_OPT_SSL_CTX` (an OpenSSL context), is not
-/// supported by this library: `MOSQ_ERR_NOT_SUPPORTED`; other options give `MOSQ_ERR_INVAL`.
+/// Set a pointer option. The only one, `MOSQ_OPT_SSL_CTX` (an OpenSSL context), cannot be used
+/// by this library: a non-NULL context gives `MOSQ_ERR_NOT_SUPPORTED`, and every later connect
+/// then fails with `MOSQ_ERR_TLS` rather than connect without TLS; NULL clears it. Other
+/// options give `MOSQ_ERR_INVAL`.
 ///
 /// # Safety
 /// `mosq` is NULL or a valid client.
@@ -186,12 +205,11 @@ pub unsafe extern "C" fn mosquitto_void_option(
     value: *mut c_void,
 ) -> c_int {
     ffi_boundary! {
-        let _ = value;
         // SAFETY: forwarded contract.
-        if unsafe { shared(mosq) }.is_none() {
+        let Some(s) = (unsafe { shared(mosq) }) else {
             return INVAL;
-        }
-        if option.0 == mosq_opt_t::MOSQ_OPT_SSL_CTX as c_int { NOT_SUPPORTED } else { INVAL }
+        };
+        if option.0 == mosq_opt_t::MOSQ_OPT_SSL_CTX as c_int { set_ssl_ctx(s, value) } else { INVAL }
     }
 }
 
