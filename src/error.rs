@@ -44,8 +44,6 @@ pub enum Error {
     MalformedPacket,
     /// A property appears more than once where that is not allowed.
     DuplicateProperty,
-    /// The TLS handshake failed.
-    TlsHandshake,
     /// The server does not support the requested QoS.
     QosNotSupported,
     /// The packet would exceed the server's maximum packet size.

@@ -35,7 +35,6 @@ pub(crate) fn code(e: &Error) -> c_int {
         Error::Keepalive => MOSQ_ERR_KEEPALIVE,
         Error::MalformedPacket => MOSQ_ERR_MALFORMED_PACKET,
         Error::DuplicateProperty => MOSQ_ERR_DUPLICATE_PROPERTY,
-        Error::TlsHandshake => MOSQ_ERR_TLS_HANDSHAKE,
         Error::QosNotSupported => MOSQ_ERR_QOS_NOT_SUPPORTED,
         Error::OversizePacket => MOSQ_ERR_OVERSIZE_PACKET,
     };

@@ -33,6 +33,7 @@ pub(crate) fn loop_once(s: &Shared, timeout_ms: c_int) -> Result<(), Error> {
     let mut wait = None;
     s.io(|g| {
         g.engine.wake_pending = false;
+        g.engine.begin_read_call()?;
         if !g.engine.has_socket() {
             return Err(Error::NoConn);
         }
@@ -93,7 +94,6 @@ fn is_fatal(e: &Error) -> bool {
         | Error::Protocol
         | Error::Inval
         | Error::Tls
-        | Error::TlsHandshake
         | Error::PayloadSize
         | Error::NotSupported
         | Error::Auth
@@ -180,7 +180,7 @@ pub(crate) fn loop_forever(
                 // libmosquitto meets TLS and proxy failures in the loop (its handshakes happen
                 // there) and stops on them; here the reconnect completes the handshakes, so it
                 // stops here.
-                Err(e @ (Error::Tls | Error::TlsHandshake | Error::Proxy | Error::Auth)) => return Err(e),
+                Err(e @ (Error::Tls | Error::Proxy | Error::Auth)) => return Err(e),
                 Err(_) => {}
             }
         }
@@ -363,9 +363,11 @@ pub unsafe extern "C" fn mosquitto_loop(mosq: *mut mosquitto, timeout: c_int, ma
 /// `MOSQ_ERR_SUCCESS` after a disconnect the application asked for, or the first error that
 /// reconnecting cannot cure: `MOSQ_ERR_NOMEM`, `MOSQ_ERR_PROTOCOL`, `MOSQ_ERR_INVAL`,
 /// `MOSQ_ERR_TLS`, `MOSQ_ERR_PAYLOAD_SIZE`, `MOSQ_ERR_NOT_SUPPORTED`, `MOSQ_ERR_AUTH`,
-/// `MOSQ_ERR_UNKNOWN`, `MOSQ_ERR_EAI`, `MOSQ_ERR_PROXY`, or a TLS failure (`MOSQ_ERR_TLS`,
-/// `MOSQ_ERR_TLS_HANDSHAKE`); TLS and SOCKS5 proxy failures end it also when they happen while
-/// reconnecting. A refused connection, a lost connection and a keepalive timeout are retried.
+/// `MOSQ_ERR_UNKNOWN`, `MOSQ_ERR_EAI`, `MOSQ_ERR_PROXY`, or a TLS failure (`MOSQ_ERR_TLS`, or
+/// `MOSQ_ERR_ERRNO` with `errno` `EPROTO` when it happens in the loop); TLS and SOCKS5 proxy
+/// failures end it also when they happen while reconnecting, and a TLS failure of the connect
+/// call before it ends it at once. A refused connection, a lost connection and a keepalive
+/// timeout are retried.
 ///
 /// # Safety
 /// `mosq` is NULL or a valid client.
@@ -487,6 +489,7 @@ pub unsafe extern "C" fn mosquitto_loop_read(mosq: *mut mosquitto, max_packets: 
         }
         result_code(s.io(|g| {
             let t = now();
+            g.engine.begin_read_call()?;
             if let Some(r) = without_socket(g) {
                 return r;
             }
@@ -515,6 +518,7 @@ pub unsafe extern "C" fn mosquitto_loop_write(mosq: *mut mosquitto, max_packets:
             return rc(mosq_err_t::MOSQ_ERR_INVAL);
         }
         result_code(s.io(|g| {
+            g.engine.begin_call();
             if let Some(r) = without_socket(g) {
                 return r;
             }
@@ -540,6 +544,7 @@ pub unsafe extern "C" fn mosquitto_loop_misc(mosq: *mut mosquitto) -> c_int {
         };
         result_code(s.io(|g| {
             let t = now();
+            g.engine.begin_call();
             g.engine.misc(t)?;
             if g.engine.has_socket() { g.output_ready(t) } else { Ok(()) }
         }))

@@ -121,6 +121,8 @@ pub struct Session {
     events: Vec<Event>,
     /// A CONNACK accepted a connection since [`Session::take_accepted`] was last called.
     accepted: bool,
+    /// Complete packets received so far (on every connection).
+    packets_in: u64,
     completions: Vec<Completion>,
     log_enabled: bool,
 }
@@ -154,6 +156,7 @@ impl Session {
             ping_sent: None,
             events: Vec::new(),
             accepted: false,
+            packets_in: 0,
             completions: Vec::new(),
             log_enabled: false,
         }
@@ -214,6 +217,11 @@ impl Session {
     /// Move the collected events into `into`.
     pub fn drain_events(&mut self, into: &mut Vec<Event>) {
         into.append(&mut self.events);
+    }
+
+    /// How many complete packets have been received (and handled, successfully or not).
+    pub fn packets_in(&self) -> u64 {
+        self.packets_in
     }
 
     /// Whether a CONNACK accepted a connection since the last call (the reconnect back-off
@@ -366,6 +374,12 @@ impl Session {
         Packet::Connect(connect).encode(self.opts.protocol, self.out.writer());
     }
 
+    /// A connection attempt that got a socket but failed before MQTT began (its TLS handshake)
+    /// is reported as a lost connection, as libmosquitto reports it.
+    pub fn report_failed_connection(&mut self, cause: DisconnectCause) {
+        self.events.push(Event::Disconnect { cause });
+    }
+
     /// The socket is gone. Reports the disconnect (once per connection) with `cause`, which
     /// becomes a clean disconnect when the application had asked for one.
     pub fn connection_lost(&mut self, cause: DisconnectCause) {
@@ -489,6 +503,7 @@ impl Session {
             }
             let body = &rest[header_len..end];
             pos += end;
+            self.packets_in += 1;
             self.last_msg_in = Some(now);
             self.handle_packet(first_byte, body, now)?;
             if !self.has_socket {

@@ -72,8 +72,7 @@ pub fn io_failure(e: &io::Error) -> Failure {
     if let Some(tls_error) = TlsFailure::of(e) {
         let (text, class) = tls::describe_error(tls_error);
         let error = match class {
-            ErrorClass::Tls => Error::Tls,
-            ErrorClass::Handshake => Error::TlsHandshake,
+            ErrorClass::Tls | ErrorClass::Handshake => Error::Tls,
         };
         return Failure {
             error,
@@ -82,7 +81,7 @@ pub fn io_failure(e: &io::Error) -> Failure {
     }
     match e.raw_os_error() {
         Some(libc::ETIMEDOUT) => Failure {
-            error: Error::TlsHandshake,
+            error: Error::Tls,
             log: vec!["Error: TLS handshake timed out.".to_owned()],
         },
         Some(code) => Error::Errno(code).into(),
@@ -100,7 +99,7 @@ pub fn handshake_failure(e: &io::Error) -> Failure {
         )
     {
         return Failure {
-            error: Error::TlsHandshake,
+            error: Error::Tls,
             log: vec![format!(
                 "Error: TLS handshake failed: the server closed the connection ({e}); is this a TLS port?"
             )],

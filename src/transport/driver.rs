@@ -84,6 +84,15 @@ pub struct Engine {
     /// The connection failed; it is closed (and the failure reported) once the callbacks for
     /// what came before the failure have run.
     failure: Option<DisconnectCause>,
+    /// A failure met in a loop call that had already handled packets: as libmosquitto, which
+    /// reads one packet per call, the call that delivered the messages succeeds and the next
+    /// one reports the failure.
+    deferred: Option<DisconnectCause>,
+    /// [`Session::packets_in`] when the current loop call began.
+    packets_at_call: u64,
+    /// The last connect call failed in its TLS stage: libmosquitto meets that failure in its
+    /// next loop call (errno `EPROTO`), so the next loop call reports it.
+    tls_connect_failed: bool,
     registry: Registry,
     read_buf: Vec<u8>,
 }
@@ -108,6 +117,9 @@ impl Engine {
             peer_closed: false,
             generation: 0,
             failure: None,
+            deferred: None,
+            packets_at_call: 0,
+            tls_connect_failed: false,
             registry,
             read_buf: Vec::new(),
         }
@@ -126,6 +138,30 @@ impl Engine {
         self.reconnects = 0;
         self.threaded = Threaded::None;
         self.wake_pending = false;
+        self.tls_connect_failed = false;
+    }
+
+    /// Start a loop call (`mosquitto_loop`, `loop_read`, `loop_write`, `loop_misc`).
+    pub fn begin_call(&mut self) {
+        self.packets_at_call = self.session.packets_in();
+    }
+
+    /// Start a loop call that reads (`mosquitto_loop`, `loop_read`): a failure the previous
+    /// call deferred is reported now, and so is a connect call's TLS failure (as
+    /// `MOSQ_ERR_ERRNO` with `errno` `EPROTO`, after the disconnect callback, as libmosquitto
+    /// reports it from its loop).
+    pub fn begin_read_call(&mut self) -> Result<(), Error> {
+        self.begin_call();
+        if let Some(cause) = self.deferred.take() {
+            return self.fail(cause);
+        }
+        if self.stream.is_none() && std::mem::take(&mut self.tls_connect_failed) {
+            let error = Error::Errno(libc::EPROTO);
+            self.session
+                .report_failed_connection(DisconnectCause::Error(error.clone()));
+            return Err(error);
+        }
+        Ok(())
     }
 
     /// Make a connect that is in progress in another thread fail when it finishes.
@@ -237,9 +273,11 @@ impl Engine {
             // Someone closed or replaced the connection meanwhile (disconnect, destroy).
             return Err(Error::NoConn);
         }
+        self.tls_connect_failed = false;
         match result {
             Err(e) => {
                 self.session.connect_failed();
+                self.tls_connect_failed = e == Error::Tls;
                 Err(e)
             }
             Ok((mut stream, in_progress)) => {
@@ -262,6 +300,16 @@ impl Engine {
     /// before the failure, so callbacks see them first and a disconnect requested from one of
     /// them counts. Returns the error for the caller to pass up meanwhile.
     fn fail(&mut self, cause: DisconnectCause) -> Result<(), Error> {
+        if self.failure.is_none()
+            && self.deferred.is_none()
+            && self.stream.is_some()
+            && self.session.packets_in() > self.packets_at_call
+        {
+            // This call delivered packets: the next one reports the failure.
+            self.deferred = Some(cause);
+            self.read_pending = false;
+            return Ok(());
+        }
         let error = match &cause {
             DisconnectCause::Error(e) => e.clone(),
             DisconnectCause::Requested | DisconnectCause::Server(_) => Error::ConnLost,
@@ -291,6 +339,7 @@ impl Engine {
         self.read_pending = false;
         self.peer_closed = false;
         self.failure = None;
+        self.deferred = None;
         self.generation += 1;
     }
 
@@ -355,7 +404,8 @@ impl Engine {
     /// fresh event, and an end of stream that arrived with the data was reported with the event.
     /// Otherwise reading goes on until the socket would block.
     pub fn read(&mut self, now: Instant, after_poll: bool) -> Result<(), Error> {
-        if !self.ready_for_io()? {
+        if !self.ready_for_io()? || self.deferred.is_some() {
+            // (After a deferred failure nothing more is read until it has been reported.)
             return Ok(());
         }
         if self.read_buf.is_empty() {
@@ -453,6 +503,10 @@ impl Engine {
 
     /// The disconnect cause for a failed read or write; TLS failures (including the server
     /// closing the connection during the handshake) are described in a log line.
+    ///
+    /// TLS failures met here are reported as libmosquitto reports them from its loop:
+    /// `MOSQ_ERR_ERRNO` with `errno` `EPROTO`, or `MOSQ_ERR_CONN_LOST` when the server closed
+    /// the connection during the handshake.
     fn io_cause(&mut self, e: &io::Error) -> DisconnectCause {
         let handshaking = self.stream.as_ref().is_some_and(Stream::is_handshaking);
         if TlsFailure::of(e).is_some() || handshaking {
@@ -464,7 +518,12 @@ impl Engine {
             for text in failure.log {
                 self.session.log_line(LogLevel::Error, || text);
             }
-            return DisconnectCause::Error(failure.error);
+            let error = match failure.error {
+                Error::Tls if TlsFailure::of(e).is_some() => Error::Errno(libc::EPROTO),
+                Error::Tls => Error::ConnLost,
+                other => other,
+            };
+            return DisconnectCause::Error(error);
         }
         DisconnectCause::Error(io_error(e))
     }
