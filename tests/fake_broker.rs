@@ -1717,3 +1717,71 @@ fn subscribe_before_connack_is_sent_at_once() {
     assert_eq!(c.events(), vec![Ev::Connect(0), Ev::Subscribe(1, vec![2])]);
     server.check();
 }
+
+/// Run `mosquitto_loop` until it fails; returns, for each call, its result and the events it
+/// caused.
+fn loop_calls_until_failure(c: &Client) -> Vec<(c_int, Vec<Ev>)> {
+    let mut calls = Vec::new();
+    let mut seen = c.events().len();
+    for _ in 0..200 {
+        let rc = c.loop_once(100);
+        let events = c.events();
+        calls.push((rc, events[seen..].to_vec()));
+        seen = events.len();
+        if rc != MOSQ_ERR_SUCCESS {
+            break;
+        }
+    }
+    calls
+}
+
+#[test]
+fn a_loss_right_after_messages_is_reported_by_the_next_loop_call() {
+    // The server sends CONNACK, a message and closes at once: the call that delivers the
+    // message succeeds; the next call reports the lost connection (as libmosquitto, which reads
+    // one packet per call, does).
+    for read_style in ["loop", "loop_read"] {
+        let server = FakeServer::start(|p| {
+            p.accept()?;
+            p.expect(&CONNECT_V311_NULL_ID)?;
+            let mut both = CONNACK_OK.to_vec();
+            both.extend_from_slice(&[0x30, 0x04, 0x00, 0x01, b't', b'm']);
+            p.send(&both)?;
+            p.close();
+            Ok(())
+        });
+        let c = Client::new(None, true, V311);
+        assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+        std::thread::sleep(Duration::from_millis(200));
+        let calls = if read_style == "loop" {
+            loop_calls_until_failure(&c)
+        } else {
+            let mut calls = Vec::new();
+            for _ in 0..5 {
+                let rc = c.loop_read();
+                calls.push((rc, c.events()));
+                if rc != MOSQ_ERR_SUCCESS {
+                    break;
+                }
+            }
+            calls
+        };
+        let delivering = calls
+            .iter()
+            .position(|(_, ev)| ev.iter().any(|e| matches!(e, Ev::Message { .. })))
+            .unwrap_or_else(|| panic!("{read_style}: no message delivered: {calls:?}"));
+        assert_eq!(calls[delivering].0, MOSQ_ERR_SUCCESS, "{read_style}: {calls:?}");
+        assert!(
+            !calls[delivering].1.iter().any(|e| matches!(e, Ev::Disconnect(_))),
+            "{read_style}: {calls:?}"
+        );
+        let (rc, events) = calls.last().expect("calls");
+        assert_eq!(*rc, MOSQ_ERR_CONN_LOST, "{read_style}: {calls:?}");
+        assert!(
+            events.contains(&Ev::Disconnect(MOSQ_ERR_CONN_LOST)),
+            "{read_style}: {calls:?}"
+        );
+        assert_eq!(c.disconnects(), vec![MOSQ_ERR_CONN_LOST], "{read_style}");
+        server.check();
+    }
+}

@@ -24,7 +24,7 @@ use mosquitto::capi::types::mosq_opt_t;
 const MOSQ_ERR_SUCCESS: i32 = 0;
 const MOSQ_ERR_INVAL: i32 = 3;
 const MOSQ_ERR_TLS: i32 = 8;
-const MOSQ_ERR_TLS_HANDSHAKE: i32 = 23;
+const MOSQ_ERR_ERRNO: i32 = 14;
 
 /// A broker with one TLS listener per entry: the certificate it presents and further lines of
 /// its section; the ports are `broker.ports`, in the same order. The certificate directory must
@@ -265,9 +265,12 @@ fn client_certificate_required_by_the_broker() {
         for attempt in 1..=20 {
             let c = s.client("nocert");
             let rc = handshake_failure(&c, "localhost", port);
+            // From the connect call, or (TLS 1.3: the server refuses us after our last
+            // handshake message) from the loop, as libmosquitto reports it there.
             assert!(
-                rc == MOSQ_ERR_TLS_HANDSHAKE || rc == MOSQ_ERR_TLS,
-                "{version}, attempt {attempt}: rc {rc} instead of MOSQ_ERR_TLS_HANDSHAKE; events:\n{}",
+                rc == MOSQ_ERR_TLS || rc == MOSQ_ERR_ERRNO,
+                "{version}, attempt {attempt}: rc {rc} instead of MOSQ_ERR_TLS (connect) or \
+                 MOSQ_ERR_ERRNO (loop); events:\n{}",
                 c.rec.dump()
             );
             assert_logged(&c, "requires a client certificate");
@@ -367,35 +370,42 @@ fn unknown_ca_refused_unless_verification_is_off() {
         c.rec.dump()
     );
     assert_logged(&c, "Error: certificate verify failed: unknown CA");
-    // A program that goes on to mosquitto_loop_forever regardless gets the TLS error back from
-    // it (its reconnect meets the same failure) instead of a loop that retries for ever.
+    // A program that goes on to mosquitto_loop_forever regardless gets the failure back from it
+    // at once, as libmosquitto reports it from its loop (MOSQ_ERR_ERRNO, errno EPROTO, after
+    // the disconnect callback), instead of a loop that waits and retries.
     let mosq = c.mosq();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mosq = mosq;
         // SAFETY: the client outlives this call: the test waits for the result below.
         let rc = unsafe { mosquitto::capi::loop_::mosquitto_loop_forever(mosq.0, -1, 1) };
-        let _ = tx.send(rc);
+        let errno = std::io::Error::last_os_error().raw_os_error();
+        let _ = tx.send((rc, errno));
     });
-    match rx.recv_timeout(Duration::from_secs(5)) {
-        Ok(rc) => assert_eq!(rc, MOSQ_ERR_TLS, "loop_forever after a failed TLS connect"),
+    match rx.recv_timeout(Duration::from_millis(500)) {
+        Ok(rc) => assert_eq!(
+            rc,
+            (MOSQ_ERR_ERRNO, Some(libc::EPROTO)),
+            "loop_forever after a failed TLS connect"
+        ),
         Err(_) => {
             std::mem::forget(c);
             panic!("mosquitto_loop_forever kept retrying a TLS failure");
         }
     }
 
-    // The same through connect_async and the loop thread: reported to on_disconnect.
+    // The same through connect_async and the loop thread: reported to on_disconnect as
+    // libmosquitto reports it from its loop (MOSQ_ERR_ERRNO, errno EPROTO).
     let c = s.client("other-ca-async");
     assert_eq!(c.connect_async("localhost", port, 60), MOSQ_ERR_SUCCESS);
     assert_eq!(c.loop_start(), MOSQ_ERR_SUCCESS);
-    assert_eq!(c.wait_disconnect_n(1), MOSQ_ERR_TLS);
+    assert_eq!(c.wait_disconnect_n(1), MOSQ_ERR_ERRNO);
     assert_logged(&c, "Error: certificate verify failed: unknown CA");
     // A certificate failure is not retried (the reconnect delay is 1 s): one callback only.
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(
         disconnects(&c.rec.events()),
-        vec![MOSQ_ERR_TLS],
+        vec![MOSQ_ERR_ERRNO],
         "events:\n{}",
         c.rec.dump()
     );
@@ -427,6 +437,45 @@ fn host_name_mismatch_refused_unless_insecure() {
     round_trip(&c, "localhost", port);
 }
 
+/// A server certificate without alternative names, naming the host in its common name only
+/// (as `openssl req -subj /CN=host` and old CA scripts make them): accepted for that host
+/// name, as OpenSSL-based libmosquitto accepts it; never for an IP address.
+#[test]
+fn common_name_only_certificate_accepted_for_its_host_name() {
+    let s = tls_broker(&[("cn-only.crt", "")]);
+    let port = s.broker.ports[0];
+    let c = s.client("cn-only");
+    round_trip(&c, "localhost", port);
+    let c = s.client("cn-only-ip");
+    assert_eq!(
+        c.connect("127.0.0.1", port, 60),
+        MOSQ_ERR_TLS,
+        "events:\n{}",
+        c.rec.dump()
+    );
+    assert_logged(&c, "Error: host name verification failed.");
+    // Debian's mosquitto_pub, on the system's library and on ours, side by side.
+    let ca = s.certs.file("ca.crt");
+    for ours in [false, true] {
+        for (host, ok) in [("localhost", true), ("127.0.0.1", false)] {
+            let mut cmd = tool("mosquitto_pub");
+            if !ours {
+                cmd.env_remove("LD_LIBRARY_PATH");
+            }
+            cmd.args(["-h", host, "-p", &port.to_string(), "--cafile", &ca])
+                .args(["-t", "cn/only", "-m", "x", "-q", "1"]);
+            let out = common::run(&mut cmd, TIMEOUT, None).expect("run mosquitto_pub");
+            assert_eq!(
+                out.status.success(),
+                ok,
+                "{} library, {host}:\n{}",
+                if ours { "our" } else { "the system's" },
+                out.describe()
+            );
+        }
+    }
+}
+
 #[test]
 fn expired_certificate_refused() {
     let s = tls_broker(&[("expired.crt", "")]);
@@ -442,7 +491,7 @@ fn expired_certificate_refused() {
 
 /// A TLS client at a plain MQTT port: the broker takes the ClientHello for a malformed packet and
 /// drops the connection in the middle of the handshake. That is a handshake failure like any
-/// other: MOSQ_ERR_TLS_HANDSHAKE (or MOSQ_ERR_TLS) with an error log line, at once.
+/// other: MOSQ_ERR_TLS with an error log line, at once.
 #[test]
 fn tls_client_against_a_plain_listener_fails() {
     let s = tls_broker(&[]);
@@ -451,8 +500,8 @@ fn tls_client_against_a_plain_listener_fails() {
     let rc = c.connect("127.0.0.1", s.broker.port, 60);
     assert!(started.elapsed() < TIMEOUT);
     assert!(
-        rc == MOSQ_ERR_TLS_HANDSHAKE || rc == MOSQ_ERR_TLS,
-        "rc {rc} (errno {:?}) instead of MOSQ_ERR_TLS_HANDSHAKE; log:\n{}",
+        rc == MOSQ_ERR_TLS,
+        "rc {rc} (errno {:?}) instead of MOSQ_ERR_TLS; log:\n{}",
         std::io::Error::last_os_error(),
         c.logs().join("\n")
     );
@@ -520,7 +569,7 @@ fn tls_versions() {
     let (v12, v13) = (only12.broker.ports[0], only13.broker.ports[0]);
     let c = only12.client("min13");
     assert_eq!(c.tls_opts_set(1, Some("tlsv1.3"), None), MOSQ_ERR_SUCCESS);
-    assert_eq!(handshake_failure(&c, "localhost", v12), MOSQ_ERR_TLS_HANDSHAKE);
+    assert_eq!(handshake_failure(&c, "localhost", v12), MOSQ_ERR_TLS);
     assert_logged(&c, "protocol version");
 
     let s = &only12;
@@ -565,7 +614,7 @@ fn cipher_lists() {
         c.tls_opts_set(1, None, Some("ECDHE-RSA-AES256-GCM-SHA384")),
         MOSQ_ERR_SUCCESS
     );
-    assert_eq!(handshake_failure(&c, "localhost", aes128), MOSQ_ERR_TLS_HANDSHAKE);
+    assert_eq!(handshake_failure(&c, "localhost", aes128), MOSQ_ERR_TLS);
     assert_logged(&c, "Error: TLS handshake failed");
 
     let c = s.client("bad-ciphers");
@@ -901,5 +950,57 @@ fn debian_clients_over_tls() {
         text.contains("requires a client certificate"),
         "{}",
         out.describe()
+    );
+}
+
+// -------------------------------------------------------------------------------------------
+// TLS asked for through the OpenSSL context options
+
+/// A program that asks for TLS only through `MOSQ_OPT_SSL_CTX_WITH_DEFAULTS` or
+/// `MOSQ_OPT_SSL_CTX` never sends anything in plain text: with the defaults option it gets TLS
+/// with the operating system's CA store (here pointed at the test CA with `SSL_CERT_FILE`);
+/// with an OpenSSL context, which this library cannot use, every connect fails with
+/// `MOSQ_ERR_TLS` and says why, unless the context is cleared again.
+#[test]
+fn openssl_context_options_never_fall_back_to_plain_text() {
+    ensure_library_built();
+    let s = tls_broker(&[("server.crt", "")]);
+    let (plain, tls) = (s.broker.port, s.broker.ports[0]);
+    let dir = common::TempDir::new("ssl-ctx");
+    let src = common::cprog::c_dir().join("tools").join("ssl_ctx_options.c");
+    let exe = common::cprog::compile(&src, dir.path(), common::cprog::Lib::Ours, false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let run = |port: u16, mode: &str| {
+        let mut cmd = common::cprog::command(&exe, common::cprog::Lib::Ours, &[]);
+        cmd.args(["localhost", &port.to_string(), mode])
+            .env("SSL_CERT_FILE", s.certs.file("ca.crt"))
+            .env_remove("SSL_CERT_DIR");
+        let out = common::run(&mut cmd, TIMEOUT, None).expect("run ssl_ctx_options");
+        common::cprog::check_loaded(&out, common::cprog::Lib::Ours).unwrap_or_else(|e| panic!("{e}"));
+        assert!(out.status.success(), "{}", out.describe());
+        out.stdout_str()
+    };
+    let out = run(tls, "defaults");
+    assert!(
+        out.starts_with("option 0\nconnect 0\nconnack 0\n"),
+        "TLS listener, defaults:\n{out}"
+    );
+    let out = run(plain, "defaults");
+    assert!(
+        out.contains("connect 8\n") && out.contains("no connack"),
+        "plain listener, defaults:\n{out}"
+    );
+    for port in [plain, tls] {
+        let out = run(port, "ctx");
+        assert!(
+            out.starts_with("option 10\n") && out.contains("connect 8\n") && out.contains("no connack"),
+            "port {port}, OpenSSL context:\n{out}"
+        );
+        assert!(out.contains("log: Error: MOSQ_OPT_SSL_CTX was set"), "{out}");
+    }
+    let out = run(plain, "ctx-cleared");
+    assert!(
+        out.starts_with("option 0\nconnect 0\nconnack 0\n"),
+        "context cleared:\n{out}"
     );
 }

@@ -916,6 +916,16 @@ impl Client {
         rc
     }
 
+    /// One `mosquitto_loop_read(mosq, 1)`; nonzero results are recorded.
+    pub fn loop_read(&self) -> c_int {
+        // SAFETY: valid client.
+        let rc = unsafe { loop_::mosquitto_loop_read(self.mosq, 1) };
+        if rc != 0 {
+            self.recorder().loop_rcs.lock().unwrap().push(rc);
+        }
+        rc
+    }
+
     /// Drive `mosquitto_loop` until `pred` holds for the events (logs excluded) or `timeout`
     /// passes; returns whether `pred` held. Without a connection the loop returns at once, so
     /// then this sleeps a little between passes.
