@@ -3,7 +3,7 @@
 //! [`ConfigReader`] reads mosquitto 2.0 configuration files into a typed [`Config`], with
 //! mosquitto's syntax, defaults, scoping and error messages (each error carries the file and
 //! line, and [`ConfigError::lines`] gives what mosquitto prints). Every option of mosquitto 2.0
-//! is recognised.
+//! is recognised; [`Config::unsupported`] lists those this broker does not implement yet.
 //!
 //! ```
 //! use mosquitto::broker::config::ConfigReader;
@@ -21,6 +21,7 @@
 //! - `reader`: [`ConfigReader`], `include_dir`, general, logging and security options.
 //! - `listener`: listener options; `bridge`: bridge options.
 //! - `model`: the typed configuration and its defaults.
+//! - `unsupported`: the table of options the broker does not implement yet.
 
 #![forbid(unsafe_code)]
 
@@ -30,6 +31,7 @@ mod lexer;
 mod listener;
 mod model;
 mod reader;
+mod unsupported;
 
 pub use error::{ConfigError, ConfigMessage, MessageLevel, Unsupported};
 pub use model::{
