@@ -33,6 +33,9 @@ mod model;
 mod reader;
 mod unsupported;
 
+#[cfg(test)]
+mod tests;
+
 pub use error::{ConfigError, ConfigMessage, MessageLevel, Unsupported};
 pub use model::{
     Bridge, BridgeAddress, BridgeDirection, BridgeProtocol, BridgeTls, BridgeTopic, Config, DEFAULT_PORT,

@@ -132,3 +132,8 @@ impl Config {
             .collect()
     }
 }
+
+#[cfg(test)]
+pub(super) fn unsupported_keywords() -> impl Iterator<Item = &'static str> {
+    UNSUPPORTED.iter().map(|(name, _)| *name)
+}
