@@ -1,1 +1,0 @@
-//! The `mosquitto.conf` reader.
