@@ -140,7 +140,7 @@ $(BUILD)/examples/%: c-examples/%.c $(HEADERS) $(LIBOUT)/$(SONAME) $(LIBOUT)/lib
 		-Wl,-rpath,'$$ORIGIN/../lib'
 
 test:
-	$(CARGO) test
+	$(CARGO) test --features fuzzing
 
 demo:
 	.ci/deps.sh demo
@@ -151,9 +151,9 @@ check:
 	.ci/deps.sh check
 	$(MAKE) all examples
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --all-targets --all-features -- -D warnings
 	$(MAKE) check-header check-exports check-support-table
-	$(CARGO) test
+	$(CARGO) test --features fuzzing
 
 bench: all
 	benches/run.sh $(ROUNDS)

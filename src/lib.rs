@@ -17,6 +17,7 @@ pub mod transport;
 #[doc(hidden)]
 pub mod capi;
 
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 

@@ -8,6 +8,5 @@ pub mod socks5;
 pub mod stream;
 pub mod tcp;
 pub mod tls;
-mod x509;
 
 pub use stream::Stream;

@@ -5,6 +5,8 @@
 //! owns it is dropped (also when a test panics).
 
 #![allow(dead_code)]
+// Shared by several test crates, each using part of it.
+#![allow(unreachable_pub)]
 
 pub mod broker;
 pub mod certs;

@@ -7,6 +7,8 @@
 //! through its C API from the test thread; its callbacks append to one ordered event list.
 
 #![allow(dead_code)]
+// Shared by several test crates, each using part of it.
+#![allow(unreachable_pub)]
 
 use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::io::{ErrorKind, Read, Write};
