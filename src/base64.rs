@@ -2,10 +2,12 @@
 
 #![forbid(unsafe_code)]
 
+#[allow(dead_code)]
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Encode `data` with padding.
-pub fn encode(data: &[u8]) -> String {
+#[allow(dead_code)] // for the broker's password files
+pub(crate) fn encode(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
         let mut acc = 0u32;
@@ -24,7 +26,7 @@ pub fn encode(data: &[u8]) -> String {
 }
 
 /// Decode padded base64, ignoring ASCII white space; `None` if it is not valid.
-pub fn decode(text: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn decode(text: &[u8]) -> Option<Vec<u8>> {
     fn value(c: u8) -> Option<u32> {
         Some(match c {
             b'A'..=b'Z' => c - b'A',

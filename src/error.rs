@@ -51,11 +51,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// The error of the last failed system call.
-    pub fn last_os() -> Self {
-        Self::from_io(&std::io::Error::last_os_error())
-    }
-
     /// Map an I/O error to the code libmosquitto would report for it.
     pub fn from_io(e: &std::io::Error) -> Self {
         use std::io::ErrorKind;
@@ -81,6 +76,3 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
-
-/// Result alias used through the engine.
-pub type Result<T> = std::result::Result<T, Error>;

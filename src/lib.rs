@@ -1,18 +1,25 @@
-//! A memory-safe, ABI-compatible implementation of libmosquitto, the MQTT client library.
+//! A memory-safe, ABI-compatible implementation of libmosquitto, the MQTT client library, with
+//! an embedded mosquitto-compatible broker.
 //!
 //! Layers, from the bottom up (each may only use the ones below it):
-//! - [`protocol`]: the MQTT 3.1 / 3.1.1 / 5.0 codec, topic and UTF-8 rules. Bytes only.
-//! - [`session`]: the client state machine. No I/O, no clock, no threads: time is passed in.
-//! - [`transport`]: sockets, the poll loop and the glue between them and the session.
+//! - [`protocol`]: the MQTT 3.1 / 3.1.1 / 5.0 codec, topic and UTF-8 rules, and the QoS flow
+//!   store every sender uses. Bytes only.
+//! - `session`: the client state machine. No I/O, no clock, no threads: time is passed in.
+//! - `transport`: sockets, TLS, proxies, and the engine that moves bytes between a socket and
+//!   a session.
+//! - [`client`]: the client runtime: connection, poller, reconnection, loop thread, events.
+//!   Usable from Rust without C.
 //! - `capi`: the C ABI of `mosquitto.h`, the only place with C types and callbacks.
+//! - [`broker`]: the embedded broker on the same codec.
 
-pub mod base64;
+pub(crate) mod base64;
 #[cfg(feature = "broker")]
 pub mod broker;
-pub mod error;
+pub mod client;
+pub(crate) mod error;
 pub mod protocol;
-pub mod session;
-pub mod transport;
+pub(crate) mod session;
+pub(crate) mod transport;
 
 #[doc(hidden)]
 pub mod capi;

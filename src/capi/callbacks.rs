@@ -265,7 +265,7 @@ pub unsafe extern "C" fn mosquitto_log_callback_set(
         // SAFETY: forwarded contract.
         if let Some(s) = unsafe { shared(mosq) } {
             s.callbacks.log.set(on_log);
-            s.inner.lock().engine.session.set_log_enabled(on_log.is_some());
+            s.client.settings().set_log_enabled(on_log.is_some());
         }
     }
 }

@@ -6,12 +6,10 @@ use std::sync::atomic::Ordering;
 
 use super::error::set_errno;
 use super::handle::{Shared, shared};
-use super::loop_::stop_loop_thread;
 use super::types::*;
 use super::util::{cstr_bytes, rc};
-use crate::error::Error;
+use crate::client::{ClientOptions, Error};
 use crate::protocol::utf8;
-use crate::session::{ClientOptions, Session};
 
 /// Check a client id from C and turn it into settings.
 ///
@@ -106,9 +104,7 @@ pub unsafe extern "C" fn mosquitto_destroy(mosq: *mut mosquitto) {
             return;
         };
         s.destroyed.store(true, Ordering::Release);
-        s.abort_connect.store(true, Ordering::Release);
-        stop_loop_thread(s, true);
-        s.inner.lock().engine.abandon();
+        s.client.close_now();
         // SAFETY: `mosq` came from `Arc::into_raw` in `mosquitto_new`; this releases the
         // application's reference exactly once.
         drop(unsafe { Arc::from_raw(mosq as *const Shared) });
@@ -144,14 +140,8 @@ pub unsafe extern "C" fn mosquitto_reinitialise(
             Ok(o) => o,
             Err(e) => return super::error::code(&e),
         };
-        stop_loop_thread(s, true);
-        {
-            let mut g = s.inner.lock();
-            g.engine.abandon();
-            g.engine.reset(Session::new(opts));
-        }
+        s.client.reset(opts);
         s.callbacks.clear();
-        s.abort_connect.store(false, Ordering::Release);
         s.userdata.store(if obj.is_null() { s.c_ptr().cast() } else { obj }, Ordering::Release);
         MOSQ_ERR_SUCCESS
     }

@@ -1,114 +1,71 @@
 //! Connecting, reconnecting and disconnecting.
 
 use std::ffi::{c_char, c_int};
-use std::sync::atomic::Ordering;
 
 use super::error::{code, result_code};
-use super::handle::{Shared, now, shared};
-use super::loop_::reconnect;
+use super::handle::shared;
 use super::property::from_c_list;
 use super::types::*;
 use super::util::{cstr_bytes, rc};
-use crate::error::Error;
-use crate::protocol::ProtocolVersion;
-use crate::protocol::consts::CMD_CONNECT;
-use crate::protocol::properties;
-use crate::session::{State, property_error};
+use crate::client::{Error, Target, check_connect_properties};
 
-/// Characters of generated MQTT 3.1 client ids.
-const ID_CHARS: &[u8; 62] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-
-/// A random `mosq-` + 18 characters client id, for MQTT 3.1 clients created without one.
-fn random_client_id() -> String {
-    let mut bytes = [0u8; 18];
-    // SAFETY: `bytes` is valid for writes of its length.
-    let n = unsafe { libc::getrandom(bytes.as_mut_ptr().cast(), bytes.len(), 0) };
-    if n != bytes.len() as isize {
-        // Fall back on the clock and address-space layout; ids need only be unlikely to clash.
-        let seed = crate::transport::driver::now().elapsed().as_nanos() as u64 ^ (&bytes as *const _ as u64);
-        let mut x = seed | 1;
-        for b in &mut bytes {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            *b = x as u8;
-        }
-    }
-    let mut id = String::from("mosq-");
-    id.extend(
-        bytes
-            .iter()
-            .map(|b| ID_CHARS[usize::from(b & 0x7F) % ID_CHARS.len()] as char),
-    );
-    id
-}
-
-/// Validate connect arguments and record them (libmosquitto's connect initialisation).
+/// The connect arguments as the runtime takes them, checked as libmosquitto checks them
+/// (`MOSQ_ERR_INVAL` for a NULL host, a port outside 0-65535 or a keepalive outside 0 and
+/// 5-65535).
 ///
 /// # Safety
 /// `host` and `bind_address` are NULL or NUL-terminated strings.
-unsafe fn connect_init(
-    s: &Shared,
+unsafe fn target(
     host: *const c_char,
     port: c_int,
     keepalive: c_int,
     bind_address: *const c_char,
-) -> Result<(), Error> {
+) -> Result<Target, Error> {
     // SAFETY: forwarded contract.
     let host = unsafe { cstr_bytes(host) }.ok_or(Error::Inval)?;
-    if !(0..=65535).contains(&port) {
-        return Err(Error::Inval);
-    }
-    if keepalive != 0 && !(5..=65535).contains(&keepalive) {
-        return Err(Error::Inval);
-    }
+    let port = u16::try_from(port).map_err(|_| Error::Inval)?;
+    let keepalive = u16::try_from(keepalive).map_err(|_| Error::Inval)?;
     // SAFETY: forwarded contract.
     let bind = unsafe { cstr_bytes(bind_address) }.map(|b| String::from_utf8_lossy(b).into_owned());
-    let host = String::from_utf8_lossy(host).into_owned();
-    s.abort_connect.store(false, Ordering::Release);
-    let mut g = s.inner.lock();
-    let e = &mut g.engine;
-    if bind.is_some() {
-        e.bind_address = bind;
-    }
-    if e.session.opts.client_id.is_none() && e.session.protocol() == ProtocolVersion::V31 {
-        e.session.opts.client_id = Some(random_client_id());
-    }
-    e.host = Some((host, port as u16));
-    e.session.prepare_connect(keepalive as u16);
-    Ok(())
+    Ok(Target {
+        host: String::from_utf8_lossy(host).into_owned(),
+        port,
+        keepalive,
+        bind_address: bind,
+    })
 }
 
-/// Connect: the shared body of the blocking connect functions.
+/// Connect: the shared body of the connect functions (`properties` only for the blocking ones,
+/// which replace the CONNECT properties; the others keep them).
 ///
 /// # Safety
 /// Pointers are NULL or valid (strings NUL-terminated, `properties` a library-built list).
-unsafe fn connect_blocking(
+unsafe fn connect(
     mosq: *mut mosquitto,
     host: *const c_char,
     port: c_int,
     keepalive: c_int,
     bind_address: *const c_char,
-    properties: *const mosquitto_property,
+    properties: Option<*const mosquitto_property>,
 ) -> c_int {
     // SAFETY: forwarded contract.
     let Some(s) = (unsafe { shared(mosq) }) else {
         return rc(mosq_err_t::MOSQ_ERR_INVAL);
     };
     // SAFETY: forwarded contract.
-    let props = unsafe { from_c_list(properties) };
-    if !props.is_empty() {
-        if let Err(e) = properties::check_all(CMD_CONNECT, &props) {
-            return code(&property_error(e));
+    let props = properties.map(|p| unsafe { from_c_list(p) });
+    if let Some(props) = &props {
+        if let Err(e) = check_connect_properties(props) {
+            return code(&e);
         }
     }
-    s.inner.lock().engine.session.opts.connect_properties = props;
     // SAFETY: forwarded contract.
-    if let Err(e) = unsafe { connect_init(s, host, port, keepalive, bind_address) } {
-        return code(&e);
-    }
-    s.inner.lock().engine.session.set_state(State::New);
-    result_code(reconnect(s, true, None))
+    let target = match unsafe { target(host, port, keepalive, bind_address) } {
+        Ok(t) => t,
+        Err(e) => return code(&e),
+    };
+    let blocking = properties.is_some();
+    result_code(s.client.connect(&*s, target, props, blocking))
 }
 
 /// Connect to a server and wait until the TCP connection is established, then queue CONNECT
@@ -135,7 +92,7 @@ pub unsafe extern "C" fn mosquitto_connect(
 ) -> c_int {
     ffi_boundary! {
         // SAFETY: forwarded contract.
-        unsafe { connect_blocking(mosq, host, port, keepalive, std::ptr::null(), std::ptr::null()) }
+        unsafe { connect(mosq, host, port, keepalive, std::ptr::null(), Some(std::ptr::null())) }
     }
 }
 
@@ -154,7 +111,7 @@ pub unsafe extern "C" fn mosquitto_connect_bind(
 ) -> c_int {
     ffi_boundary! {
         // SAFETY: forwarded contract.
-        unsafe { connect_blocking(mosq, host, port, keepalive, bind_address, std::ptr::null()) }
+        unsafe { connect(mosq, host, port, keepalive, bind_address, Some(std::ptr::null())) }
     }
 }
 
@@ -176,7 +133,7 @@ pub unsafe extern "C" fn mosquitto_connect_bind_v5(
 ) -> c_int {
     ffi_boundary! {
         // SAFETY: forwarded contract.
-        unsafe { connect_blocking(mosq, host, port, keepalive, bind_address, properties) }
+        unsafe { connect(mosq, host, port, keepalive, bind_address, Some(properties)) }
     }
 }
 
@@ -213,16 +170,7 @@ pub unsafe extern "C" fn mosquitto_connect_bind_async(
 ) -> c_int {
     ffi_boundary! {
         // SAFETY: forwarded contract.
-        let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
-        };
-        // SAFETY: forwarded contract.
-        if let Err(e) = unsafe { connect_init(s, host, port, keepalive, bind_address) } {
-            return code(&e);
-        }
-        let r = reconnect(s, false, None);
-        s.wake();
-        result_code(r)
+        unsafe { connect(mosq, host, port, keepalive, bind_address, None) }
     }
 }
 
@@ -254,7 +202,7 @@ pub unsafe extern "C" fn mosquitto_reconnect(mosq: *mut mosquitto) -> c_int {
         let Some(s) = (unsafe { shared(mosq) }) else {
             return rc(mosq_err_t::MOSQ_ERR_INVAL);
         };
-        result_code(reconnect(s, true, None))
+        result_code(s.client.reconnect(&*s, true, None))
     }
 }
 
@@ -269,8 +217,8 @@ pub unsafe extern "C" fn mosquitto_reconnect_async(mosq: *mut mosquitto) -> c_in
         let Some(s) = (unsafe { shared(mosq) }) else {
             return rc(mosq_err_t::MOSQ_ERR_INVAL);
         };
-        let r = reconnect(s, false, None);
-        s.wake();
+        let r = s.client.reconnect(&*s, false, None);
+        s.client.wake();
         result_code(r)
     }
 }
@@ -311,23 +259,12 @@ pub unsafe extern "C" fn mosquitto_disconnect_v5(
         };
         // SAFETY: forwarded contract.
         let props = unsafe { from_c_list(properties) };
-        let r = s.locked(|g| {
-            if !props.is_empty() && !g.engine.session.protocol().is_v5() {
-                return Err(Error::NotSupported);
-            }
-            let reason = u8::try_from(reason_code).map_err(|_| Error::Inval)?;
-            g.engine.session.disconnect(reason, props)?;
-            g.output_ready(now())
-        });
-        match &r {
-            Err(Error::NoConn) => {
-                s.abort_connect.store(true, Ordering::Release);
-                s.inner.lock().engine.invalidate_pending_connect();
-                s.wake();
-            }
-            Ok(()) => s.wake(),
-            Err(_) => {}
+        if let Err(e) = s.client.check_disconnect(!props.is_empty()) {
+            return code(&e);
         }
-        result_code(r)
+        let Ok(reason) = u8::try_from(reason_code) else {
+            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        };
+        result_code(s.client.disconnect(&*s, reason, props))
     }
 }

@@ -1,33 +1,24 @@
-//! The object behind `struct mosquitto *`, its locking, and callback dispatch.
+//! The object behind `struct mosquitto *`: the client runtime ([`crate::client::Client`]) plus
+//! the application's callbacks and user data, and the delivery of events as callbacks.
 //!
 //! A `struct mosquitto *` is the raw pointer of an `Arc<Shared>`. The application owns one
-//! reference (released by `mosquitto_destroy`); the loop thread and a dispatching thread hold
-//! their own while they run, so a handle destroyed from inside a callback stays valid until the
-//! callback has returned.
+//! reference (released by `mosquitto_destroy`); every exported function holds its own for the
+//! duration of the call ([`shared`]) and the loop thread one while it runs, so a handle
+//! destroyed from inside a callback stays valid until the callback has returned.
 //!
-//! Locking: all client state sits in one `parking_lot::Mutex<Inner>`. Waiting for network events
-//! happens under a second lock (`poll`) that never guards client state, so other threads can
-//! publish while the loop sleeps; they wake it with the [`mio::Waker`]. Callbacks are read from
-//! atomics and run with no lock held, so a callback may call any function on its own handle;
-//! a `dispatching` flag makes sure only one thread runs callbacks for a client at a time, and
-//! events raised meanwhile by other threads are delivered by that thread, in order.
+//! Callbacks are read from atomics and run with no lock held (the runtime delivers events so),
+//! so a callback may call any function on its own handle.
 
 use std::ffi::{CString, c_char, c_int, c_void};
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
-
-use mio::{Events, Poll, Waker};
-use parking_lot::Mutex;
 
 use super::error;
 use super::types::{mosquitto, mosquitto_message, mosquitto_property};
-use crate::error::Error;
-use crate::protocol::Property;
-use crate::session::{ClientOptions, DisconnectCause, Event, LogLevel, Session};
-use crate::transport::driver::{self, Engine, Threaded, WAKER};
+use crate::client::{
+    Client, ClientOptions, DisconnectCause, Error, Event, Handler, LogLevel, Owner, Property,
+};
 
 pub(crate) type ConnectCb = unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int);
 pub(crate) type ConnectFlagsCb = unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, c_int);
@@ -130,86 +121,13 @@ impl Callbacks {
     }
 }
 
-/// Client state guarded by the client lock.
-pub(crate) struct Inner {
-    pub(crate) engine: Engine,
-    dispatching: bool,
-    waker: Arc<Waker>,
-}
-
-impl Inner {
-    /// After output was queued: write it now if the calling thread runs the network itself,
-    /// or wake the thread that does.
-    pub(crate) fn output_ready(&mut self, now: Instant) -> Result<(), Error> {
-        match self.engine.threaded {
-            Threaded::None => self.engine.flush(now),
-            Threaded::External | Threaded::Own => {
-                if self.engine.session.wants_write() {
-                    self.wake();
-                }
-                Ok(())
-            }
-        }
-    }
-
-    /// Wake the thread waiting in the poller (at most one pending wake-up).
-    pub(crate) fn wake(&mut self) {
-        if !self.engine.wake_pending {
-            self.engine.wake_pending = true;
-            let _ = self.waker.wake();
-        }
-    }
-}
-
-/// The waiting half: only the thread blocked in the poller holds this.
-struct PollState {
-    poll: Poll,
-    events: Events,
-}
-
-/// Readiness seen by one wait.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Ready {
-    pub(crate) readable: bool,
-    pub(crate) writable: bool,
-    pub(crate) woken: bool,
-    /// The socket's peer closed its end (or the socket has an error).
-    pub(crate) read_closed: bool,
-}
-
-/// What a loop thread is asked to do; each thread has its own, so that a thread still ending
-/// cannot pick up the requests meant for its successor.
-#[derive(Default)]
-pub(crate) struct LoopControl {
-    /// Exit now (`mosquitto_loop_stop(mosq, true)`, destroy).
-    pub(crate) stop: AtomicBool,
-    /// `mosquitto_loop_stop` is waiting for the thread.
-    pub(crate) joining: AtomicBool,
-}
-
-/// The loop thread started by `mosquitto_loop_start`.
-pub(crate) struct LoopThread {
-    pub(crate) control: Arc<LoopControl>,
-    pub(crate) handle: JoinHandle<()>,
-    /// Disconnected when the thread ends (the thread holds the sender).
-    pub(crate) ended: std::sync::mpsc::Receiver<()>,
-    /// The thread's pthread id (compared with `pthread_self`, which, unlike
-    /// `std::thread::current`, allocates nothing in the application's threads).
-    pub(crate) id: libc::pthread_t,
-}
-
-/// Everything behind one `struct mosquitto *`.
+/// Everything behind one `struct mosquitto *`: the client runtime plus what only C needs.
 pub(crate) struct Shared {
-    pub(crate) inner: Mutex<Inner>,
-    poll: Mutex<PollState>,
-    waker: Arc<Waker>,
+    pub(crate) client: Client,
     pub(crate) callbacks: Callbacks,
     pub(crate) userdata: AtomicPtr<c_void>,
-    /// A connect in progress must give up (disconnect, destroy).
-    pub(crate) abort_connect: AtomicBool,
     /// `mosquitto_destroy` was called.
     pub(crate) destroyed: AtomicBool,
-    pub(crate) loop_thread: Mutex<Option<LoopThread>>,
 }
 
 // SAFETY: the only non-thread-safe member is the application's userdata pointer, stored as an
@@ -219,29 +137,30 @@ unsafe impl Send for Shared {}
 // SAFETY: see above; every other member is Sync.
 unsafe impl Sync for Shared {}
 
+impl Handler for Shared {
+    fn deliver(&self, event: Event) {
+        self.deliver_event(event);
+    }
+
+    fn discarded(&self) -> bool {
+        self.destroyed.load(Ordering::Acquire)
+    }
+}
+
+impl Owner for Shared {
+    fn client(&self) -> &Client {
+        &self.client
+    }
+}
+
 impl Shared {
-    /// A new client; `None` if the poller cannot be created (out of file descriptors).
+    /// A new client; fails if the poller cannot be created (out of file descriptors).
     pub(crate) fn new(opts: ClientOptions) -> Result<Arc<Self>, Error> {
-        let poll = Poll::new().map_err(|e| Error::from_io(&e))?;
-        let waker = Arc::new(Waker::new(poll.registry(), WAKER).map_err(|e| Error::from_io(&e))?);
-        let registry = poll.registry().try_clone().map_err(|e| Error::from_io(&e))?;
-        let engine = Engine::new(Session::new(opts), registry);
         Ok(Arc::new(Self {
-            inner: Mutex::new(Inner {
-                engine,
-                dispatching: false,
-                waker: waker.clone(),
-            }),
-            poll: Mutex::new(PollState {
-                poll,
-                events: Events::with_capacity(16),
-            }),
-            waker,
+            client: Client::new(opts)?,
             callbacks: Callbacks::default(),
             userdata: AtomicPtr::new(std::ptr::null_mut()),
-            abort_connect: AtomicBool::new(false),
             destroyed: AtomicBool::new(false),
-            loop_thread: Mutex::new(None),
         }))
     }
 
@@ -250,120 +169,10 @@ impl Shared {
         self as *const Self as *mut mosquitto
     }
 
-    /// Run `f` under the client lock, then deliver any callbacks it caused (and close a
-    /// connection that failed meanwhile, once the callbacks before the failure have run).
-    pub(crate) fn locked<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
-        let mut guard = self.inner.lock();
-        let r = f(&mut guard);
-        let need = !guard.dispatching && (guard.engine.session.has_events() || guard.engine.has_failure());
-        drop(guard);
-        if need {
-            self.dispatch();
-        }
-        r
-    }
-
-    /// Like [`Shared::locked`] for network work: when the connection failed during `f`, the
-    /// result is the one closing it gives (the error, or success when the application had
-    /// asked to disconnect, possibly from a callback that ran meanwhile).
-    pub(crate) fn io(&self, f: impl FnOnce(&mut Inner) -> Result<(), Error>) -> Result<(), Error> {
-        let mut guard = self.inner.lock();
-        let r = f(&mut guard);
-        let need = !guard.dispatching && (guard.engine.session.has_events() || guard.engine.has_failure());
-        drop(guard);
-        if need {
-            if let Some(closed) = self.dispatch() {
-                return closed;
-            }
-        }
-        r
-    }
-
-    /// Wake the thread waiting in the poller.
-    pub(crate) fn wake(&self) {
-        let _ = self.waker.wake();
-    }
-
-    /// Wait up to `timeout` for the socket or the waker.
-    pub(crate) fn wait(&self, timeout: Duration) -> Result<Ready, Error> {
-        let mut guard = self.poll.lock();
-        let PollState { poll, events } = &mut *guard;
-        match poll.poll(events, Some(timeout)) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(Ready::default()),
-            Err(e) => return Err(Error::from_io(&e)),
-        }
-        let mut ready = Ready::default();
-        for event in events.iter() {
-            if event.token() == WAKER {
-                ready.woken = true;
-            } else {
-                ready.readable |= event.is_readable() || event.is_read_closed() || event.is_error();
-                ready.read_closed |= event.is_read_closed() || event.is_error();
-                ready.writable |= event.is_writable() || event.is_write_closed() || event.is_error();
-            }
-        }
-        Ok(ready)
-    }
-
-    /// Deliver pending events as callbacks, unless another thread (or an outer frame of this
-    /// one) is already doing so; that one will deliver them. A failed connection is closed once
-    /// the events before its failure have been delivered; the result of closing it is returned.
-    pub(crate) fn dispatch(&self) -> Option<Result<(), Error>> {
-        let mut batch = Vec::new();
-        let mut closed = None;
-        {
-            let mut g = self.inner.lock();
-            if g.dispatching {
-                return None;
-            }
-            g.engine.session.drain_events(&mut batch);
-            if batch.is_empty() {
-                let cause = g.engine.take_failure()?;
-                closed = Some(g.engine.close(cause));
-                g.engine.session.drain_events(&mut batch);
-                if batch.is_empty() {
-                    return closed;
-                }
-            }
-            g.dispatching = true;
-        }
-        // Keep the client alive while its callbacks run, even if one of them destroys it.
-        // SAFETY: `self` lives inside an Arc created by `Shared::new` (every `&Shared` the C
-        // layer hands out comes from such a pointer), so the count can be raised and the extra
-        // reference released by the Arc built here.
-        let _keep = unsafe {
-            Arc::increment_strong_count(self as *const Self);
-            Arc::from_raw(self as *const Self)
-        };
-        loop {
-            for event in batch.drain(..) {
-                if self.destroyed.load(Ordering::Acquire) {
-                    break;
-                }
-                self.deliver(event);
-            }
-            let mut g = self.inner.lock();
-            if !self.destroyed.load(Ordering::Acquire) {
-                g.engine.session.drain_events(&mut batch);
-                if batch.is_empty() {
-                    if let Some(cause) = g.engine.take_failure() {
-                        closed = Some(g.engine.close(cause));
-                        g.engine.session.drain_events(&mut batch);
-                    }
-                }
-            }
-            if batch.is_empty() {
-                g.dispatching = false;
-                return closed;
-            }
-        }
-    }
-
     // Every unsafe block below calls an application callback; the one SAFETY note below covers
     // them all.
     #[allow(clippy::undocumented_unsafe_blocks)]
-    fn deliver(&self, event: Event) {
+    fn deliver_event(&self, event: Event) {
         let mosq = self.c_ptr();
         let ud = self.userdata.load(Ordering::Acquire);
         let cb = &self.callbacks;
@@ -503,21 +312,21 @@ fn log_level(level: LogLevel) -> c_int {
     }
 }
 
-/// The client behind a C pointer, or `None` for NULL.
+/// The client behind a C pointer, or `None` for NULL. The `Arc` returned keeps the client alive
+/// for the call, also when a callback that runs meanwhile destroys it.
 ///
 /// # Safety
 /// `mosq` must be NULL or a pointer returned by `mosquitto_new` and not yet destroyed.
-pub(crate) unsafe fn shared<'a>(mosq: *mut mosquitto) -> Option<&'a Shared> {
+pub(crate) unsafe fn shared(mosq: *mut mosquitto) -> Option<Arc<Shared>> {
     if mosq.is_null() {
         None
     } else {
-        // SAFETY: per the contract, `mosq` came from `Arc::into_raw` of an `Arc<Shared>` that is
-        // still alive.
-        Some(unsafe { &*(mosq as *const Shared) })
+        let ptr = mosq as *const Shared;
+        // SAFETY: per the contract, `mosq` came from `Arc::into_raw` of an `Arc<Shared>` that
+        // is still alive, so its count can be raised and the new reference taken over here.
+        unsafe {
+            Arc::increment_strong_count(ptr);
+            Some(Arc::from_raw(ptr))
+        }
     }
-}
-
-/// The current time (the C layer's only clock).
-pub(crate) fn now() -> Instant {
-    driver::now()
 }

@@ -12,29 +12,28 @@ const NOT_SUPPORTED: c_int = mosq_err_t::MOSQ_ERR_NOT_SUPPORTED as c_int;
 
 /// Apply an integer option.
 fn set_int(s: &Shared, option: c_int, value: c_int) -> c_int {
-    let mut g = s.inner.lock();
-    let e = &mut g.engine;
+    let mut e = s.client.settings();
     match option {
         o if o == mosq_opt_t::MOSQ_OPT_PROTOCOL_VERSION as c_int => {
             let Some(v) = u8::try_from(value).ok().and_then(ProtocolVersion::from_level) else {
                 return INVAL;
             };
-            e.session.opts.protocol = v;
+            e.set_protocol(v);
         }
         o if o == mosq_opt_t::MOSQ_OPT_RECEIVE_MAXIMUM as c_int => {
             let Ok(v) = u16::try_from(value) else {
                 return INVAL;
             };
-            e.session.set_receive_maximum(v);
+            e.set_receive_maximum(v);
         }
         o if o == mosq_opt_t::MOSQ_OPT_SEND_MAXIMUM as c_int => {
             let Ok(v) = u16::try_from(value) else {
                 return INVAL;
             };
-            e.session.set_send_maximum(v);
+            e.set_send_maximum(v);
         }
-        o if o == mosq_opt_t::MOSQ_OPT_TCP_NODELAY as c_int => e.tcp_nodelay = value != 0,
-        o if o == mosq_opt_t::MOSQ_OPT_TLS_USE_OS_CERTS as c_int => e.tls.use_os_certs = value != 0,
+        o if o == mosq_opt_t::MOSQ_OPT_TCP_NODELAY as c_int => e.set_tcp_nodelay(value != 0),
+        o if o == mosq_opt_t::MOSQ_OPT_TLS_USE_OS_CERTS as c_int => e.tls().use_os_certs = value != 0,
         // rustls cannot check a stapled OCSP response, so requiring one is refused rather than
         // silently ignored.
         o if o == mosq_opt_t::MOSQ_OPT_TLS_OCSP_REQUIRED as c_int => {
@@ -42,7 +41,7 @@ fn set_int(s: &Shared, option: c_int, value: c_int) -> c_int {
                 return NOT_SUPPORTED;
             }
         }
-        o if o == mosq_opt_t::MOSQ_OPT_SSL_CTX_WITH_DEFAULTS as c_int => e.tls.with_defaults = value != 0,
+        o if o == mosq_opt_t::MOSQ_OPT_SSL_CTX_WITH_DEFAULTS as c_int => e.tls().with_defaults = value != 0,
         _ => return INVAL,
     }
     MOSQ_ERR_SUCCESS
@@ -76,9 +75,9 @@ pub unsafe extern "C" fn mosquitto_opts_set(
                 }
                 // SAFETY: for this option the caller passes a pointer to an int.
                 let v = unsafe { *value.cast::<c_int>() };
-                set_int(s, o, v)
+                set_int(&s, o, v)
             }
-            o if o == mosq_opt_t::MOSQ_OPT_SSL_CTX as c_int => set_ssl_ctx(s, value),
+            o if o == mosq_opt_t::MOSQ_OPT_SSL_CTX as c_int => set_ssl_ctx(&s, value),
             _ => INVAL,
         }
     }
@@ -89,7 +88,7 @@ pub unsafe extern "C" fn mosquitto_opts_set(
 /// `MOSQ_ERR_TLS` (and an error log line) instead of going out without the TLS the application
 /// asked for; NULL forgets it.
 fn set_ssl_ctx(s: &Shared, value: *mut c_void) -> c_int {
-    s.inner.lock().engine.tls.foreign_context = !value.is_null();
+    s.client.settings().tls().foreign_context = !value.is_null();
     if value.is_null() {
         MOSQ_ERR_SUCCESS
     } else {
@@ -130,7 +129,7 @@ pub unsafe extern "C" fn mosquitto_int_option(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         match unsafe { shared(mosq) } {
-            Some(s) => set_int(s, option.0, value),
+            Some(s) => set_int(&s, option.0, value),
             None => INVAL,
         }
     }
@@ -164,13 +163,13 @@ pub unsafe extern "C" fn mosquitto_string_option(
             o if o == mosq_opt_t::MOSQ_OPT_BIND_ADDRESS as c_int => {
                 // SAFETY: forwarded contract.
                 let value = unsafe { cstr_bytes(value) }.map(|b| String::from_utf8_lossy(b).into_owned());
-                s.inner.lock().engine.bind_address = value;
+                s.client.settings().set_bind_address(value);
                 MOSQ_ERR_SUCCESS
             }
             o if o == mosq_opt_t::MOSQ_OPT_TLS_ALPN as c_int => {
                 // SAFETY: forwarded contract.
                 let value = unsafe { cstr_bytes(value) }.map(<[u8]>::to_vec);
-                s.inner.lock().engine.tls.alpn = value;
+                s.client.settings().tls().alpn = value;
                 MOSQ_ERR_SUCCESS
             }
             o if o == mosq_opt_t::MOSQ_OPT_TLS_KEYFORM as c_int => {
@@ -209,7 +208,7 @@ pub unsafe extern "C" fn mosquitto_void_option(
         let Some(s) = (unsafe { shared(mosq) }) else {
             return INVAL;
         };
-        if option.0 == mosq_opt_t::MOSQ_OPT_SSL_CTX as c_int { set_ssl_ctx(s, value) } else { INVAL }
+        if option.0 == mosq_opt_t::MOSQ_OPT_SSL_CTX as c_int { set_ssl_ctx(&s, value) } else { INVAL }
     }
 }
 
@@ -235,7 +234,8 @@ pub unsafe extern "C" fn mosquitto_reconnect_delay_set(
         let Some(s) = (unsafe { shared(mosq) }) else {
             return INVAL;
         };
-        let b = &mut s.inner.lock().engine.backoff;
+        let mut settings = s.client.settings();
+        let b = settings.backoff();
         b.delay = reconnect_delay.max(1);
         b.delay_max = reconnect_delay_max;
         b.exponential = reconnect_exponential_backoff;
@@ -260,7 +260,7 @@ pub unsafe extern "C" fn mosquitto_max_inflight_messages_set(
         // SAFETY: forwarded contract.
         match unsafe { shared(mosq) } {
             Some(s) => match c_int::try_from(max_inflight_messages) {
-                Ok(v) => set_int(s, mosq_opt_t::MOSQ_OPT_SEND_MAXIMUM as c_int, v),
+                Ok(v) => set_int(&s, mosq_opt_t::MOSQ_OPT_SEND_MAXIMUM as c_int, v),
                 Err(_) => INVAL,
             },
             None => INVAL,

@@ -3,11 +3,11 @@
 use std::ffi::{c_char, c_int, c_void};
 
 use super::error::code;
-use super::handle::{now, shared};
+use super::handle::shared;
 use super::property::from_c_list;
 use super::types::*;
 use super::util::{bytes, cstr_bytes, rc, write_out};
-use crate::session::PublishRequest;
+use crate::client::PublishRequest;
 
 /// Publish a message on `topic`.
 ///
@@ -83,15 +83,12 @@ pub unsafe extern "C" fn mosquitto_publish_v5(
         }
         // SAFETY: forwarded contract.
         let (topic, payload, props) = unsafe { (cstr_bytes(topic), bytes(payload, len), from_c_list(properties)) };
-        let r = s.locked(|g| {
-            let (m, r) = g.engine.session.publish(PublishRequest { topic, payload, qos, retain, properties: props });
-            if let Some(m) = m {
-                // SAFETY: forwarded contract.
-                unsafe { write_out(mid, c_int::from(m)) };
-            }
-            r?;
-            g.output_ready(now())
-        });
+        let (m, r) =
+            s.client.publish(&*s, PublishRequest { topic, payload, qos, retain, properties: props });
+        if let Some(m) = m {
+            // SAFETY: forwarded contract.
+            unsafe { write_out(mid, c_int::from(m)) };
+        }
         match r {
             Ok(()) => MOSQ_ERR_SUCCESS,
             Err(e) => code(&e),

@@ -40,7 +40,7 @@ pub unsafe extern "C" fn mosquitto_socks5_set(
         }
         let username = username.map(<[u8]>::to_vec);
         let password = if username.is_some() { password.map(<[u8]>::to_vec) } else { None };
-        s.inner.lock().engine.proxy = Some(Proxy { host, port: port as u16, username, password });
+        s.client.settings().set_proxy(Some(Proxy { host, port: port as u16, username, password }));
         MOSQ_ERR_SUCCESS
     }
 }

@@ -3,7 +3,7 @@
 use std::ffi::{c_char, c_int};
 
 use super::error::code;
-use super::handle::{now, shared};
+use super::handle::shared;
 use super::property::from_c_list;
 use super::types::*;
 use super::util::{cstr_bytes, rc, write_out};
@@ -49,20 +49,18 @@ unsafe fn subscribe(
     }
     // SAFETY: forwarded contract.
     let props = unsafe { from_c_list(properties) };
-    let r = s.locked(|g| {
+    let r = (|| {
         let (Ok(qos), Ok(options)) = (u8::try_from(qos), u8::try_from(options)) else {
             return Err(Error::Inval);
         };
-        g.engine
-            .session
-            .check_subscribe(!props.is_empty(), qos, options)?;
+        s.client.check_subscribe(!props.is_empty(), qos, options)?;
         // SAFETY: forwarded contract.
         let filters = unsafe { topics(sub, count) }?;
-        let m = g.engine.session.subscribe(&filters, qos, options, props)?;
+        let m = s.client.subscribe(&*s, &filters, qos, options, props)?;
         // SAFETY: forwarded contract.
         unsafe { write_out(mid, c_int::from(m)) };
-        g.output_ready(now())
-    });
+        Ok(())
+    })();
     match r {
         Ok(()) => MOSQ_ERR_SUCCESS,
         Err(e) => code(&e),
@@ -86,15 +84,15 @@ unsafe fn unsubscribe(
     };
     // SAFETY: forwarded contract.
     let props = unsafe { from_c_list(properties) };
-    let r = s.locked(|g| {
-        g.engine.session.check_unsubscribe(!props.is_empty())?;
+    let r = (|| {
+        s.client.check_unsubscribe(!props.is_empty())?;
         // SAFETY: forwarded contract.
         let filters = unsafe { topics(sub, count) }?;
-        let m = g.engine.session.unsubscribe(&filters, props)?;
+        let m = s.client.unsubscribe(&*s, &filters, props)?;
         // SAFETY: forwarded contract.
         unsafe { write_out(mid, c_int::from(m)) };
-        g.output_ready(now())
-    });
+        Ok(())
+    })();
     match r {
         Ok(()) => MOSQ_ERR_SUCCESS,
         Err(e) => code(&e),

@@ -89,7 +89,8 @@ pub unsafe extern "C" fn mosquitto_tls_set(
         };
         // SAFETY: forwarded contract.
         let capath = unsafe { cstr_bytes(capath) }.map(path_from);
-        let t = &mut s.inner.lock().engine.tls;
+        let mut settings = s.client.settings();
+        let t = settings.tls();
         t.cafile = cafile;
         t.capath = capath;
         t.certfile = certfile;
@@ -113,7 +114,7 @@ pub unsafe extern "C" fn mosquitto_tls_insecure_set(mosq: *mut mosquitto, value:
         let Some(s) = (unsafe { shared(mosq) }) else {
             return rc(mosq_err_t::MOSQ_ERR_INVAL);
         };
-        s.inner.lock().engine.tls.insecure = value;
+        s.client.settings().tls().insecure = value;
         MOSQ_ERR_SUCCESS
     }
 }
@@ -143,8 +144,8 @@ pub unsafe extern "C" fn mosquitto_tls_opts_set(
         };
         // SAFETY: forwarded contract.
         let (version, ciphers) = unsafe { (cstr_bytes(tls_version), cstr_bytes(ciphers)) };
-        let mut g = s.inner.lock();
-        g.engine.tls.verify_peer = cert_reqs != 0;
+        let mut settings = s.client.settings();
+        settings.tls().verify_peer = cert_reqs != 0;
         let version = match version {
             None => tls::TlsVersion::Tls12,
             Some(v) => match std::str::from_utf8(v).ok().and_then(tls::parse_version) {
@@ -159,8 +160,8 @@ pub unsafe extern "C" fn mosquitto_tls_opts_set(
                 _ => return rc(mosq_err_t::MOSQ_ERR_INVAL),
             },
         };
-        g.engine.tls.version = version;
-        g.engine.tls.ciphers = ciphers;
+        settings.tls().version = version;
+        settings.tls().ciphers = ciphers;
         MOSQ_ERR_SUCCESS
     }
 }

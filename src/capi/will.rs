@@ -8,8 +8,6 @@ use super::property::{PropNode, free_list, from_c_list};
 use super::types::*;
 use super::util::{bytes, cstr_bytes, rc};
 use crate::error::Error;
-use crate::protocol::{Will, topic, utf8};
-use crate::session::Session;
 
 /// Set the will: a message the server publishes for this client if the connection ends without
 /// DISCONNECT. Must be set before connecting; it applies to later connections.
@@ -68,32 +66,14 @@ pub unsafe extern "C" fn mosquitto_will_set_v5(
         if len > 0 && payload.is_null() {
             return rc(mosq_err_t::MOSQ_ERR_INVAL);
         }
-        if !topic::is_valid_pub_topic(topic) {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
-        }
-        if !utf8::validate(topic) {
-            return rc(mosq_err_t::MOSQ_ERR_MALFORMED_UTF8);
-        }
-        let mut g = s.inner.lock();
         // SAFETY: forwarded contract.
-        let props = unsafe { from_c_list(properties) };
-        if !properties.is_null() {
-            if !g.engine.session.protocol().is_v5() {
-                return rc(mosq_err_t::MOSQ_ERR_NOT_SUPPORTED);
-            }
-            if let Err(e) = Session::check_will_properties(&props) {
-                return code(&e);
-            }
+        let props = (!properties.is_null()).then(|| unsafe { from_c_list(properties) });
+        // SAFETY: forwarded contract.
+        let payload = unsafe { bytes(payload, len) };
+        // The will QoS is not range-checked (as in libmosquitto); only its two bits are kept.
+        if let Err(e) = s.client.settings().set_will(topic, payload, (qos & 0x03) as u8, retain, props) {
+            return code(&e);
         }
-        g.engine.session.opts.will = Some(Will {
-            topic: String::from_utf8_lossy(topic).into_owned(),
-            // SAFETY: forwarded contract.
-            payload: unsafe { bytes(payload, len) }.to_vec(),
-            qos: (qos & 0x03) as u8,
-            retain,
-            properties: props,
-        });
-        drop(g);
         // SAFETY: the list is now ours (documented ownership transfer) and was copied above.
         unsafe { free_list(properties.cast::<PropNode>()) };
         MOSQ_ERR_SUCCESS
@@ -112,7 +92,7 @@ pub unsafe extern "C" fn mosquitto_will_clear(mosq: *mut mosquitto) -> c_int {
         // SAFETY: forwarded contract.
         match unsafe { shared(mosq) } {
             Some(s) => {
-                s.inner.lock().engine.session.opts.will = None;
+                s.client.settings().clear_will();
                 MOSQ_ERR_SUCCESS
             }
             None => code(&Error::Inval),

@@ -3,7 +3,7 @@
 use crate::protocol::{Property, ProtocolVersion, Will};
 
 /// Defaults of libmosquitto: inbound and outbound in-flight maximum.
-pub const DEFAULT_INFLIGHT: u16 = 20;
+pub(crate) const DEFAULT_INFLIGHT: u16 = 20;
 
 /// Connection settings.
 #[derive(Debug, Clone)]

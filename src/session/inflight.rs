@@ -5,7 +5,7 @@ use crate::protocol::Property;
 
 /// The contents of an outgoing message.
 #[derive(Debug, Clone)]
-pub struct OutMessage {
+pub(crate) struct OutMessage {
     pub topic: String,
     pub payload: Vec<u8>,
     pub retain: bool,

@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 
 /// What to do once a packet has been written completely.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Completion {
+pub(crate) enum Completion {
     /// A QoS 0 PUBLISH with this message id.
     Qos0Publish(u16),
     /// DISCONNECT: close the connection.
@@ -17,7 +17,7 @@ pub enum Completion {
 
 /// Pending output.
 #[derive(Debug, Default)]
-pub struct OutBuf {
+pub(crate) struct OutBuf {
     buf: Vec<u8>,
     /// Bytes of `buf` already written.
     start: usize,
@@ -29,27 +29,27 @@ pub struct OutBuf {
 
 impl OutBuf {
     /// The bytes still to be written.
-    pub fn pending(&self) -> &[u8] {
+    pub(crate) fn pending(&self) -> &[u8] {
         &self.buf[self.start..]
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.start == self.buf.len()
     }
 
     /// The vector to append one whole packet to. Call [`OutBuf::mark`] right after appending a
     /// packet that needs a completion.
-    pub fn writer(&mut self) -> &mut Vec<u8> {
+    pub(crate) fn writer(&mut self) -> &mut Vec<u8> {
         &mut self.buf
     }
 
     /// Remember that the packet just appended needs `completion` once written.
-    pub fn mark(&mut self, completion: Completion) {
+    pub(crate) fn mark(&mut self, completion: Completion) {
         self.marks.push_back((self.buf.len(), completion));
     }
 
     /// Record that `n` more bytes were written; completions now due are appended to `done`.
-    pub fn consume(&mut self, n: usize, done: &mut Vec<Completion>) {
+    pub(crate) fn consume(&mut self, n: usize, done: &mut Vec<Completion>) {
         let n = n.min(self.buf.len() - self.start);
         if n == 0 {
             return;
@@ -78,20 +78,20 @@ impl OutBuf {
     }
 
     /// True (once) if any byte was written since the last call.
-    pub fn take_wrote_any(&mut self) -> bool {
+    pub(crate) fn take_wrote_any(&mut self) -> bool {
         std::mem::take(&mut self.wrote_any)
     }
 
-    /// Drop everything (the connection is gone); returns the completions that will never happen.
-    pub fn clear(&mut self) -> Vec<Completion> {
+    /// Drop everything (the connection is gone); the completions still due never happen.
+    pub(crate) fn clear(&mut self) {
         self.buf.clear();
         self.start = 0;
         self.wrote_any = false;
-        self.marks.drain(..).map(|(_, c)| c).collect()
+        self.marks.clear();
     }
 
     /// Shrink the allocation if a burst left it large and it is now idle.
-    pub fn shrink_if_idle(&mut self) {
+    pub(crate) fn shrink_if_idle(&mut self) {
         if self.is_empty() && self.buf.capacity() > 1024 * 1024 {
             self.buf = Vec::new();
         }

@@ -113,7 +113,7 @@ fn publish_event(mid: u16) -> Event {
 fn connect_bytes_and_connack() {
     let mut h = Harness::new(ProtocolVersion::V311);
     assert_eq!(h.connect(), CONNECT_V311_NULL_ID);
-    assert_eq!(h.s.state(), State::Connected);
+    assert_eq!(h.s.state(), State::ConnackPending);
     h.feed(&[0x20, 0x02, 0x01, 0x00]).unwrap();
     assert_eq!(h.s.state(), State::Active);
     assert_eq!(

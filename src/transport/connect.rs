@@ -29,7 +29,7 @@ pub struct Proxy {
 
 /// TLS to layer over the connection.
 #[derive(Clone)]
-pub struct TlsPlan {
+pub(crate) struct TlsPlan {
     pub config: Arc<rustls::ClientConfig>,
     pub server_name: ServerName<'static>,
 }
@@ -44,7 +44,7 @@ impl std::fmt::Debug for TlsPlan {
 
 /// Everything needed to open one connection.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub target: Target,
     pub proxy: Option<Proxy>,
     pub tls: Option<TlsPlan>,
@@ -52,7 +52,7 @@ pub struct Plan {
 
 /// Why a connection could not be opened, with the log lines that say so.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
+pub(crate) struct Failure {
     pub error: Error,
     pub log: Vec<String>,
 }
@@ -68,7 +68,7 @@ impl From<Error> for Failure {
 }
 
 /// The failure for an I/O error during a handshake: TLS errors get their own description.
-pub fn io_failure(e: &io::Error) -> Failure {
+pub(crate) fn io_failure(e: &io::Error) -> Failure {
     if let Some(tls_error) = TlsFailure::of(e) {
         let (text, class) = tls::describe_error(tls_error);
         let error = match class {
@@ -91,7 +91,7 @@ pub fn io_failure(e: &io::Error) -> Failure {
 
 /// The failure for an I/O error while the TLS handshake is going on: the server closing or
 /// resetting the connection at that point is a handshake failure too (a plain MQTT port, say).
-pub fn handshake_failure(e: &io::Error) -> Failure {
+pub(crate) fn handshake_failure(e: &io::Error) -> Failure {
     if TlsFailure::of(e).is_none()
         && matches!(
             e.kind(),
@@ -112,7 +112,7 @@ pub fn handshake_failure(e: &io::Error) -> Failure {
 /// handshake are complete when this returns; otherwise the TCP connection may still be in
 /// progress (the flag says so) and the TLS handshake happens as the stream is used. A proxy
 /// handshake is always completed here. `abort` is checked regularly during every wait.
-pub fn open(plan: &Plan, blocking: bool, abort: &dyn Fn() -> bool) -> Result<(Stream, bool), Failure> {
+pub(crate) fn open(plan: &Plan, blocking: bool, abort: &dyn Fn() -> bool) -> Result<(Stream, bool), Failure> {
     let (stream, in_progress) = match &plan.proxy {
         Some(proxy) => {
             let to_proxy = Target {

@@ -13,7 +13,6 @@ use std::time::Instant;
 use mio::{Registry, Token};
 
 use super::Stream;
-use super::backoff::Backoff;
 use super::connect::{Proxy, handshake_failure, io_failure};
 use super::stream::TlsFailure;
 use super::tcp::Target;
@@ -22,9 +21,9 @@ use crate::error::Error;
 use crate::session::{DisconnectCause, LogLevel, Session, State};
 
 /// Poll token of the client socket.
-pub const SOCKET: Token = Token(0);
+pub(crate) const SOCKET: Token = Token(0);
 /// Poll token of the waker.
-pub const WAKER: Token = Token(1);
+pub(crate) const WAKER: Token = Token(1);
 
 /// Most bytes read in one call before giving others a turn.
 const READ_BUDGET: usize = 4 * 1024 * 1024;
@@ -34,26 +33,13 @@ const READ_CHUNK: usize = 64 * 1024;
 /// The current time. The transport layer is where the clock is read; everything below takes the
 /// time as an argument.
 #[allow(clippy::disallowed_methods)]
-pub fn now() -> Instant {
+pub(crate) fn now() -> Instant {
     Instant::now()
 }
 
-/// Who runs the network loop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Threaded {
-    /// The application calls the loop functions from the thread that makes the other calls;
-    /// API calls write to the socket themselves.
-    None,
-    /// The application runs the loop in a thread of its own (`mosquitto_threaded_set`).
-    External,
-    /// Our own loop thread (`mosquitto_loop_start`).
-    Own,
-}
-
-/// One client's session and socket.
-#[derive(Debug)]
-pub struct Engine {
-    pub session: Session,
+/// Where and how the next connection is made.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ConnectSettings {
     /// Host and port from the last connect call.
     pub host: Option<(String, u16)>,
     /// `MOSQ_OPT_BIND_ADDRESS`.
@@ -64,12 +50,13 @@ pub struct Engine {
     pub tls: TlsSettings,
     /// `mosquitto_socks5_set`.
     pub proxy: Option<Proxy>,
-    pub backoff: Backoff,
-    /// Reconnect attempts since the last accepted CONNACK or loop_forever start.
-    pub reconnects: u32,
-    pub threaded: Threaded,
-    /// A wake-up of the polling thread is already pending.
-    pub wake_pending: bool,
+}
+
+/// One client's session and socket.
+#[derive(Debug)]
+pub(crate) struct Engine {
+    session: Session,
+    settings: ConnectSettings,
     stream: Option<Stream>,
     /// A non-blocking connect is still in progress.
     connecting: bool,
@@ -98,18 +85,10 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(session: Session, registry: Registry) -> Self {
+    pub(crate) fn new(session: Session, registry: Registry) -> Self {
         Self {
             session,
-            host: None,
-            bind_address: None,
-            tcp_nodelay: false,
-            tls: TlsSettings::default(),
-            proxy: None,
-            backoff: Backoff::default(),
-            reconnects: 0,
-            threaded: Threaded::None,
-            wake_pending: false,
+            settings: ConnectSettings::default(),
             stream: None,
             connecting: false,
             write_blocked: false,
@@ -126,23 +105,27 @@ impl Engine {
     }
 
     /// Forget everything but the poll registration, as `mosquitto_reinitialise` does.
-    pub fn reset(&mut self, session: Session) {
+    pub(crate) fn reset(&mut self, session: Session) {
         self.drop_stream();
         self.session = session;
-        self.host = None;
-        self.bind_address = None;
-        self.tcp_nodelay = false;
-        self.tls = TlsSettings::default();
-        self.proxy = None;
-        self.backoff = Backoff::default();
-        self.reconnects = 0;
-        self.threaded = Threaded::None;
-        self.wake_pending = false;
+        self.settings = ConnectSettings::default();
         self.tls_connect_failed = false;
     }
 
+    pub(crate) fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub(crate) fn session_mut(&mut self) -> &mut Session {
+        &mut self.session
+    }
+
+    pub(crate) fn settings_mut(&mut self) -> &mut ConnectSettings {
+        &mut self.settings
+    }
+
     /// Start a loop call (`mosquitto_loop`, `loop_read`, `loop_write`, `loop_misc`).
-    pub fn begin_call(&mut self) {
+    pub(crate) fn begin_call(&mut self) {
         self.packets_at_call = self.session.packets_in();
     }
 
@@ -150,7 +133,7 @@ impl Engine {
     /// call deferred is reported now, and so is a connect call's TLS failure (as
     /// `MOSQ_ERR_ERRNO` with `errno` `EPROTO`, after the disconnect callback, as libmosquitto
     /// reports it from its loop).
-    pub fn begin_read_call(&mut self) -> Result<(), Error> {
+    pub(crate) fn begin_read_call(&mut self) -> Result<(), Error> {
         self.begin_call();
         if let Some(cause) = self.deferred.take() {
             return self.fail(cause);
@@ -165,7 +148,7 @@ impl Engine {
     }
 
     /// Make a connect that is in progress in another thread fail when it finishes.
-    pub fn invalidate_pending_connect(&mut self) {
+    pub(crate) fn invalidate_pending_connect(&mut self) {
         if self.stream.is_none() {
             self.generation += 1;
             self.session.connect_abandoned();
@@ -173,20 +156,20 @@ impl Engine {
     }
 
     /// The socket's file descriptor, if there is a socket.
-    pub fn socket_fd(&self) -> Option<RawFd> {
+    pub(crate) fn socket_fd(&self) -> Option<RawFd> {
         self.stream.as_ref().map(Stream::raw_fd)
     }
 
-    pub fn has_socket(&self) -> bool {
+    pub(crate) fn has_socket(&self) -> bool {
         self.stream.is_some()
     }
 
-    pub fn generation(&self) -> u64 {
+    pub(crate) fn generation(&self) -> u64 {
         self.generation
     }
 
     /// Whether output is waiting (or the connect must complete, which needs a writable event).
-    pub fn wants_write(&self) -> bool {
+    pub(crate) fn wants_write(&self) -> bool {
         match &self.stream {
             Some(stream) => self.session.wants_write() || self.connecting || stream.wants_write(),
             None => false,
@@ -198,17 +181,17 @@ impl Engine {
     }
 
     /// Whether a background connect is still in progress.
-    pub fn is_connecting(&self) -> bool {
+    pub(crate) fn is_connecting(&self) -> bool {
         self.connecting
     }
 
     /// Whether the last read left data unread.
-    pub fn read_pending(&self) -> bool {
+    pub(crate) fn read_pending(&self) -> bool {
         self.read_pending
     }
 
     /// Whether our own loop should try to write without waiting for a writable event.
-    pub fn can_write_now(&self) -> bool {
+    pub(crate) fn can_write_now(&self) -> bool {
         match &self.stream {
             Some(stream) => {
                 self.failure.is_none()
@@ -222,7 +205,7 @@ impl Engine {
 
     /// Note readiness reported by the poller.
     /// `read_closed` tells that the peer's end of stream (or an error) was seen with the event.
-    pub fn note_ready(&mut self, readable: bool, writable: bool, read_closed: bool) {
+    pub(crate) fn note_ready(&mut self, readable: bool, writable: bool, read_closed: bool) {
         if readable {
             self.read_pending = true;
         }
@@ -239,31 +222,33 @@ impl Engine {
     /// connect; the TLS settings are returned as they are, for the caller to turn into a
     /// configuration without holding the client lock (loading a key may call back into the
     /// application for its password).
-    pub fn begin_connect(
+    pub(crate) fn begin_connect(
         &mut self,
         now: Instant,
     ) -> Result<(Target, Option<Proxy>, Option<TlsSettings>), Error> {
-        let Some((host, port)) = self.host.clone() else {
+        let settings = &self.settings;
+        let Some((host, port)) = settings.host.clone() else {
             return Err(Error::Inval);
         };
-        if !self.session.opts.connect_properties.is_empty() && !self.session.protocol().is_v5() {
+        if !self.session.options().connect_properties.is_empty() && !self.session.protocol().is_v5() {
             return Err(Error::NotSupported);
         }
-        self.drop_stream();
-        self.session.reset_for_connect(now);
         let target = Target {
             host,
             port,
-            bind_address: self.bind_address.clone(),
-            tcp_nodelay: self.tcp_nodelay,
+            bind_address: settings.bind_address.clone(),
+            tcp_nodelay: settings.tcp_nodelay,
         };
-        let tls = self.tls.enabled().then(|| self.tls.clone());
-        Ok((target, self.proxy.clone(), tls))
+        let tls = settings.tls.enabled().then(|| settings.tls.clone());
+        let proxy = settings.proxy.clone();
+        self.drop_stream();
+        self.session.reset_for_connect(now);
+        Ok((target, proxy, tls))
     }
 
     /// Finish a connection attempt started with [`Engine::begin_connect`] when the engine was at
     /// `generation`. On success CONNECT is queued.
-    pub fn finish_connect(
+    pub(crate) fn finish_connect(
         &mut self,
         generation: u64,
         result: Result<(Stream, bool), Error>,
@@ -321,12 +306,12 @@ impl Engine {
     }
 
     /// Whether a failure is waiting to be closed.
-    pub fn has_failure(&self) -> bool {
+    pub(crate) fn has_failure(&self) -> bool {
         self.failure.is_some()
     }
 
     /// The recorded failure, if any, to be passed to [`Engine::close`].
-    pub fn take_failure(&mut self) -> Option<DisconnectCause> {
+    pub(crate) fn take_failure(&mut self) -> Option<DisconnectCause> {
         self.failure.take()
     }
 
@@ -345,7 +330,7 @@ impl Engine {
 
     /// Close the socket and report `cause`. Returns what the loop functions return: the error,
     /// or success when the application had asked to disconnect or the server disconnected us.
-    pub fn close(&mut self, cause: DisconnectCause) -> Result<(), Error> {
+    pub(crate) fn close(&mut self, cause: DisconnectCause) -> Result<(), Error> {
         let requested = self.session.state() == State::Disconnected;
         self.drop_stream();
         self.session.connection_lost(cause.clone());
@@ -356,7 +341,7 @@ impl Engine {
     }
 
     /// Close without sending anything and without a callback (destroy, forced loop stop).
-    pub fn abandon(&mut self) {
+    pub(crate) fn abandon(&mut self) {
         self.drop_stream();
         self.session.connection_lost(DisconnectCause::Requested);
         let mut discard = Vec::new();
@@ -403,7 +388,7 @@ impl Engine {
     /// edges), a short read ends the call: the socket's buffer was empty then, new data raises a
     /// fresh event, and an end of stream that arrived with the data was reported with the event.
     /// Otherwise reading goes on until the socket would block.
-    pub fn read(&mut self, now: Instant, after_poll: bool) -> Result<(), Error> {
+    pub(crate) fn read(&mut self, now: Instant, after_poll: bool) -> Result<(), Error> {
         if !self.ready_for_io()? || self.deferred.is_some() {
             // (After a deferred failure nothing more is read until it has been reported.)
             return Ok(());
@@ -426,11 +411,7 @@ impl Engine {
                     return self.fail(DisconnectCause::Error(Error::ConnLost));
                 }
                 Ok(n) => {
-                    let result = self.session.handle_bytes(&self.read_buf[..n], now);
-                    if self.session.take_accepted() {
-                        self.reconnects = 0;
-                    }
-                    if let Err(cause) = result {
+                    if let Err(cause) = self.session.handle_bytes(&self.read_buf[..n], now) {
                         return self.fail(cause);
                     }
                     total += n;
@@ -453,7 +434,7 @@ impl Engine {
     }
 
     /// Write as much pending output as the socket takes (`mosquitto_loop_write`).
-    pub fn write(&mut self, now: Instant) -> Result<(), Error> {
+    pub(crate) fn write(&mut self, now: Instant) -> Result<(), Error> {
         if !self.ready_for_io()? {
             return Ok(());
         }
@@ -493,7 +474,7 @@ impl Engine {
     }
 
     /// Write pending output unless the socket is known to be full.
-    pub fn flush(&mut self, now: Instant) -> Result<(), Error> {
+    pub(crate) fn flush(&mut self, now: Instant) -> Result<(), Error> {
         if self.can_write_now() {
             self.write(now)
         } else {
@@ -529,7 +510,7 @@ impl Engine {
     }
 
     /// Keepalive housekeeping (`mosquitto_loop_misc`).
-    pub fn misc(&mut self, now: Instant) -> Result<(), Error> {
+    pub(crate) fn misc(&mut self, now: Instant) -> Result<(), Error> {
         if self.stream.is_none() {
             return Err(Error::NoConn);
         }

@@ -1,12 +1,12 @@
 //! The only layer that touches the operating system: name lookup, sockets, readiness polling,
 //! and the [`driver::Engine`] that moves bytes between a socket and a [`crate::session::Session`].
 
-pub mod backoff;
-pub mod connect;
-pub mod driver;
-pub mod socks5;
-pub mod stream;
-pub mod tcp;
-pub mod tls;
+pub(crate) mod backoff;
+pub(crate) mod connect;
+pub(crate) mod driver;
+pub(crate) mod socks5;
+pub(crate) mod stream;
+pub(crate) mod tcp;
+pub(crate) mod tls;
 
-pub use stream::Stream;
+pub(crate) use stream::Stream;

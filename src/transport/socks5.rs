@@ -53,7 +53,7 @@ const REPLY_HEAD: usize = 5;
 /// Validation of `mosquitto_socks5_set`: the proxy host is at most 256 bytes, the port in
 /// 1..=65535, and the username and password at most 255 bytes each. The password only matters
 /// (and is only checked) when a username is given, since it is dropped otherwise.
-pub fn check_settings(
+pub(crate) fn check_settings(
     host: &str,
     port: i32,
     username: Option<&[u8]>,
@@ -78,7 +78,7 @@ pub fn check_settings(
 
 /// Progress of [`Socks5::handle_input`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     /// The handshake goes on: send [`Socks5::output`] and feed more input.
     NeedMore,
     /// The proxy is connected to the target; the stream now belongs to the next layer.
@@ -87,7 +87,7 @@ pub enum Status {
 
 /// Why a SOCKS5 handshake failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Socks5Error {
+pub(crate) enum Socks5Error {
     /// The method selection reply carried this version instead of 5.
     BadVersion(u8),
     /// The proxy selected this authentication method, which the client cannot use (0xFF: none of
@@ -116,7 +116,7 @@ pub enum Socks5Error {
 
 impl Socks5Error {
     /// The `MOSQ_ERR_*` code libmosquitto returns for this failure.
-    pub fn to_error(&self) -> Error {
+    pub(crate) fn to_error(&self) -> Error {
         match self {
             Self::BadVersion(_) | Self::BadAuthVersion(_) | Self::BadReplyVersion(_) | Self::Closed => {
                 Error::Proxy
@@ -210,7 +210,7 @@ enum State {
 
 /// A SOCKS5 client handshake towards one target host and port.
 #[derive(Debug)]
-pub struct Socks5 {
+pub(crate) struct Socks5 {
     host: String,
     port: u16,
     auth: Option<(Vec<u8>, Vec<u8>)>,
@@ -227,7 +227,7 @@ impl Socks5 {
     /// A handshake asking the proxy to connect to `host` (an IP literal or a name the proxy
     /// resolves) on `port`, offering username/password authentication when `auth` is given.
     /// The greeting is ready in [`output`](Self::output) at once.
-    pub fn new(host: &str, port: u16, auth: Option<(Vec<u8>, Vec<u8>)>) -> Self {
+    pub(crate) fn new(host: &str, port: u16, auth: Option<(Vec<u8>, Vec<u8>)>) -> Self {
         let out = if auth.is_some() {
             vec![VERSION, 2, METHOD_NONE, METHOD_USERPASS]
         } else {
@@ -246,14 +246,14 @@ impl Socks5 {
     }
 
     /// The bytes to send to the proxy now; empty while waiting for its answer.
-    pub fn output(&mut self) -> Vec<u8> {
+    pub(crate) fn output(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.out)
     }
 
     /// Feed bytes read from the proxy, in any chunking. Once the handshake is done, further bytes
     /// are kept for [`take_leftover`](Self::take_leftover). After an error every call returns the
     /// same error.
-    pub fn handle_input(&mut self, mut data: &[u8]) -> Result<Status, Socks5Error> {
+    pub(crate) fn handle_input(&mut self, mut data: &[u8]) -> Result<Status, Socks5Error> {
         loop {
             match &self.state {
                 State::Failed(e) => return Err(e.clone()),
@@ -279,13 +279,13 @@ impl Socks5 {
     }
 
     /// Whether the proxy has connected to the target.
-    pub fn is_done(&self) -> bool {
+    pub(crate) fn is_done(&self) -> bool {
         matches!(self.state, State::Done)
     }
 
     /// Bytes received after the final reply (they belong to the next protocol layer); normally
     /// empty.
-    pub fn take_leftover(&mut self) -> Vec<u8> {
+    pub(crate) fn take_leftover(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.leftover)
     }
 

@@ -16,7 +16,7 @@ use rustls::pki_types::ServerName;
 
 /// A plain socket.
 #[derive(Debug)]
-pub enum Socket {
+pub(crate) enum Socket {
     Tcp(mio::net::TcpStream),
     Unix(mio::net::UnixStream),
 }
@@ -86,7 +86,7 @@ impl Write for Socket {
 
 /// A TLS failure carried inside an [`io::Error`], so the owner can tell it from socket errors.
 #[derive(Debug)]
-pub struct TlsFailure(pub rustls::Error);
+pub(crate) struct TlsFailure(pub rustls::Error);
 
 impl std::fmt::Display for TlsFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -98,7 +98,7 @@ impl std::error::Error for TlsFailure {}
 
 impl TlsFailure {
     /// The TLS failure inside `e`, if it is one.
-    pub fn of(e: &io::Error) -> Option<&rustls::Error> {
+    pub(crate) fn of(e: &io::Error) -> Option<&rustls::Error> {
         e.get_ref()
             .and_then(|inner| inner.downcast_ref::<Self>())
             .map(|f| &f.0)
@@ -110,7 +110,7 @@ fn tls_error(e: rustls::Error) -> io::Error {
 }
 
 /// TLS over a socket.
-pub struct TlsStream {
+pub(crate) struct TlsStream {
     sock: Socket,
     conn: rustls::ClientConnection,
 }
@@ -195,22 +195,22 @@ impl TlsStream {
 
 /// A connected (or connecting) byte stream to the server.
 #[derive(Debug)]
-pub enum Stream {
+pub(crate) enum Stream {
     Plain(Socket),
     Tls(Box<TlsStream>),
 }
 
 impl Stream {
-    pub fn tcp(s: mio::net::TcpStream) -> Self {
+    pub(crate) fn tcp(s: mio::net::TcpStream) -> Self {
         Self::Plain(Socket::Tcp(s))
     }
 
-    pub fn unix(s: mio::net::UnixStream) -> Self {
+    pub(crate) fn unix(s: mio::net::UnixStream) -> Self {
         Self::Plain(Socket::Unix(s))
     }
 
     /// Layer TLS over a plain stream; the handshake starts with the first read or write.
-    pub fn start_tls(
+    pub(crate) fn start_tls(
         self,
         config: Arc<rustls::ClientConfig>,
         name: ServerName<'static>,
@@ -238,17 +238,17 @@ impl Stream {
         }
     }
 
-    pub fn raw_fd(&self) -> RawFd {
+    pub(crate) fn raw_fd(&self) -> RawFd {
         self.socket().raw_fd()
     }
 
     /// Whether TLS is in use.
-    pub fn is_tls(&self) -> bool {
+    pub(crate) fn is_tls(&self) -> bool {
         matches!(self, Self::Tls(_))
     }
 
     /// Read plaintext into `buf`; `Ok(0)` is end of stream.
-    pub fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+    pub(crate) fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
             Self::Plain(s) => s.read(buf),
             Self::Tls(t) => t.read(buf),
@@ -256,7 +256,7 @@ impl Stream {
     }
 
     /// Write plaintext from `buf`.
-    pub fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+    pub(crate) fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Self::Plain(s) => s.write(buf),
             Self::Tls(t) => t.write(buf),
@@ -264,7 +264,7 @@ impl Stream {
     }
 
     /// Whether encrypted records are waiting for the socket (or the handshake needs to send).
-    pub fn wants_write(&self) -> bool {
+    pub(crate) fn wants_write(&self) -> bool {
         match self {
             Self::Plain(_) => false,
             Self::Tls(t) => t.conn.wants_write(),
@@ -272,7 +272,7 @@ impl Stream {
     }
 
     /// Send what TLS has waiting, as far as the socket takes it.
-    pub fn flush_pending(&mut self) -> io::Result<()> {
+    pub(crate) fn flush_pending(&mut self) -> io::Result<()> {
         match self {
             Self::Plain(_) => Ok(()),
             Self::Tls(t) => t.flush_records(),
@@ -280,7 +280,7 @@ impl Stream {
     }
 
     /// Whether the TLS handshake is still going on.
-    pub fn is_handshaking(&self) -> bool {
+    pub(crate) fn is_handshaking(&self) -> bool {
         match self {
             Self::Plain(_) => false,
             Self::Tls(t) => t.conn.is_handshaking(),
@@ -289,7 +289,11 @@ impl Stream {
 
     /// Drive the TLS handshake to its end, waiting for the socket (up to `timeout`, checking
     /// `abort` regularly). Does nothing for a plain stream.
-    pub fn complete_handshake(&mut self, timeout: Duration, abort: &dyn Fn() -> bool) -> io::Result<()> {
+    pub(crate) fn complete_handshake(
+        &mut self,
+        timeout: Duration,
+        abort: &dyn Fn() -> bool,
+    ) -> io::Result<()> {
         let Self::Tls(t) = self else {
             return Ok(());
         };
@@ -336,7 +340,7 @@ impl Stream {
 
     /// For a non-blocking connect in progress: `Ok(true)` once connected, `Ok(false)` while still
     /// connecting, `Err` if it failed.
-    pub fn finish_connect(&mut self) -> io::Result<bool> {
+    pub(crate) fn finish_connect(&mut self) -> io::Result<bool> {
         let (err, peer) = match self.socket() {
             Socket::Tcp(s) => (s.take_error()?, s.peer_addr().map(|_| ())),
             Socket::Unix(s) => (s.take_error()?, s.peer_addr().map(|_| ())),
@@ -351,7 +355,7 @@ impl Stream {
         }
     }
 
-    pub fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
+    pub(crate) fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
         let interest = Interest::READABLE | Interest::WRITABLE;
         match self.socket_mut() {
             Socket::Tcp(s) => s.register(registry, token, interest),
@@ -359,7 +363,7 @@ impl Stream {
         }
     }
 
-    pub fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
+    pub(crate) fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
         match self.socket_mut() {
             Socket::Tcp(s) => s.deregister(registry),
             Socket::Unix(s) => s.deregister(registry),

@@ -12,7 +12,7 @@ use crate::error::Error;
 
 /// Where and how to connect.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
+pub(crate) struct Target {
     /// Host name or address; with port 0, the path of a Unix-domain socket.
     pub host: String,
     pub port: u16,
@@ -26,7 +26,7 @@ const ABORT_CHECK: Duration = Duration::from_millis(50);
 
 /// Resolve `host` with getaddrinfo (any family, stream sockets), keeping the resolver's order.
 /// A failure carries the getaddrinfo error code.
-pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, i32> {
+pub(crate) fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, i32> {
     let c_host = CString::new(host).map_err(|_| libc::EAI_NONAME)?;
     // SAFETY: an all-zero addrinfo is a valid "no hints" value; the fields set below are plain
     // integers.
@@ -76,7 +76,7 @@ pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, i32> {
 }
 
 /// The text of a getaddrinfo error code.
-pub fn gai_error_text(code: i32) -> String {
+pub(crate) fn gai_error_text(code: i32) -> String {
     // SAFETY: gai_strerror returns a pointer to a static NUL-terminated string.
     let p = unsafe { libc::gai_strerror(code) };
     if p.is_null() {
@@ -92,7 +92,11 @@ pub fn gai_error_text(code: i32) -> String {
 /// for the TCP handshake (checking `abort` regularly, so another thread can cut it short);
 /// otherwise it returns as soon as the connect is under way. The returned stream is always
 /// non-blocking; the flag tells whether the connect is still in progress.
-pub fn connect(target: &Target, blocking: bool, abort: &dyn Fn() -> bool) -> Result<(Stream, bool), Error> {
+pub(crate) fn connect(
+    target: &Target,
+    blocking: bool,
+    abort: &dyn Fn() -> bool,
+) -> Result<(Stream, bool), Error> {
     if target.port == 0 {
         return connect_unix(&target.host);
     }

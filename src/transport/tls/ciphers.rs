@@ -181,6 +181,6 @@ pub(super) fn select_suites(list: &str) -> Option<Vec<SupportedCipherSuite>> {
 /// As with OpenSSL, a list that names no TLS 1.3 suite leaves all TLS 1.3 suites enabled;
 /// naming TLS 1.3 suites restricts TLS 1.3 to those. The TLS 1.2 suites are exactly those
 /// selected (none, if the list names only TLS 1.3 suites).
-pub fn check_ciphers(list: &str) -> bool {
+pub(crate) fn check_ciphers(list: &str) -> bool {
     select_suites(list).is_some()
 }

@@ -5,7 +5,7 @@ use super::*;
 /// Why the client key could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum KeyError {
+pub(crate) enum KeyError {
     /// The file could not be read.
     Unreadable(String),
     /// No private key in the file.
@@ -45,7 +45,7 @@ impl fmt::Display for KeyError {
 /// has one; [`TlsSetupError::detail`] gives a second line with the reason.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum TlsSetupError {
+pub(crate) enum TlsSetupError {
     CaFile {
         path: PathBuf,
         reason: String,
@@ -88,7 +88,7 @@ pub enum TlsSetupError {
 
 impl TlsSetupError {
     /// A second log line saying why, when there is more to say than [`fmt::Display`] does.
-    pub fn detail(&self) -> Option<String> {
+    pub(crate) fn detail(&self) -> Option<String> {
         match self {
             Self::CaFile { reason, .. }
             | Self::CaPath { reason, .. }
@@ -105,7 +105,7 @@ impl TlsSetupError {
     }
 
     /// The log lines to show: [`fmt::Display`], then [`Self::detail`] if any.
-    pub fn log_lines(&self) -> Vec<String> {
+    pub(crate) fn log_lines(&self) -> Vec<String> {
         let mut lines = vec![self.to_string()];
         lines.extend(self.detail());
         lines
@@ -169,7 +169,7 @@ impl std::error::Error for TlsSetupError {}
 /// What kind of failure a handshake error is (both are reported with libmosquitto's TLS codes;
 /// the distinction words the log line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorClass {
+pub(crate) enum ErrorClass {
     /// The server's certificate failed our verification.
     Tls,
     /// Any other handshake failure, including the server rejecting us.
@@ -177,7 +177,7 @@ pub enum ErrorClass {
 }
 
 /// The log line for a failed handshake and its class.
-pub fn describe_error(e: &rustls::Error) -> (String, ErrorClass) {
+pub(crate) fn describe_error(e: &rustls::Error) -> (String, ErrorClass) {
     use rustls::Error as E;
     let verify = |reason: &str| {
         (

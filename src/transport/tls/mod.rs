@@ -36,9 +36,9 @@ mod tests;
 mod verify;
 mod x509;
 
-pub use ciphers::check_ciphers;
+pub(crate) use ciphers::check_ciphers;
 use ciphers::select_suites;
-pub use errors::{ErrorClass, KeyError, TlsSetupError, describe_error};
+pub(crate) use errors::{ErrorClass, KeyError, TlsSetupError, describe_error};
 use keys::load_key;
 use verify::{AcceptAnyCertificate, CommonNameFallback, SkipHostName};
 
@@ -74,7 +74,7 @@ pub type PasswordCallback = Arc<dyn Fn(usize) -> Option<Vec<u8>> + Send + Sync>;
 
 /// The buffer size libmosquitto's password callback is given (OpenSSL's `PEM_BUFSIZE`); longer
 /// passwords are cut to this length.
-pub const PASSWORD_MAX: usize = 1024;
+pub(crate) const PASSWORD_MAX: usize = 1024;
 
 /// Everything libmosquitto lets an application say about TLS.
 #[derive(Clone)]
@@ -171,7 +171,7 @@ pub enum TlsVersion {
 }
 
 /// The `tls_version` argument of `mosquitto_tls_opts_set`, compared without regard to case.
-pub fn parse_version(s: &str) -> Option<TlsVersion> {
+pub(crate) fn parse_version(s: &str) -> Option<TlsVersion> {
     if s.eq_ignore_ascii_case("tlsv1.3") {
         Some(TlsVersion::Tls13)
     } else if s.eq_ignore_ascii_case("tlsv1.2") || s.eq_ignore_ascii_case("tlsv1.1") {
@@ -183,7 +183,7 @@ pub fn parse_version(s: &str) -> Option<TlsVersion> {
 
 /// The rustls configuration for these settings. Reads the CA, certificate and key files (and
 /// asks for the key's password) now, as libmosquitto does when it connects.
-pub fn client_config(settings: &TlsSettings) -> Result<Arc<ClientConfig>, TlsSetupError> {
+pub(crate) fn client_config(settings: &TlsSettings) -> Result<Arc<ClientConfig>, TlsSetupError> {
     if settings.foreign_context {
         return Err(TlsSetupError::ForeignContext);
     }
@@ -237,7 +237,7 @@ pub fn client_config(settings: &TlsSettings) -> Result<Arc<ClientConfig>, TlsSet
 
 /// The name the server's certificate is checked against (and sent as SNI unless it is an IP
 /// address): a DNS name or an IPv4/IPv6 literal (IPv6 may be in brackets).
-pub fn server_name(host: &str) -> Result<ServerName<'static>, TlsSetupError> {
+pub(crate) fn server_name(host: &str) -> Result<ServerName<'static>, TlsSetupError> {
     let bare = host
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))

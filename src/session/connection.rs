@@ -1,0 +1,138 @@
+//! Connecting: the reset before each attempt, CONNECT, the end of a connection.
+
+use super::*;
+
+impl Session {
+    // ---------------------------------------------------------------------------------------
+    // Connecting
+
+    /// Prepare a connect call: keepalive, quotas and the disconnect request are reset.
+    pub(crate) fn prepare_connect(&mut self, keepalive: u16) {
+        self.keepalive = keepalive;
+        self.opts.keepalive = keepalive;
+        self.retain_available = true;
+        self.request_disconnect = false;
+    }
+
+    /// A (re)connection attempt starts: timers, partial packets and the outgoing store are reset
+    /// as libmosquitto does before it opens the socket.
+    ///
+    /// Outgoing messages that were on the wire are marked for resending after the next
+    /// CONNACK (PUBLISH with DUP set, or PUBREL), in their original order, ahead of the
+    /// messages that never left; until the attempt succeeds or fails, publishing is accepted as
+    /// while connected.
+    pub(crate) fn reset_for_connect(&mut self, now: Instant) {
+        self.has_socket = false;
+        self.connecting = true;
+        self.held_qos0.clear();
+        self.keepalive = self.opts.keepalive;
+        self.last_msg_in = Some(now);
+        self.next_msg_out = Some(now + Duration::from_secs(u64::from(self.keepalive)));
+        self.ping_sent = None;
+        self.release_inbuf();
+        self.out.clear();
+        self.outgoing.connection_lost();
+        let kept = u16::try_from(self.outgoing.len()).unwrap_or(u16::MAX);
+        self.offline_quota = self.send_max.saturating_sub(kept);
+    }
+
+    /// The connection attempt failed before a socket was established.
+    pub(crate) fn connect_failed(&mut self) {
+        self.connect_abandoned();
+        self.state = State::ConnectPending;
+    }
+
+    /// The connection attempt ended without a socket and without changing the state (it was
+    /// cancelled by a disconnect or replaced by another attempt).
+    pub(crate) fn connect_abandoned(&mut self) {
+        self.has_socket = false;
+        self.connecting = false;
+        self.held_qos0 = Vec::new();
+    }
+
+    /// The transport has a socket (connected, or connecting in the background): queue CONNECT,
+    /// then what was published at QoS 0 while the connection was being made.
+    pub(crate) fn connection_started(&mut self, now: Instant) {
+        self.has_socket = true;
+        self.connecting = false;
+        self.state = State::ConnackPending;
+        self.last_msg_in = Some(now);
+        self.next_msg_out = Some(now + Duration::from_secs(u64::from(self.keepalive)));
+        self.send_connect();
+        for (mid, packet) in std::mem::take(&mut self.held_qos0) {
+            self.out.writer().extend_from_slice(&packet);
+            self.out.mark(Completion::Qos0Publish(mid));
+        }
+        self.send_outgoing();
+    }
+
+    /// Forget a partly received packet and give its memory back.
+    pub(super) fn release_inbuf(&mut self) {
+        self.inbuf = Vec::new();
+    }
+
+    pub(super) fn send_connect(&mut self) {
+        let v5 = self.opts.protocol.is_v5();
+        let mut properties = Vec::new();
+        if v5 {
+            properties = self.opts.connect_properties.clone();
+            let supplied = properties.iter().find_map(|p| match (p.id, &p.value) {
+                (MQTT_PROP_RECEIVE_MAXIMUM, PropValue::Int16(v)) => Some(*v),
+                _ => None,
+            });
+            match supplied {
+                Some(v) => self.receive_max = v,
+                None => properties.push(Property {
+                    id: MQTT_PROP_RECEIVE_MAXIMUM,
+                    value: PropValue::Int16(self.receive_max),
+                }),
+            }
+        }
+        let will = self.opts.will.as_ref().map(|w| Will {
+            retain: w.retain && self.retain_available,
+            properties: if v5 { w.properties.clone() } else { Vec::new() },
+            ..w.clone()
+        });
+        let connect = Connect {
+            version: self.opts.protocol,
+            clean_start: self.opts.clean_start,
+            keepalive: self.keepalive,
+            client_id: self.opts.client_id.clone().unwrap_or_default(),
+            will,
+            username: self.opts.username.clone(),
+            password: self.opts.password.clone(),
+            properties,
+        };
+        self.log(LogLevel::Debug, |s| {
+            format!("Client {} sending CONNECT", s.id_for_log())
+        });
+        Packet::Connect(connect).encode(self.opts.protocol, self.out.writer());
+    }
+
+    /// A connection attempt that got a socket but failed before MQTT began (its TLS handshake)
+    /// is reported as a lost connection, as libmosquitto reports it.
+    pub(crate) fn report_failed_connection(&mut self, cause: DisconnectCause) {
+        self.events.push(Event::Disconnect { cause });
+    }
+
+    /// The socket is gone. Reports the disconnect (once per connection) with `cause`, which
+    /// becomes a clean disconnect when the application had asked for one.
+    pub(crate) fn connection_lost(&mut self, cause: DisconnectCause) {
+        if !self.has_socket {
+            return;
+        }
+        self.has_socket = false;
+        self.release_inbuf();
+        self.out.clear();
+        self.out.shrink_if_idle();
+        let in_flight = u16::try_from(self.outgoing.in_flight()).unwrap_or(u16::MAX);
+        self.offline_quota = self.send_max.saturating_sub(in_flight);
+        self.outgoing.connection_lost();
+        self.ping_sent = None;
+        let cause = match cause {
+            DisconnectCause::Error(_) if self.state == State::Disconnected => DisconnectCause::Requested,
+            other => other,
+        };
+        self.events.push(Event::Disconnect { cause });
+    }
+}
