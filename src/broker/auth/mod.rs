@@ -3,6 +3,7 @@
 //! - [`password`]: the `password_file` format (`user:$6$…` and `user:$7$…` lines), checking a
 //!   password against it and making new hashes.
 //! - [`acl`]: the `acl_file` format and the access decision for one client, topic and access.
+//! - [`passwd`]: the whole `mosquitto_passwd` command behind a testable [`passwd::PasswdIo`].
 //!
 //! The broker core holds the policy behind two traits, [`Authenticator`] (at CONNECT) and
 //! [`Authorizer`] (at PUBLISH and at delivery). [`Security`] implements both from
@@ -13,6 +14,7 @@
 //! [`LogLine`] values, and the caller decides where they go.
 
 pub mod acl;
+pub mod passwd;
 pub mod password;
 
 use std::fmt;
