@@ -7,11 +7,19 @@
 //! mosquitto_passwd [-H sha512|sha512-pbkdf2] [-I iterations] -U passwordfile
 //! ```
 //!
-//! Options, exit statuses and messages are those of mosquitto's own tool. The file is never
-//! written in place: the new contents go to a temporary file in the same directory, which then
-//! replaces the old one (keeping its permissions and, where allowed, its owner; a new file is
-//! only readable by its owner). Lines the tool does not change are kept byte for byte,
-//! comments included.
+//! Options, prompts, messages and exit statuses are those of mosquitto's own tool. The file is
+//! never written in place: the new contents go to a temporary file in the same directory, which
+//! then replaces the old one (keeping its permissions and, where allowed, its owner; a new file
+//! is only readable by its owner). Lines the tool does not change are kept byte for byte.
+//!
+//! Where mosquitto 2.0's tool loses data or gives up, this one does not:
+//! - comments, blank lines and lines without a password survive adding, changing and deleting
+//!   users (mosquitto's tool reports a corrupt file, and when it adds a user anyway, drops
+//!   every line from the first one it cannot read);
+//! - `-U` keeps comments and blank lines (mosquitto's tool reports them as corrupt);
+//! - a user added after a last line without a line ending gets a line of its own;
+//! - `-I` also applies to `-U`;
+//! - Ctrl-C at a password prompt restores the terminal and exits with status 130 (not 0).
 //!
 //! A `main` needs nothing more than:
 //!
@@ -103,7 +111,8 @@ impl PasswdIo for SystemIo {
         let stdin = io::stdin();
         let mut input = stdin.lock();
         if stdin.is_terminal() {
-            terminal::read_without_echo(&mut input).unwrap_or(PasswordInput::End)
+            // Should the terminal refuse to turn echo off, read the line as it comes.
+            terminal::read_without_echo(&mut input).unwrap_or_else(|_| read_line(&mut input))
         } else {
             read_line(&mut input)
         }
