@@ -494,6 +494,30 @@ fn entry(user: &[u8], password: &[u8], kind: HashKind) -> Result<Vec<u8>, String
     Ok(line)
 }
 
+/// The line for `user` with the password from the command line, or else asked for.
+fn new_entry(
+    io: &mut dyn PasswdIo,
+    user: &[u8],
+    password: Option<&[u8]>,
+    kind: HashKind,
+) -> Result<Secret, i32> {
+    let typed;
+    let password = match password {
+        Some(password) => password,
+        None => {
+            typed = ask_password(io)?;
+            typed.as_slice()
+        }
+    };
+    match entry(user, password, kind) {
+        Ok(line) => Ok(Secret::new(line)),
+        Err(text) => {
+            complain(io, &text);
+            Err(1)
+        }
+    }
+}
+
 /// The lines of `data`, each with its line ending.
 fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
     data.split_inclusive(|&b| b == b'\n')
@@ -682,18 +706,7 @@ fn execute(command: &Command<'_>, io: &mut dyn PasswdIo) -> Result<(), i32> {
     let shown = path.display().to_string();
 
     if let Mode::Create { user, password } = command.mode {
-        let typed;
-        let password = match password {
-            Some(password) => password,
-            None => {
-                typed = ask_password(io)?;
-                typed.as_slice()
-            }
-        };
-        let line = Zeroizing::new(entry(user, password, command.kind).map_err(|text| {
-            complain(io, &text);
-            1
-        })?);
+        let line = new_entry(io, user, password, command.kind)?;
         // An existing file must be writable, as it would be for writing in place.
         let check = match fs::OpenOptions::new().write(true).open(&path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
@@ -757,18 +770,7 @@ fn execute(command: &Command<'_>, io: &mut dyn PasswdIo) -> Result<(), i32> {
             }
         },
         Mode::Update { user, password } => {
-            let typed;
-            let password = match password {
-                Some(password) => password,
-                None => {
-                    typed = ask_password(io)?;
-                    typed.as_slice()
-                }
-            };
-            let line = entry(user, password, command.kind).map_err(|text| {
-                complain(io, &text);
-                1
-            })?;
+            let line = new_entry(io, user, password, command.kind)?;
             update_user(&data, user, &line)
         }
     };
