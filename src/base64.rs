@@ -2,11 +2,11 @@
 
 #![forbid(unsafe_code)]
 
-#[allow(dead_code)]
+#[cfg_attr(not(feature = "broker"), allow(dead_code))]
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Encode `data` with padding.
-#[allow(dead_code)] // for the broker's password files
+#[cfg_attr(not(feature = "broker"), allow(dead_code))]
 pub(crate) fn encode(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
