@@ -656,7 +656,7 @@ impl Harness {
                     retain: props_byte & 0x20 != 0,
                     topic: s.pick(&SERVER_TOPICS).to_owned(),
                     mid,
-                    payload: s.bytes(len).to_vec(),
+                    payload: bytes::Bytes::copy_from_slice(s.bytes(len)),
                     properties,
                 })
             }

@@ -21,6 +21,11 @@ use crate::client::{
 };
 
 pub(crate) type ConnectCb = unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int);
+pub(crate) type DisconnectCb = unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int);
+pub(crate) type PublishCb = unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int);
+pub(crate) type UnsubscribeCb = unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int);
+pub(crate) type UnsubscribeV5Cb =
+    unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, *const mosquitto_property);
 pub(crate) type ConnectFlagsCb = unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, c_int);
 pub(crate) type ConnectV5Cb =
     unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, c_int, *const mosquitto_property);
@@ -82,16 +87,16 @@ pub(crate) struct Callbacks {
     pub(crate) connect: Slot<ConnectCb>,
     pub(crate) connect_with_flags: Slot<ConnectFlagsCb>,
     pub(crate) connect_v5: Slot<ConnectV5Cb>,
-    pub(crate) disconnect: Slot<ConnectCb>,
+    pub(crate) disconnect: Slot<DisconnectCb>,
     pub(crate) disconnect_v5: Slot<DisconnectV5Cb>,
-    pub(crate) publish: Slot<ConnectCb>,
+    pub(crate) publish: Slot<PublishCb>,
     pub(crate) publish_v5: Slot<PublishV5Cb>,
     pub(crate) message: Slot<MessageCb>,
     pub(crate) message_v5: Slot<MessageV5Cb>,
     pub(crate) subscribe: Slot<SubscribeCb>,
     pub(crate) subscribe_v5: Slot<SubscribeV5Cb>,
-    pub(crate) unsubscribe: Slot<ConnectCb>,
-    pub(crate) unsubscribe_v5: Slot<DisconnectV5Cb>,
+    pub(crate) unsubscribe: Slot<UnsubscribeCb>,
+    pub(crate) unsubscribe_v5: Slot<UnsubscribeV5Cb>,
     pub(crate) log: Slot<LogCb>,
 }
 
@@ -234,9 +239,13 @@ impl Shared {
                 }
                 let mut topic = message.topic.into_bytes();
                 topic.push(0);
-                let mut payload = message.payload;
-                let payloadlen = payload.len();
-                payload.push(0);
+                let payloadlen = message.payload.len();
+                // The decoder left room for the NUL: no copy unless the payload is shared.
+                let mut payload = message
+                    .payload
+                    .try_into_mut()
+                    .unwrap_or_else(|shared| bytes::BytesMut::from(&shared[..]));
+                payload.extend_from_slice(&[0]);
                 let msg = mosquitto_message {
                     mid: c_int::from(message.mid),
                     topic: topic.as_mut_ptr().cast(),

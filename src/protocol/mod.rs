@@ -28,6 +28,16 @@ pub use properties::{PropValue, Property};
 /// The largest value the MQTT remaining-length field can hold (four varint bytes).
 pub const MAX_REMAINING_LENGTH: usize = 268_435_455;
 
+/// Who sent the packets a decoder reads: some rules depend on the direction (a PUBLISH from a
+/// client may not carry subscription identifiers; one from a server may carry several).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sender {
+    /// Packets from a server, read by a client.
+    Server,
+    /// Packets from a client, read by a server.
+    Client,
+}
+
 /// Protocol level, as carried in CONNECT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ProtocolVersion {
@@ -74,8 +84,9 @@ pub enum DecodeError {
     TrailingBytes,
     /// The remaining-length varint (or another varint) is longer than four bytes.
     BadVarint,
-    /// The packet is larger than the limit the caller set.
-    TooLarge,
+    /// The fixed header announces a packet (fixed header included) of `size` bytes, more than
+    /// the `limit` the reader accepts; seen before any of the body is buffered.
+    TooLarge { size: usize, limit: usize },
     /// A string is not valid MQTT UTF-8.
     Utf8,
     /// The packet violates the protocol (reserved flags, bad QoS, mid 0, unknown packet type...).

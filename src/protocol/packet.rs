@@ -4,9 +4,11 @@
 //! [`parse_fixed_header`], waits until `remaining_length` bytes of body are available, then calls
 //! [`decode`]. Encoding appends to a caller-provided `Vec<u8>`.
 
+use bytes::Bytes;
+
 use super::properties::Property;
 use super::writer::{packet_len, put_fixed_header};
-use super::{DecodeError, ProtocolVersion};
+use super::{DecodeError, ProtocolVersion, Sender};
 
 /// Packet type numbers (the high nibble of the first byte, shifted down).
 pub mod kind {
@@ -105,9 +107,10 @@ pub struct Publish {
     pub topic: String,
     /// Packet identifier; 0 for QoS 0.
     pub mid: u16,
-    /// The decoder allocates one spare byte of capacity so that a NUL can be appended for C
-    /// without reallocating.
-    pub payload: Vec<u8>,
+    /// Shared, so that a server can hand one payload to every subscriber without copying it.
+    /// The decoder gives it one spare byte of capacity, so that a C caller can get it with a
+    /// NUL after it without copying ([`Bytes::try_into_mut`]).
+    pub payload: Bytes,
     pub properties: Vec<Property>,
 }
 
@@ -229,15 +232,28 @@ pub fn parse_fixed_header(buf: &[u8]) -> Result<Option<FixedHeader>, DecodeError
     Err(DecodeError::BadVarint)
 }
 
-/// Decode the first complete packet in `buf`: `Ok(None)` until all of it has arrived, then the
-/// packet and its total size (fixed header included).
-pub fn decode_packet(buf: &[u8], version: ProtocolVersion) -> Result<Option<(Packet, usize)>, DecodeError> {
+/// Find the first packet in `buf`: `Ok(None)` until all of it has arrived, then its fixed
+/// header (the packet is `buf[..header.packet_len()]`). A packet larger than `limit` bytes
+/// (fixed header included) is refused as soon as its fixed header is there, before its body is
+/// buffered.
+pub fn frame(buf: &[u8], limit: usize) -> Result<Option<FixedHeader>, DecodeError> {
     let Some(header) = parse_fixed_header(buf)? else {
         return Ok(None);
     };
-    let Some(body) = buf.get(header.header_len..header.packet_len()) else {
+    let size = header.packet_len();
+    if size > limit {
+        return Err(DecodeError::TooLarge { size, limit });
+    }
+    Ok((buf.len() >= size).then_some(header))
+}
+
+/// Decode the first complete packet in `buf`, from a server: `Ok(None)` until all of it has
+/// arrived, then the packet and its total size (fixed header included).
+pub fn decode_packet(buf: &[u8], version: ProtocolVersion) -> Result<Option<(Packet, usize)>, DecodeError> {
+    let Some(header) = frame(buf, usize::MAX)? else {
         return Ok(None);
     };
+    let body = &buf[header.header_len..header.packet_len()];
     decode(header.first_byte, body, version).map(|p| Some((p, header.packet_len())))
 }
 
@@ -260,7 +276,19 @@ fn expect_flags(flags: u8, expected: u8, version: ProtocolVersion) -> Result<(),
 /// CONNECT flag combinations, SUBSCRIBE options, an empty SUBSCRIBE, SUBACK or UNSUBSCRIBE
 /// payload, the UTF-8 rules for every string and the v5 property rules of
 /// [`properties`](super::properties). Reason code values are left to the caller.
+///
+/// This decodes packets sent by a server; [`decode_from`] says who sent them.
 pub fn decode(first_byte: u8, body: &[u8], version: ProtocolVersion) -> Result<Packet, DecodeError> {
+    decode_from(Sender::Server, first_byte, body, version)
+}
+
+/// Like [`decode`], for packets sent by `sender`.
+pub fn decode_from(
+    sender: Sender,
+    first_byte: u8,
+    body: &[u8],
+    version: ProtocolVersion,
+) -> Result<Packet, DecodeError> {
     let flags = first_byte & 0x0F;
     let packet_type = first_byte >> 4;
     if packet_type != kind::PUBLISH {
@@ -279,7 +307,7 @@ pub fn decode(first_byte: u8, body: &[u8], version: ProtocolVersion) -> Result<P
     Ok(match packet_type {
         kind::CONNECT => Packet::Connect(Connect::decode(body)?),
         kind::CONNACK => Packet::Connack(Connack::decode(body, version)?),
-        kind::PUBLISH => Packet::Publish(Publish::decode(flags, body, version)?),
+        kind::PUBLISH => Packet::Publish(Publish::decode(flags, body, version, sender)?),
         kind::PUBACK => Packet::Puback(Ack::decode(kind::PUBACK, body, version)?),
         kind::PUBREC => Packet::Pubrec(Ack::decode(kind::PUBREC, body, version)?),
         kind::PUBREL => Packet::Pubrel(Ack::decode(kind::PUBREL, body, version)?),
@@ -519,6 +547,65 @@ mod tests {
     }
 
     #[test]
+    fn frame_refuses_a_packet_over_the_limit_before_its_body() {
+        // A PUBLISH announcing 268435455 bytes: refused on its 5-byte header alone.
+        let header = [0x30, 0xFF, 0xFF, 0xFF, 0x7F];
+        assert_eq!(
+            frame(&header, 1000),
+            Err(DecodeError::TooLarge {
+                size: 268_435_460,
+                limit: 1000
+            })
+        );
+        assert_eq!(frame(&header[..3], 1000), Ok(None), "the length is not known yet");
+        // Exactly at the limit: waits for the body, then frames it.
+        let packet = [0x30, 0x03, 0x00, 0x01, b't'];
+        assert_eq!(frame(&packet[..4], 5), Ok(None));
+        assert_eq!(frame(&packet, 5).map(|h| h.map(|h| h.packet_len())), Ok(Some(5)));
+        assert!(frame(&packet, 4).is_err());
+    }
+
+    #[test]
+    fn publish_properties_depend_on_who_sent_them() {
+        use crate::protocol::consts::{MQTT_PROP_RESPONSE_TOPIC, MQTT_PROP_SUBSCRIPTION_IDENTIFIER};
+        let publish = |props: Vec<Property>| {
+            let mut out = Vec::new();
+            Packet::Publish(Publish {
+                topic: "t".into(),
+                properties: props,
+                ..Publish::default()
+            })
+            .encode(V5, &mut out);
+            out
+        };
+        let sid = |v| Property {
+            id: MQTT_PROP_SUBSCRIPTION_IDENTIFIER,
+            value: PropValue::VarInt(v),
+        };
+        let two_ids = publish(vec![sid(1), sid(2)]);
+        let body = &two_ids[2..];
+        assert!(decode_from(Sender::Server, two_ids[0], body, V5).is_ok());
+        assert_eq!(
+            decode_from(Sender::Client, two_ids[0], body, V5),
+            Err(DecodeError::BadProperty),
+            "MQTT-3.3.4-6"
+        );
+        let response = |topic: &str| {
+            publish(vec![Property {
+                id: MQTT_PROP_RESPONSE_TOPIC,
+                value: PropValue::String(topic.into()),
+            }])
+        };
+        let ok = response("reply/here");
+        assert!(decode_from(Sender::Client, ok[0], &ok[2..], V5).is_ok());
+        let wild = response("reply/#");
+        assert_eq!(
+            decode_from(Sender::Client, wild[0], &wild[2..], V5),
+            Err(DecodeError::BadProperty)
+        );
+    }
+
+    #[test]
     fn decode_packet_waits_for_the_whole_packet() {
         let bytes = wire("30 07 00 03 'a/b' 'hi' c0 00");
         for n in 0..9 {
@@ -590,7 +677,7 @@ mod tests {
                 retain: true,
                 topic: "t/1".into(),
                 mid: 65535,
-                payload: vec![0, 1, 2],
+                payload: vec![0, 1, 2].into(),
                 properties: props.clone(),
             }),
             Packet::Puback(ack.clone()),
@@ -827,6 +914,6 @@ mod tests {
         assert_eq!(used, out.len());
         let Packet::Publish(p2) = p2 else { panic!() };
         assert_eq!(p2.payload.len(), payload.len());
-        assert!(p2.payload.capacity() > payload.len());
+        assert!(p2.payload.try_into_mut().unwrap().capacity() > payload.len());
     }
 }

@@ -17,7 +17,7 @@
 //! subscription identifiers (MQTT 5.0 section 3.3.2.3.8: a server sends one for each matching
 //! subscription) and a SUBSCRIBE may not carry subscription identifier 0 (section 3.8.2.1.2).
 
-use super::DecodeError;
+use super::{DecodeError, Sender};
 use super::consts::{
     CMD_AUTH, CMD_CONNACK, CMD_CONNECT, CMD_DISCONNECT, CMD_PUBLISH, CMD_SUBSCRIBE, CMD_UNSUBSCRIBE,
     CMD_WILL, MQTT_PROP_ASSIGNED_CLIENT_IDENTIFIER, MQTT_PROP_AUTHENTICATION_DATA,
@@ -454,10 +454,23 @@ fn check_value(p: &Property) -> Result<(), PropertyError> {
     if ok { Ok(()) } else { Err(PropertyError::Protocol) }
 }
 
-/// The shared rule set of [`check_all`] and the decoder.
-fn check_list(command: u32, props: &[Property], received: bool) -> Result<(), PropertyError> {
+/// The shared rule set of [`check_all`] and the decoder (`received`: from whom).
+fn check_list(command: u32, props: &[Property], received: Option<Sender>) -> Result<(), PropertyError> {
+    let from_client = received == Some(Sender::Client);
     for (i, p) in props.iter().enumerate() {
         check_value(p)?;
+        if from_client && command == CMD_PUBLISH {
+            // MQTT-3.3.4-6: a client never sends a subscription identifier; a Response Topic
+            // is a topic name, so it has no wildcards.
+            match (p.id, &p.value) {
+                (MQTT_PROP_SUBSCRIPTION_IDENTIFIER, _) => return Err(PropertyError::Protocol),
+                (MQTT_PROP_RESPONSE_TOPIC, PropValue::String(t)) if t.contains(['+', '#']) => {
+                    return Err(PropertyError::Protocol);
+                }
+                _ => {}
+            }
+        }
+        let received = received.is_some();
         if received
             && command == CMD_SUBSCRIBE
             && p.id == MQTT_PROP_SUBSCRIPTION_IDENTIFIER
@@ -479,13 +492,18 @@ fn check_list(command: u32, props: &[Property], received: bool) -> Result<(), Pr
 /// identifiers allowed for the command, no forbidden duplicates. The first problem in list
 /// order decides the error.
 pub fn check_all(command: u32, props: &[Property]) -> Result<(), PropertyError> {
-    check_list(command, props, false)
+    check_list(command, props, None)
 }
 
-/// Check the properties of a received packet of type `command` (see the module documentation
-/// for how this differs from [`check_all`]).
+/// Check the properties of a packet of type `command` received from a server (see the module
+/// documentation for how this differs from [`check_all`]).
 pub fn check_received(command: u32, props: &[Property]) -> Result<(), PropertyError> {
-    check_list(command, props, true)
+    check_list(command, props, Some(Sender::Server))
+}
+
+/// Check the properties of a packet of type `command` received from `sender`.
+pub fn check_received_from(sender: Sender, command: u32, props: &[Property]) -> Result<(), PropertyError> {
+    check_list(command, props, Some(sender))
 }
 
 fn decode_one(r: &mut Reader<'_>) -> Result<Property, DecodeError> {
@@ -527,8 +545,17 @@ pub fn decode_properties(r: &mut Reader<'_>) -> Result<Vec<Property>, DecodeErro
 /// Read a property block of a received packet of type `command` and check it with
 /// [`check_received`].
 pub fn decode_properties_for(command: u32, r: &mut Reader<'_>) -> Result<Vec<Property>, DecodeError> {
+    decode_properties_from(Sender::Server, command, r)
+}
+
+/// Like [`decode_properties_for`], for a packet received from `sender`.
+pub fn decode_properties_from(
+    sender: Sender,
+    command: u32,
+    r: &mut Reader<'_>,
+) -> Result<Vec<Property>, DecodeError> {
     let props = decode_properties(r)?;
-    check_received(command, &props)?;
+    check_received_from(sender, command, &props)?;
     Ok(props)
 }
 

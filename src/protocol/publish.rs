@@ -2,10 +2,12 @@
 
 use super::consts::CMD_PUBLISH;
 use super::packet::{Publish, PublishRef};
-use super::properties::{decode_properties_for, encode_properties, properties_len};
+use bytes::BytesMut;
+
+use super::properties::{decode_properties_from, encode_properties, properties_len};
 use super::reader::Reader;
 use super::writer::{binary_len, put_str, put_u16};
-use super::{DecodeError, ProtocolVersion};
+use super::{DecodeError, ProtocolVersion, Sender};
 
 const FLAG_RETAIN: u8 = 0x01;
 const FLAG_DUP: u8 = 0x08;
@@ -14,10 +16,16 @@ impl Publish {
     /// Decode a PUBLISH whose fixed header had `flags` in its low nibble.
     ///
     /// QoS 3 and a packet identifier of 0 with QoS 1 or 2 are [`DecodeError::Protocol`]. An empty
-    /// topic is accepted here (v5 topic aliases); the session decides whether it is allowed. The
-    /// payload is everything after the variable header, copied into a vector with one byte of
-    /// spare capacity so that a NUL can be appended for C without reallocating.
-    pub(crate) fn decode(flags: u8, body: &[u8], version: ProtocolVersion) -> Result<Self, DecodeError> {
+    /// topic is accepted here (v5 topic aliases); the receiver decides whether it is allowed.
+    /// From a client, a subscription identifier or a Response Topic with wildcards is a
+    /// [`DecodeError::BadProperty`]. The payload is everything after the variable header,
+    /// copied once into a buffer with one byte of spare capacity (see [`Publish::payload`]).
+    pub(crate) fn decode(
+        flags: u8,
+        body: &[u8],
+        version: ProtocolVersion,
+        sender: Sender,
+    ) -> Result<Self, DecodeError> {
         let qos = (flags >> 1) & 0x03;
         if qos == 3 {
             return Err(DecodeError::Protocol);
@@ -33,13 +41,14 @@ impl Publish {
             0
         };
         let properties = if version.is_v5() {
-            decode_properties_for(CMD_PUBLISH, &mut r)?
+            decode_properties_from(sender, CMD_PUBLISH, &mut r)?
         } else {
             Vec::new()
         };
         let rest = r.rest();
-        let mut payload = Vec::with_capacity(rest.len() + 1);
+        let mut payload = BytesMut::with_capacity(rest.len() + 1);
         payload.extend_from_slice(rest);
+        let payload = payload.freeze();
         Ok(Self {
             dup: flags & FLAG_DUP != 0,
             qos,
@@ -102,7 +111,7 @@ mod tests {
             retain: false,
             topic: "a/b".into(),
             mid,
-            payload: payload.to_vec(),
+            payload: bytes::Bytes::copy_from_slice(payload),
             properties: Vec::new(),
         }
     }
@@ -228,7 +237,11 @@ mod tests {
                 panic!()
             };
             assert_eq!(p.payload, payload);
-            assert!(p.payload.capacity() > p.payload.len());
+            if !payload.is_empty() {
+                // Not shared yet: the buffer is ours, with room for one more byte.
+                let len = p.payload.len();
+                assert!(p.payload.try_into_mut().unwrap().capacity() > len);
+            }
         }
     }
 
@@ -238,7 +251,7 @@ mod tests {
         let Ok(Packet::Publish(p)) = r else {
             panic!("{r:?}")
         };
-        assert_eq!((p.topic.as_str(), p.payload.as_slice()), ("", &b"x"[..]));
+        assert_eq!((p.topic.as_str(), &p.payload[..]), ("", &b"x"[..]));
     }
 
     #[test]
@@ -297,7 +310,7 @@ mod tests {
         let Ok(Packet::Publish(p)) = r else {
             panic!("{r:?}")
         };
-        assert_eq!(p.payload, [1, 1]);
+        assert_eq!(p.payload[..], [1, 1]);
     }
 
     #[test]

@@ -50,22 +50,18 @@ impl Session {
         let mut pos = 0;
         while pos < buf.len() {
             let rest = &buf[pos..];
-            let header = match protocol::parse_fixed_header(rest) {
+            // No limit of our own: libmosquitto accepts whatever size the server sends.
+            let header = match protocol::frame(rest, usize::MAX) {
                 Ok(Some(h)) => h,
                 Ok(None) => break,
                 Err(e) => return Err(self.malformed(e, rest.first().copied().unwrap_or(0))),
             };
             let FixedHeader {
                 first_byte,
-                remaining_length,
                 header_len,
+                ..
             } = header;
-            let Some(end) = header_len.checked_add(remaining_length) else {
-                return Err(self.malformed(DecodeError::TooLarge, first_byte));
-            };
-            if rest.len() < end {
-                break;
-            }
+            let end = header.packet_len();
             let body = &rest[header_len..end];
             pos += end;
             self.packets_in += 1;
@@ -85,7 +81,7 @@ impl Session {
             DecodeError::Truncated => "it is shorter than its contents",
             DecodeError::TrailingBytes => "it has unexpected bytes at its end",
             DecodeError::BadVarint => "its length field is invalid",
-            DecodeError::TooLarge => "it is too large",
+            DecodeError::TooLarge { .. } => "it is too large",
             DecodeError::Utf8 => "a string in it is not valid UTF-8",
             DecodeError::Protocol => "it breaks the MQTT protocol",
             DecodeError::BadProperty => "it has an invalid property",
@@ -279,11 +275,11 @@ impl Session {
         match p.qos {
             0 => self.events.push(Event::Message { message: p }),
             1 => {
-                self.send_ack(kind::PUBACK, p.mid, 0);
+                self.send_ack(AckKind::Puback, p.mid, 0);
                 self.events.push(Event::Message { message: p });
             }
             _ => {
-                self.send_ack(kind::PUBREC, p.mid, 0);
+                self.send_ack(AckKind::Pubrec, p.mid, 0);
                 self.incoming.insert(p.mid, p);
             }
         }
@@ -370,7 +366,7 @@ impl Session {
                 )
             }),
         }
-        self.send_ack(kind::PUBREL, ack.mid, 0);
+        self.send_ack(AckKind::Pubrel, ack.mid, 0);
         Ok(())
     }
 
@@ -383,7 +379,7 @@ impl Session {
         self.log(LogLevel::Debug, |s| {
             format!("Client {} received PUBREL (Mid: {})", s.id_for_log(), ack.mid)
         });
-        self.send_ack(kind::PUBCOMP, ack.mid, 0);
+        self.send_ack(AckKind::Pubcomp, ack.mid, 0);
         if let Some(message) = self.incoming.remove(&ack.mid) {
             self.events.push(Event::Message { message });
         }
@@ -391,14 +387,14 @@ impl Session {
     }
 
     /// Queue PUBACK, PUBREC, PUBREL or PUBCOMP.
-    pub(super) fn send_ack(&mut self, packet_type: u8, mid: u16, reason_code: u8) {
+    pub(super) fn send_ack(&mut self, kind: AckKind, mid: u16, reason_code: u8) {
         let ack = Ack {
             mid,
             reason_code,
             properties: Vec::new(),
         };
-        let packet = match packet_type {
-            kind::PUBACK => {
+        let packet = match kind {
+            AckKind::Puback => {
                 self.log(LogLevel::Debug, |s| {
                     format!(
                         "Client {} sending PUBACK (m{}, rc{})",
@@ -409,7 +405,7 @@ impl Session {
                 });
                 Packet::Puback(ack)
             }
-            kind::PUBREC => {
+            AckKind::Pubrec => {
                 self.log(LogLevel::Debug, |s| {
                     format!(
                         "Client {} sending PUBREC (m{}, rc{})",
@@ -420,13 +416,13 @@ impl Session {
                 });
                 Packet::Pubrec(ack)
             }
-            kind::PUBREL => {
+            AckKind::Pubrel => {
                 self.log(LogLevel::Debug, |s| {
                     format!("Client {} sending PUBREL (m{})", s.id_for_log(), mid)
                 });
                 Packet::Pubrel(ack)
             }
-            _ => {
+            AckKind::Pubcomp => {
                 self.log(LogLevel::Debug, |s| {
                     format!("Client {} sending PUBCOMP (m{})", s.id_for_log(), mid)
                 });

@@ -55,6 +55,15 @@ pub(crate) enum State {
     Disconnected,
 }
 
+/// The acknowledgements of the QoS 1 and 2 flows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AckKind {
+    Puback,
+    Pubrec,
+    Pubrel,
+    Pubcomp,
+}
+
 /// v5 reason codes a PUBACK or PUBREC may carry.
 const PUBACK_REASONS: [u8; 9] = [0, 16, 128, 131, 135, 144, 145, 151, 153];
 /// v5 reason codes a PUBREL or PUBCOMP may carry.
@@ -403,7 +412,7 @@ pub(crate) fn decode_error(e: DecodeError) -> Error {
         DecodeError::Truncated
         | DecodeError::TrailingBytes
         | DecodeError::BadVarint
-        | DecodeError::TooLarge
+        | DecodeError::TooLarge { .. }
         | DecodeError::UnknownProperty => Error::MalformedPacket,
     }
 }

@@ -199,7 +199,7 @@ impl Session {
             let mid = entry.mid;
             let dup = match transmit {
                 Transmit::Pubrel => {
-                    self.send_ack(kind::PUBREL, mid, 0);
+                    self.send_ack(AckKind::Pubrel, mid, 0);
                     continue;
                 }
                 Transmit::Publish { dup } => dup,

@@ -232,7 +232,7 @@ fn incoming_qos1_acks_before_the_message_event() {
             message.mid,
             message.qos,
             message.topic.as_str(),
-            message.payload.as_slice()
+            &message.payload[..]
         ),
         (9, 1, "t", &b"m"[..])
     );
