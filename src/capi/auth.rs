@@ -5,7 +5,8 @@ use std::ffi::{c_char, c_int};
 use super::error::code;
 use super::handle::shared;
 use super::types::*;
-use super::util::{cstr_bytes, rc};
+use super::util::cstr_bytes;
+use crate::client::Error;
 
 /// Set the username and password sent in CONNECT by later connections. NULL `username` clears
 /// both. MQTT 3.x cannot send a password without a username (`MOSQ_ERR_INVAL`); MQTT v5 can.
@@ -25,7 +26,7 @@ pub unsafe extern "C" fn mosquitto_username_pw_set(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         // SAFETY: forwarded contract.
         let (username, password) = unsafe { (cstr_bytes(username), cstr_bytes(password)) };

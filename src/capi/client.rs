@@ -4,10 +4,11 @@ use std::ffi::{c_char, c_int, c_void};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use super::error::code;
 use super::error::set_errno;
 use super::handle::{Shared, shared};
 use super::types::*;
-use super::util::{cstr_bytes, rc};
+use super::util::cstr_bytes;
 use crate::client::{ClientOptions, Error};
 use crate::protocol::utf8;
 
@@ -133,12 +134,12 @@ pub unsafe extern "C" fn mosquitto_reinitialise(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         // SAFETY: forwarded contract.
         let opts = match unsafe { options_for(id, clean_session) } {
             Ok(o) => o,
-            Err(e) => return super::error::code(&e),
+            Err(e) => return code(&e),
         };
         s.client.reset(opts);
         s.callbacks.clear();

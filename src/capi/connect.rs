@@ -6,7 +6,7 @@ use super::error::{code, result_code};
 use super::handle::shared;
 use super::property::from_c_list;
 use super::types::*;
-use super::util::{cstr_bytes, rc};
+use super::util::cstr_bytes;
 use crate::client::{Error, Target, check_connect_properties};
 
 /// The connect arguments as the runtime takes them, checked as libmosquitto checks them
@@ -50,7 +50,7 @@ unsafe fn connect(
 ) -> c_int {
     // SAFETY: forwarded contract.
     let Some(s) = (unsafe { shared(mosq) }) else {
-        return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        return code(&Error::Inval);
     };
     // SAFETY: forwarded contract.
     let props = properties.map(|p| unsafe { from_c_list(p) });
@@ -200,7 +200,7 @@ pub unsafe extern "C" fn mosquitto_reconnect(mosq: *mut mosquitto) -> c_int {
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         result_code(s.client.reconnect(&*s, true, None))
     }
@@ -215,7 +215,7 @@ pub unsafe extern "C" fn mosquitto_reconnect_async(mosq: *mut mosquitto) -> c_in
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         let r = s.client.reconnect(&*s, false, None);
         s.client.wake();
@@ -255,7 +255,7 @@ pub unsafe extern "C" fn mosquitto_disconnect_v5(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         // SAFETY: forwarded contract.
         let props = unsafe { from_c_list(properties) };
@@ -263,7 +263,7 @@ pub unsafe extern "C" fn mosquitto_disconnect_v5(
             return code(&e);
         }
         let Ok(reason) = u8::try_from(reason_code) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         result_code(s.client.disconnect(&*s, reason, props))
     }

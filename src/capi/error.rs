@@ -9,6 +9,14 @@ use crate::error::Error;
 /// `errno`, as libmosquitto does, so that `mosquitto_strerror(MOSQ_ERR_ERRNO)` and the
 /// application's own `strerror(errno)` describe the failure.
 pub(crate) fn code(e: &Error) -> c_int {
+    if let Error::Errno(n) | Error::Eai(n) = e {
+        set_errno(*n);
+    }
+    const_code(e)
+}
+
+/// The `MOSQ_ERR_*` code for `e`, without setting `errno` (usable in constants).
+pub(crate) const fn const_code(e: &Error) -> c_int {
     use mosq_err_t::*;
     let c = match e {
         Error::NoMem => MOSQ_ERR_NOMEM,
@@ -22,14 +30,8 @@ pub(crate) fn code(e: &Error) -> c_int {
         Error::NotSupported => MOSQ_ERR_NOT_SUPPORTED,
         Error::Auth => MOSQ_ERR_AUTH,
         Error::Unknown => MOSQ_ERR_UNKNOWN,
-        Error::Errno(n) => {
-            set_errno(*n);
-            MOSQ_ERR_ERRNO
-        }
-        Error::Eai(n) => {
-            set_errno(*n);
-            MOSQ_ERR_EAI
-        }
+        Error::Errno(_) => MOSQ_ERR_ERRNO,
+        Error::Eai(_) => MOSQ_ERR_EAI,
         Error::Proxy => MOSQ_ERR_PROXY,
         Error::MalformedUtf8 => MOSQ_ERR_MALFORMED_UTF8,
         Error::Keepalive => MOSQ_ERR_KEEPALIVE,

@@ -6,12 +6,13 @@ use std::ffi::{c_char, c_int, c_void};
 
 use super::client::{mosquitto_destroy, mosquitto_new};
 use super::connect::{mosquitto_connect, mosquitto_disconnect};
+use super::error::code;
 use super::loop_::mosquitto_loop_forever;
 use super::message::{mosquitto_message_copy, mosquitto_message_free_contents};
 use super::subscribe::mosquitto_subscribe;
 use super::tls::{mosquitto_tls_opts_set, mosquitto_tls_set};
 use super::types::*;
-use super::util::rc;
+use crate::client::Error;
 
 /// The application's message function.
 type MessageFn = unsafe extern "C" fn(*mut mosquitto, *mut c_void, *const mosquitto_message) -> c_int;
@@ -78,10 +79,10 @@ pub unsafe extern "C" fn mosquitto_subscribe_callback(
 ) -> c_int {
     ffi_boundary! {
         let Some(callback) = callback else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         if topic.is_null() {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         }
         let mut state = CallbackState { topic, qos, callback, userdata };
         let state_ptr: *mut c_void = (&raw mut state).cast();
@@ -89,7 +90,7 @@ pub unsafe extern "C" fn mosquitto_subscribe_callback(
         unsafe {
             let mosq = mosquitto_new(client_id, clean_session, state_ptr);
             if mosq.is_null() {
-                return rc(mosq_err_t::MOSQ_ERR_NOMEM);
+                return code(&Error::NoMem);
             }
             let r = configure(mosq, username, password, will, tls);
             if r != MOSQ_ERR_SUCCESS {
@@ -212,7 +213,7 @@ pub unsafe extern "C" fn mosquitto_subscribe_simple(
 ) -> c_int {
     ffi_boundary! {
         if topic.is_null() || msg_count < 1 || messages.is_null() {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         }
         let wanted = msg_count as usize;
         // SAFETY: `messages` is writable (checked non-NULL; caller's contract).
@@ -220,7 +221,7 @@ pub unsafe extern "C" fn mosquitto_subscribe_simple(
         // SAFETY: calloc of `wanted` zeroed messages; freed below or by the application.
         let array = unsafe { libc::calloc(wanted, size_of::<mosquitto_message>()) }.cast::<mosquitto_message>();
         if array.is_null() {
-            return rc(mosq_err_t::MOSQ_ERR_NOMEM);
+            return code(&Error::NoMem);
         }
         let mut state = SimpleState { messages: array, count: 0, wanted, want_retained };
         // SAFETY: forwarded contract; `state` lives until the call returns.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::error::{code, result_code};
 use super::handle::shared;
 use super::types::*;
-use super::util::rc;
+use crate::client::Error;
 use crate::client::{Client, Threaded};
 
 /// The wait of one pass: `timeout` milliseconds, or the default for a negative value.
@@ -35,10 +35,10 @@ pub unsafe extern "C" fn mosquitto_loop(mosq: *mut mosquitto, timeout: c_int, ma
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         if max_packets < 1 {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         }
         result_code(s.client.run_once(&*s, pass_timeout(timeout)))
     }
@@ -68,10 +68,10 @@ pub unsafe extern "C" fn mosquitto_loop_forever(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         if max_packets < 1 {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         }
         result_code(s.client.run_forever(&*s, pass_timeout(timeout), None))
     }
@@ -93,7 +93,7 @@ pub unsafe extern "C" fn mosquitto_loop_start(mosq: *mut mosquitto) -> c_int {
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         match Client::start_loop(&s) {
             Ok(()) => MOSQ_ERR_SUCCESS,
@@ -120,9 +120,9 @@ pub unsafe extern "C" fn mosquitto_loop_stop(mosq: *mut mosquitto, force: bool) 
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
-        if s.client.stop_loop(force) { MOSQ_ERR_SUCCESS } else { rc(mosq_err_t::MOSQ_ERR_INVAL) }
+        if s.client.stop_loop(force) { MOSQ_ERR_SUCCESS } else { code(&Error::Inval) }
     }
 }
 
@@ -140,10 +140,10 @@ pub unsafe extern "C" fn mosquitto_loop_read(mosq: *mut mosquitto, max_packets: 
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         if max_packets < 1 {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         }
         result_code(s.client.read(&*s))
     }
@@ -162,10 +162,10 @@ pub unsafe extern "C" fn mosquitto_loop_write(mosq: *mut mosquitto, max_packets:
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         if max_packets < 1 {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         }
         result_code(s.client.write(&*s))
     }
@@ -184,7 +184,7 @@ pub unsafe extern "C" fn mosquitto_loop_misc(mosq: *mut mosquitto) -> c_int {
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         result_code(s.client.misc(&*s))
     }
@@ -236,7 +236,7 @@ pub unsafe extern "C" fn mosquitto_threaded_set(mosq: *mut mosquitto, threaded: 
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         s.client
             .settings()

@@ -2,13 +2,12 @@
 
 use std::ffi::{c_char, c_int, c_uint, c_void};
 
+use super::error::code;
 use super::handle::{Shared, shared};
 use super::types::*;
 use super::util::cstr_bytes;
+use crate::client::Error;
 use crate::protocol::ProtocolVersion;
-
-const INVAL: c_int = mosq_err_t::MOSQ_ERR_INVAL as c_int;
-const NOT_SUPPORTED: c_int = mosq_err_t::MOSQ_ERR_NOT_SUPPORTED as c_int;
 
 /// Apply an integer option.
 fn set_int(s: &Shared, option: c_int, value: c_int) -> c_int {
@@ -16,19 +15,19 @@ fn set_int(s: &Shared, option: c_int, value: c_int) -> c_int {
     match option {
         o if o == mosq_opt_t::MOSQ_OPT_PROTOCOL_VERSION as c_int => {
             let Some(v) = u8::try_from(value).ok().and_then(ProtocolVersion::from_level) else {
-                return INVAL;
+                return code(&Error::Inval);
             };
             e.set_protocol(v);
         }
         o if o == mosq_opt_t::MOSQ_OPT_RECEIVE_MAXIMUM as c_int => {
             let Ok(v) = u16::try_from(value) else {
-                return INVAL;
+                return code(&Error::Inval);
             };
             e.set_receive_maximum(v);
         }
         o if o == mosq_opt_t::MOSQ_OPT_SEND_MAXIMUM as c_int => {
             let Ok(v) = u16::try_from(value) else {
-                return INVAL;
+                return code(&Error::Inval);
             };
             e.set_send_maximum(v);
         }
@@ -38,11 +37,11 @@ fn set_int(s: &Shared, option: c_int, value: c_int) -> c_int {
         // silently ignored.
         o if o == mosq_opt_t::MOSQ_OPT_TLS_OCSP_REQUIRED as c_int => {
             if value != 0 {
-                return NOT_SUPPORTED;
+                return code(&Error::NotSupported);
             }
         }
         o if o == mosq_opt_t::MOSQ_OPT_SSL_CTX_WITH_DEFAULTS as c_int => e.tls().with_defaults = value != 0,
-        _ => return INVAL,
+        _ => return code(&Error::Inval),
     }
     MOSQ_ERR_SUCCESS
 }
@@ -66,19 +65,19 @@ pub unsafe extern "C" fn mosquitto_opts_set(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return INVAL;
+            return code(&Error::Inval);
         };
         match option.0 {
             o if o == mosq_opt_t::MOSQ_OPT_PROTOCOL_VERSION as c_int => {
                 if value.is_null() {
-                    return INVAL;
+                    return code(&Error::Inval);
                 }
                 // SAFETY: for this option the caller passes a pointer to an int.
                 let v = unsafe { *value.cast::<c_int>() };
                 set_int(&s, o, v)
             }
             o if o == mosq_opt_t::MOSQ_OPT_SSL_CTX as c_int => set_ssl_ctx(&s, value),
-            _ => INVAL,
+            _ => code(&Error::Inval),
         }
     }
 }
@@ -92,7 +91,7 @@ fn set_ssl_ctx(s: &Shared, value: *mut c_void) -> c_int {
     if value.is_null() {
         MOSQ_ERR_SUCCESS
     } else {
-        NOT_SUPPORTED
+        code(&Error::NotSupported)
     }
 }
 
@@ -130,7 +129,7 @@ pub unsafe extern "C" fn mosquitto_int_option(
         // SAFETY: forwarded contract.
         match unsafe { shared(mosq) } {
             Some(s) => set_int(&s, option.0, value),
-            None => INVAL,
+            None => code(&Error::Inval),
         }
     }
 }
@@ -157,7 +156,7 @@ pub unsafe extern "C" fn mosquitto_string_option(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return INVAL;
+            return code(&Error::Inval);
         };
         match option.0 {
             o if o == mosq_opt_t::MOSQ_OPT_BIND_ADDRESS as c_int => {
@@ -176,16 +175,16 @@ pub unsafe extern "C" fn mosquitto_string_option(
                 // SAFETY: forwarded contract.
                 match unsafe { cstr_bytes(value) }.map(<[u8]>::to_ascii_lowercase).as_deref() {
                     Some(b"pem") => MOSQ_ERR_SUCCESS,
-                    Some(b"engine") => NOT_SUPPORTED,
-                    _ => INVAL,
+                    Some(b"engine") => code(&Error::NotSupported),
+                    _ => code(&Error::Inval),
                 }
             }
             o if o == mosq_opt_t::MOSQ_OPT_TLS_ENGINE as c_int
                 || o == mosq_opt_t::MOSQ_OPT_TLS_ENGINE_KPASS_SHA1 as c_int =>
             {
-                NOT_SUPPORTED
+                code(&Error::NotSupported)
             }
-            _ => INVAL,
+            _ => code(&Error::Inval),
         }
     }
 }
@@ -206,9 +205,9 @@ pub unsafe extern "C" fn mosquitto_void_option(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return INVAL;
+            return code(&Error::Inval);
         };
-        if option.0 == mosq_opt_t::MOSQ_OPT_SSL_CTX as c_int { set_ssl_ctx(&s, value) } else { INVAL }
+        if option.0 == mosq_opt_t::MOSQ_OPT_SSL_CTX as c_int { set_ssl_ctx(&s, value) } else { code(&Error::Inval) }
     }
 }
 
@@ -232,7 +231,7 @@ pub unsafe extern "C" fn mosquitto_reconnect_delay_set(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return INVAL;
+            return code(&Error::Inval);
         };
         let mut settings = s.client.settings();
         let b = settings.backoff();
@@ -261,9 +260,9 @@ pub unsafe extern "C" fn mosquitto_max_inflight_messages_set(
         match unsafe { shared(mosq) } {
             Some(s) => match c_int::try_from(max_inflight_messages) {
                 Ok(v) => set_int(&s, mosq_opt_t::MOSQ_OPT_SEND_MAXIMUM as c_int, v),
-                Err(_) => INVAL,
+                Err(_) => code(&Error::Inval),
             },
-            None => INVAL,
+            None => code(&Error::Inval),
         }
     }
 }

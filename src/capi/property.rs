@@ -16,8 +16,10 @@
 use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::sync::OnceLock;
 
+use super::error::const_code;
 use super::types::*;
-use super::util::{bytes, cstr_bytes, rc, write_out};
+use super::util::{bytes, cstr_bytes, write_out};
+use crate::client::Error;
 use crate::protocol::properties::{self, PropType, PropertyError};
 use crate::protocol::{PropValue, Property, utf8};
 
@@ -87,9 +89,9 @@ pub(crate) unsafe fn from_c_list(list: *const mosquitto_property) -> Vec<Propert
     out
 }
 
-const MOSQ_ERR_PROTOCOL: c_int = rc(mosq_err_t::MOSQ_ERR_PROTOCOL);
-const MOSQ_ERR_MALFORMED_UTF8: c_int = rc(mosq_err_t::MOSQ_ERR_MALFORMED_UTF8);
-const MOSQ_ERR_DUPLICATE_PROPERTY: c_int = rc(mosq_err_t::MOSQ_ERR_DUPLICATE_PROPERTY);
+const MOSQ_ERR_PROTOCOL: c_int = const_code(&Error::Protocol);
+const MOSQ_ERR_MALFORMED_UTF8: c_int = const_code(&Error::MalformedUtf8);
+const MOSQ_ERR_DUPLICATE_PROPERTY: c_int = const_code(&Error::DuplicateProperty);
 
 /// The largest value a variable byte integer can carry.
 const VARINT_MAX: u32 = 268_435_455;

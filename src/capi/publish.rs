@@ -6,7 +6,8 @@ use super::error::code;
 use super::handle::shared;
 use super::property::from_c_list;
 use super::types::*;
-use super::util::{bytes, cstr_bytes, rc, write_out};
+use super::util::{bytes, cstr_bytes, write_out};
+use crate::client::Error;
 use crate::client::PublishRequest;
 
 /// Publish a message on `topic`.
@@ -67,19 +68,19 @@ pub unsafe extern "C" fn mosquitto_publish_v5(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         let Ok(qos) = u8::try_from(qos) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         if qos > 2 {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         }
         let Ok(len) = usize::try_from(payloadlen) else {
-            return rc(mosq_err_t::MOSQ_ERR_PAYLOAD_SIZE);
+            return code(&Error::PayloadSize);
         };
         if len > 0 && payload.is_null() {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         }
         // SAFETY: forwarded contract.
         let (topic, payload, props) = unsafe { (cstr_bytes(topic), bytes(payload, len), from_c_list(properties)) };

@@ -5,7 +5,8 @@ use std::ffi::{c_char, c_int};
 use super::error::code;
 use super::handle::shared;
 use super::types::*;
-use super::util::{cstr_bytes, rc};
+use super::util::cstr_bytes;
+use crate::client::Error;
 use crate::transport::connect::Proxy;
 use crate::transport::socks5;
 
@@ -30,7 +31,7 @@ pub unsafe extern "C" fn mosquitto_socks5_set(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let (Some(s), Some(host)) = (unsafe { shared(mosq) }, unsafe { cstr_bytes(host) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         // SAFETY: forwarded contract.
         let (username, password) = unsafe { (cstr_bytes(username), cstr_bytes(password)) };

@@ -6,7 +6,7 @@ use super::error::code;
 use super::handle::shared;
 use super::property::from_c_list;
 use super::types::*;
-use super::util::{cstr_bytes, rc, write_out};
+use super::util::{cstr_bytes, write_out};
 use crate::error::Error;
 
 /// Collect `count` topic strings from a C array.
@@ -42,10 +42,10 @@ unsafe fn subscribe(
 ) -> c_int {
     // SAFETY: forwarded contract.
     let Some(s) = (unsafe { shared(mosq) }) else {
-        return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        return code(&Error::Inval);
     };
     if count == 0 || sub.is_null() {
-        return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        return code(&Error::Inval);
     }
     // SAFETY: forwarded contract.
     let props = unsafe { from_c_list(properties) };
@@ -80,7 +80,7 @@ unsafe fn unsubscribe(
 ) -> c_int {
     // SAFETY: forwarded contract.
     let Some(s) = (unsafe { shared(mosq) }) else {
-        return rc(mosq_err_t::MOSQ_ERR_INVAL);
+        return code(&Error::Inval);
     };
     // SAFETY: forwarded contract.
     let props = unsafe { from_c_list(properties) };

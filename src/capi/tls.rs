@@ -6,9 +6,11 @@ use std::ffi::{c_char, c_int, c_void};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::error::code;
 use super::handle::shared;
 use super::types::*;
-use super::util::{cstr_bytes, rc};
+use super::util::cstr_bytes;
+use crate::client::Error;
 use crate::transport::tls::{self, PasswordCallback};
 
 /// The C form of the private key password callback.
@@ -76,16 +78,16 @@ pub unsafe extern "C" fn mosquitto_tls_set(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         if (cafile.is_null() && capath.is_null()) || certfile.is_null() != keyfile.is_null() {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         }
         // SAFETY: forwarded contract (each readable() call).
         let (Some(cafile), Some(certfile), Some(keyfile)) =
             (unsafe { readable(cafile) }, unsafe { readable(certfile) }, unsafe { readable(keyfile) })
         else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         // SAFETY: forwarded contract.
         let capath = unsafe { cstr_bytes(capath) }.map(path_from);
@@ -112,7 +114,7 @@ pub unsafe extern "C" fn mosquitto_tls_insecure_set(mosq: *mut mosquitto, value:
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         s.client.settings().tls().insecure = value;
         MOSQ_ERR_SUCCESS
@@ -140,7 +142,7 @@ pub unsafe extern "C" fn mosquitto_tls_opts_set(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         // SAFETY: forwarded contract.
         let (version, ciphers) = unsafe { (cstr_bytes(tls_version), cstr_bytes(ciphers)) };
@@ -150,14 +152,14 @@ pub unsafe extern "C" fn mosquitto_tls_opts_set(
             None => tls::TlsVersion::Tls12,
             Some(v) => match std::str::from_utf8(v).ok().and_then(tls::parse_version) {
                 Some(v) => v,
-                None => return rc(mosq_err_t::MOSQ_ERR_INVAL),
+                None => return code(&Error::Inval),
             },
         };
         let ciphers = match ciphers {
             None => None,
             Some(c) => match std::str::from_utf8(c) {
                 Ok(c) if tls::check_ciphers(c) => Some(c.to_owned()),
-                _ => return rc(mosq_err_t::MOSQ_ERR_INVAL),
+                _ => return code(&Error::Inval),
             },
         };
         settings.tls().version = version;

@@ -1,8 +1,6 @@
 //! Small helpers for reading C arguments and writing C results.
 
-use std::ffi::{CStr, c_char, c_int};
-
-use super::types::mosq_err_t;
+use std::ffi::{CStr, c_char};
 
 /// The bytes of a NUL-terminated C string, without the terminator; `None` for NULL.
 ///
@@ -50,9 +48,4 @@ pub(crate) unsafe fn write_out<T>(out: *mut T, value: T) {
         // SAFETY: not NULL; the caller promises it is writable.
         unsafe { out.write(value) };
     }
-}
-
-/// A `mosq_err_t` as the `int` the C functions return.
-pub(crate) const fn rc(e: mosq_err_t) -> c_int {
-    e as c_int
 }

@@ -6,7 +6,7 @@ use super::error::code;
 use super::handle::shared;
 use super::property::{PropNode, free_list, from_c_list};
 use super::types::*;
-use super::util::{bytes, cstr_bytes, rc};
+use super::util::{bytes, cstr_bytes};
 use crate::error::Error;
 
 /// Set the will: a message the server publishes for this client if the connection ends without
@@ -57,14 +57,14 @@ pub unsafe extern "C" fn mosquitto_will_set_v5(
     ffi_boundary! {
         // SAFETY: forwarded contract.
         let (Some(s), Some(topic)) = (unsafe { shared(mosq) }, unsafe { cstr_bytes(topic) }) else {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         };
         let len = match usize::try_from(payloadlen) {
             Ok(n) if n <= crate::protocol::MAX_REMAINING_LENGTH => n,
-            _ => return rc(mosq_err_t::MOSQ_ERR_PAYLOAD_SIZE),
+            _ => return code(&Error::PayloadSize),
         };
         if len > 0 && payload.is_null() {
-            return rc(mosq_err_t::MOSQ_ERR_INVAL);
+            return code(&Error::Inval);
         }
         // SAFETY: forwarded contract.
         let props = (!properties.is_null()).then(|| unsafe { from_c_list(properties) });

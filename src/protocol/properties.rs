@@ -17,7 +17,6 @@
 //! subscription identifiers (MQTT 5.0 section 3.3.2.3.8: a server sends one for each matching
 //! subscription) and a SUBSCRIBE may not carry subscription identifier 0 (section 3.8.2.1.2).
 
-use super::{DecodeError, Sender};
 use super::consts::{
     CMD_AUTH, CMD_CONNACK, CMD_CONNECT, CMD_DISCONNECT, CMD_PUBLISH, CMD_SUBSCRIBE, CMD_UNSUBSCRIBE,
     CMD_WILL, MQTT_PROP_ASSIGNED_CLIENT_IDENTIFIER, MQTT_PROP_AUTHENTICATION_DATA,
@@ -33,6 +32,7 @@ use super::consts::{
 };
 use super::reader::Reader;
 use super::writer::{binary_len, put_binary, put_str, put_u16, put_u32, put_varint, varint_len};
+use super::{DecodeError, Sender};
 
 /// The wire type of a property value (the `MQTT_PROP_TYPE_*` numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

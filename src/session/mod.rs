@@ -274,7 +274,6 @@ impl Session {
         self.opts.will = None;
     }
 
-
     /// Whether the transport has a socket.
     #[cfg(feature = "fuzzing")]
     pub(crate) fn has_socket(&self) -> bool {
