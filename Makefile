@@ -14,7 +14,8 @@
 #   make check                every test and check; what CI runs
 #   make test                 cargo test
 #   make bench                throughput and CPU per message, ours against the system's library,
-#                             over plain TCP and over TLS (ROUNDS=3 rounds, medians)
+#                             over plain TCP and over TLS (ROUNDS=3 rounds, medians), and memory
+#                             per idle connected client
 #   make soak                 the long link-cut test (minutes; root): counts every message
 #   make fuzz-smoke           run each fuzz target FUZZ_SECONDS (20) s from its seeds
 #   make support-table        print the Markdown table of implemented functions
@@ -158,6 +159,7 @@ check:
 bench: all
 	benches/run.sh $(ROUNDS)
 	benches/run.sh --tls $(ROUNDS)
+	benches/memory.sh
 
 soak: all
 	LINK_CUTS_MESSAGES=20000 LINK_CUTS_RATE=100 LINK_CUTS_CUTS=110 \

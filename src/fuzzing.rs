@@ -418,7 +418,7 @@ pub fn session_bytes(data: &[u8], start: Instant) {
     opts.protocol = version;
     opts.keepalive = [0, 1, 5, 60][usize::from((config >> 3) & 0x03)];
     if config & 0x20 != 0 {
-        opts.will = Some(Will {
+        opts.will = Some(Box::new(Will {
             topic: "will/t".into(),
             payload: b"gone".to_vec(),
             qos: (extra >> 2) % 3,
@@ -428,7 +428,7 @@ pub fn session_bytes(data: &[u8], start: Instant) {
             } else {
                 Vec::new()
             },
-        });
+        }));
     }
     if config & 0x40 != 0 {
         opts.username = Some("user".into());

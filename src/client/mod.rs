@@ -144,7 +144,7 @@ pub struct Client {
     waker: Arc<Waker>,
     /// A connect in progress must give up (disconnect, destroy).
     abort_connect: AtomicBool,
-    loop_thread: Mutex<Option<LoopThread>>,
+    loop_thread: Mutex<Option<Box<LoopThread>>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -176,7 +176,8 @@ impl Client {
             }),
             poll: Mutex::new(PollState {
                 poll,
-                events: Events::with_capacity(4),
+                // The socket and the waker: two events at most per wait.
+                events: Events::with_capacity(2),
             }),
             waker,
             abort_connect: AtomicBool::new(false),
@@ -335,7 +336,7 @@ impl Client {
             e.settings_mut().bind_address = target.bind_address;
         }
         e.session_mut().ensure_client_id(random_client_id);
-        e.settings_mut().host = Some((target.host, target.port));
+        e.settings_mut().host = Some(Box::new((target.host, target.port)));
         e.session_mut().prepare_connect(target.keepalive);
         Ok(())
     }
@@ -542,12 +543,12 @@ impl Settings<'_> {
 
     /// The TLS settings of the next connections.
     pub fn tls(&mut self) -> &mut TlsSettings {
-        &mut self.0.engine.settings_mut().tls
+        self.0.engine.settings_mut().tls.get_or_insert_default()
     }
 
     /// Connect through a SOCKS5 proxy (`None`: directly).
     pub fn set_proxy(&mut self, proxy: Option<Proxy>) {
-        self.0.engine.settings_mut().proxy = proxy;
+        self.0.engine.settings_mut().proxy = proxy.map(Box::new);
     }
 
     /// The delays between reconnection attempts.

@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+use parking_lot::{Condvar, Mutex};
 
 use super::{Client, DisconnectCause, Error, Owner, Threaded, now, waiting_for_connect_call};
 
@@ -28,12 +29,45 @@ pub struct LoopControl {
     pub joining: AtomicBool,
 }
 
+/// Whether a loop thread has ended, for a stop that waits a limited time.
+#[derive(Default)]
+struct Ended {
+    done: Mutex<bool>,
+    cv: Condvar,
+}
+
+impl Ended {
+    /// Wait up to `limit` for the thread to end; whether it did.
+    fn wait(&self, limit: Duration) -> bool {
+        let deadline = now() + limit;
+        let mut done = self.done.lock();
+        while !*done {
+            let left = deadline.saturating_duration_since(now());
+            if left.is_zero() {
+                break;
+            }
+            let _ = self.cv.wait_for(&mut done, left);
+        }
+        *done
+    }
+}
+
+/// Marks the thread ended when dropped (also when its body panics).
+struct EndsOnDrop(Arc<Ended>);
+
+impl Drop for EndsOnDrop {
+    fn drop(&mut self) {
+        *self.0.done.lock() = true;
+        self.0.cv.notify_all();
+    }
+}
+
 /// A running loop thread.
 pub(super) struct LoopThread {
     control: Arc<LoopControl>,
     handle: JoinHandle<()>,
-    /// Disconnected when the thread ends (the thread holds the sender).
-    ended: Receiver<()>,
+    /// Set when the thread ends.
+    ended: Arc<Ended>,
     /// The thread's pthread id (compared with `pthread_self`, which, unlike
     /// `std::thread::current`, allocates nothing in the application's threads).
     id: libc::pthread_t,
@@ -60,11 +94,12 @@ impl Client {
         let control = Arc::new(LoopControl::default());
         let thread_control = control.clone();
         let keep = owner.clone();
-        let (ended_tx, ended) = std::sync::mpsc::channel::<()>();
+        let ended = Arc::new(Ended::default());
+        let thread_ended = ended.clone();
         let spawned = std::thread::Builder::new()
             .name("mosquitto loop".into())
             .spawn(move || {
-                let _ended = ended_tx;
+                let _ended = EndsOnDrop(thread_ended);
                 let owner = keep;
                 // A panic must not cross into the application's thread; the loop just ends.
                 let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -74,12 +109,12 @@ impl Client {
         match spawned {
             Ok(handle) => {
                 let id = std::os::unix::thread::JoinHandleExt::as_pthread_t(&handle);
-                *slot = Some(LoopThread {
+                *slot = Some(Box::new(LoopThread {
                     control,
                     handle,
                     ended,
                     id,
-                });
+                }));
                 Ok(())
             }
             Err(e) => {
@@ -111,7 +146,7 @@ impl Client {
                 // lookup, which cannot be interrupted: do not wait for one of those to time
                 // out. The thread holds its own reference to the client and ends by itself
                 // once the lookup returns.
-                if thread.ended.recv_timeout(FORCE_STOP_WAIT) == Err(RecvTimeoutError::Timeout) {
+                if !thread.ended.wait(FORCE_STOP_WAIT) {
                     return self.finish_stopping();
                 }
             }

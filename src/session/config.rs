@@ -16,7 +16,7 @@ pub struct ClientOptions {
     pub protocol: ProtocolVersion,
     /// Keepalive in seconds, 0 for none.
     pub keepalive: u16,
-    pub will: Option<Will>,
+    pub will: Option<Box<Will>>,
     pub username: Option<String>,
     pub password: Option<Vec<u8>>,
     /// CONNECT properties (v5), as given by the application.

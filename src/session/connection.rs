@@ -24,15 +24,19 @@ impl Session {
     pub(crate) fn reset_for_connect(&mut self, now: Instant) {
         self.has_socket = false;
         self.connecting = true;
-        self.held_qos0.clear();
         self.keepalive = self.opts.keepalive;
         self.last_msg_in = Some(now);
         self.next_msg_out = Some(now + Duration::from_secs(u64::from(self.keepalive)));
         self.ping_sent = None;
         self.release_inbuf();
         self.out.clear();
-        self.outgoing.connection_lost();
-        let kept = u16::try_from(self.outgoing.len()).unwrap_or(u16::MAX);
+        let mut kept = 0;
+        if let Some(flows) = self.flows.as_mut() {
+            flows.held_qos0.clear();
+            flows.outgoing.connection_lost();
+            kept = u16::try_from(flows.outgoing.len()).unwrap_or(u16::MAX);
+        }
+        self.release_flows_if_idle();
         self.offline_quota = self.send_max.saturating_sub(kept);
     }
 
@@ -47,7 +51,10 @@ impl Session {
     pub(crate) fn connect_abandoned(&mut self) {
         self.has_socket = false;
         self.connecting = false;
-        self.held_qos0 = Vec::new();
+        if let Some(flows) = self.flows.as_mut() {
+            flows.held_qos0 = Vec::new();
+        }
+        self.release_flows_if_idle();
     }
 
     /// The transport has a socket (connected, or connecting in the background): queue CONNECT,
@@ -59,7 +66,12 @@ impl Session {
         self.last_msg_in = Some(now);
         self.next_msg_out = Some(now + Duration::from_secs(u64::from(self.keepalive)));
         self.send_connect();
-        for (mid, packet) in std::mem::take(&mut self.held_qos0) {
+        let held = self
+            .flows
+            .as_mut()
+            .map(|f| std::mem::take(&mut f.held_qos0))
+            .unwrap_or_default();
+        for (mid, packet) in held {
             self.out.writer().extend_from_slice(&packet);
             self.out.mark(Completion::Qos0Publish(mid));
         }
@@ -88,7 +100,7 @@ impl Session {
                 }),
             }
         }
-        let will = self.opts.will.as_ref().map(|w| Will {
+        let will = self.opts.will.as_deref().map(|w| Will {
             retain: w.retain && self.retain_available,
             properties: if v5 { w.properties.clone() } else { Vec::new() },
             ..w.clone()
@@ -125,9 +137,12 @@ impl Session {
         self.release_inbuf();
         self.out.clear();
         self.out.shrink_if_idle();
-        let in_flight = u16::try_from(self.outgoing.in_flight()).unwrap_or(u16::MAX);
+        let mut in_flight = 0;
+        if let Some(flows) = self.flows.as_mut() {
+            in_flight = u16::try_from(flows.outgoing.in_flight()).unwrap_or(u16::MAX);
+            flows.outgoing.connection_lost();
+        }
         self.offline_quota = self.send_max.saturating_sub(in_flight);
-        self.outgoing.connection_lost();
         self.ping_sent = None;
         let cause = match cause {
             DisconnectCause::Error(_) if self.state == State::Disconnected => DisconnectCause::Requested,

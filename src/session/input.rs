@@ -265,10 +265,13 @@ impl Session {
         self.log(LogLevel::Debug, |s| {
             publish_line(s.id_for_log(), "received", &p.as_publish_ref(), p.mid)
         });
+        let (known, waiting) = self.flows.as_ref().map_or((false, 0), |f| {
+            (f.incoming.contains_key(&p.mid), f.incoming.len())
+        });
         if p.qos > 0
             && self.opts.protocol.is_v5()
-            && !(p.qos == 2 && self.incoming.contains_key(&p.mid))
-            && self.incoming.len() >= usize::from(self.receive_max)
+            && !(p.qos == 2 && known)
+            && waiting >= usize::from(self.receive_max)
         {
             return Err(DisconnectCause::Error(Error::Protocol));
         }
@@ -280,7 +283,7 @@ impl Session {
             }
             _ => {
                 self.send_ack(AckKind::Pubrec, p.mid, 0);
-                self.incoming.insert(p.mid, p);
+                self.flows().incoming.insert(p.mid, p);
             }
         }
         Ok(())
@@ -317,7 +320,7 @@ impl Session {
                 ack.reason_code
             )
         });
-        match self.outgoing.complete(ack.mid, qos) {
+        match self.flows().outgoing.complete(ack.mid, qos) {
             AckOutcome::WrongQos => return Err(DisconnectCause::Error(Error::Protocol)),
             AckOutcome::Complete(_) => self.events.push(Event::Publish {
                 mid: ack.mid,
@@ -328,6 +331,7 @@ impl Session {
             AckOutcome::Released | AckOutcome::Unknown => {}
         }
         self.send_outgoing();
+        self.release_flows_if_idle();
         Ok(())
     }
 
@@ -341,7 +345,7 @@ impl Session {
             format!("Client {} received PUBREC (Mid: {})", s.id_for_log(), ack.mid)
         });
         let refused = self.opts.protocol.is_v5() && ack.reason_code >= 0x80;
-        let outcome = self.outgoing.pubrec(ack.mid, refused);
+        let outcome = self.flows().outgoing.pubrec(ack.mid, refused);
         if refused {
             if let AckOutcome::Complete(_) = outcome {
                 // As libmosquitto does, the PUBREC's properties are not passed on.
@@ -353,6 +357,7 @@ impl Session {
                 });
             }
             self.send_outgoing();
+            self.release_flows_if_idle();
             return Ok(());
         }
         match outcome {
@@ -380,9 +385,10 @@ impl Session {
             format!("Client {} received PUBREL (Mid: {})", s.id_for_log(), ack.mid)
         });
         self.send_ack(AckKind::Pubcomp, ack.mid, 0);
-        if let Some(message) = self.incoming.remove(&ack.mid) {
+        if let Some(message) = self.flows.as_mut().and_then(|f| f.incoming.remove(&ack.mid)) {
             self.events.push(Event::Message { message });
         }
+        self.release_flows_if_idle();
         Ok(())
     }
 

@@ -55,6 +55,24 @@ pub(crate) enum State {
     Disconnected,
 }
 
+/// What a session keeps of messages in transit; see [`Session::flows`].
+#[derive(Debug, Default)]
+struct Flows {
+    /// Outgoing QoS 1/2 messages, from the publish call to their last acknowledgement.
+    outgoing: OutFlow<OutMessage>,
+    /// Incoming QoS 2 messages waiting for PUBREL.
+    incoming: HashMap<u16, Publish>,
+    /// QoS 0 messages published while a connection attempt was under way, encoded, with
+    /// their message ids; sent right after CONNECT.
+    held_qos0: Vec<(u16, Vec<u8>)>,
+}
+
+impl Flows {
+    fn is_empty(&self) -> bool {
+        self.outgoing.is_empty() && self.incoming.is_empty() && self.held_qos0.is_empty()
+    }
+}
+
 /// The acknowledgements of the QoS 1 and 2 flows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum AckKind {
@@ -98,15 +116,12 @@ pub(crate) struct Session {
     /// [`Session::reset_for_connect`] and [`Session::connection_started`] or
     /// [`Session::connect_failed`]).
     connecting: bool,
-    /// QoS 0 messages published while a connection attempt was under way, encoded, with
-    /// their message ids; sent right after CONNECT.
-    held_qos0: Vec<(u16, Vec<u8>)>,
     request_disconnect: bool,
     last_mid: u16,
 
     out: OutBuf,
-    /// Outgoing QoS 1/2 messages, from the publish call to their last acknowledgement.
-    outgoing: OutFlow<OutMessage>,
+    /// The message flows; allocated while any is under way, so an idle session keeps none.
+    flows: Option<Box<Flows>>,
     /// Outgoing in-flight maximum (ours, or the server's receive maximum).
     send_max: u16,
     /// libmosquitto's send quota while there is no connection: a QoS 1/2 publish then reports
@@ -116,8 +131,6 @@ pub(crate) struct Session {
     offline_quota: u16,
     /// Incoming in-flight maximum we announce (v5 receive maximum).
     receive_max: u16,
-    /// Incoming QoS 2 messages waiting for PUBREL.
-    incoming: HashMap<u16, Publish>,
     /// Bytes of an incomplete packet.
     inbuf: Vec<u8>,
 
@@ -150,15 +163,13 @@ impl Session {
             state: State::New,
             has_socket: false,
             connecting: false,
-            held_qos0: Vec::new(),
             request_disconnect: false,
             last_mid: 0,
             out: OutBuf::default(),
-            outgoing: OutFlow::default(),
+            flows: None,
             offline_quota: send_max,
             send_max,
             receive_max,
-            incoming: HashMap::new(),
             inbuf: Vec::new(),
             max_qos: 2,
             retain_available: true,
@@ -259,13 +270,13 @@ impl Session {
         }
         let properties = properties.unwrap_or_default();
         Self::check_will_properties(&properties)?;
-        self.opts.will = Some(Will {
+        self.opts.will = Some(Box::new(Will {
             topic: String::from_utf8_lossy(topic).into_owned(),
             payload: payload.to_vec(),
             qos,
             retain,
             properties,
-        });
+        }));
         Ok(())
     }
 
@@ -317,12 +328,29 @@ impl Session {
     /// Number of outgoing QoS 1/2 messages not yet completed.
     #[cfg(test)]
     pub(crate) fn outgoing_len(&self) -> usize {
-        self.outgoing.len()
+        self.flows.as_ref().map_or(0, |f| f.outgoing.len())
+    }
+
+    /// The message flows, allocated on first use.
+    fn flows(&mut self) -> &mut Flows {
+        self.flows.get_or_insert_default()
+    }
+
+    /// Give the flows' memory back when nothing is in transit.
+    fn release_flows_if_idle(&mut self) {
+        if self.flows.as_ref().is_some_and(|f| f.is_empty()) {
+            self.flows = None;
+        }
     }
 
     /// Move the collected events into `into`.
     pub(crate) fn drain_events(&mut self, into: &mut Vec<Event>) {
-        into.append(&mut self.events);
+        if into.is_empty() {
+            // Hand the allocation over: an idle session keeps no event buffer.
+            std::mem::swap(into, &mut self.events);
+        } else {
+            into.append(&mut self.events);
+        }
     }
 
     /// How many complete packets have been received (and handled, successfully or not).
@@ -367,7 +395,11 @@ impl Session {
             if self.last_mid == 0 {
                 self.last_mid = 1;
             }
-            if !self.outgoing.contains(self.last_mid) {
+            if !self
+                .flows
+                .as_ref()
+                .is_some_and(|f| f.outgoing.contains(self.last_mid))
+            {
                 return Some(self.last_mid);
             }
         }

@@ -154,7 +154,7 @@ impl Session {
             } else {
                 let mut packet = Vec::new();
                 p.encode(self.opts.protocol, &mut packet);
-                self.held_qos0.push((mid, packet));
+                self.flows().held_qos0.push((mid, packet));
             }
             return Ok(());
         }
@@ -166,7 +166,7 @@ impl Session {
         };
         let offline = !self.has_socket && !self.connecting;
         // Kept while there is no connection: sent with DUP set after the next CONNACK.
-        self.outgoing.push(mid, req.qos, offline, message);
+        self.flows().outgoing.push(mid, req.qos, offline, message);
         if offline && self.offline_quota > 0 {
             return Err(Error::NoConn);
         }
@@ -184,18 +184,22 @@ impl Session {
     /// order: first what an earlier connection left unfinished (once the server has accepted
     /// this one), then new messages.
     pub(super) fn send_outgoing(&mut self) {
+        let Some(flows) = self.flows.as_ref() else {
+            return;
+        };
         if !self.has_socket {
             return;
         }
         match self.state {
             State::Active | State::Disconnected => {}
             // Before CONNACK only a first connection sends, and only new messages.
-            State::ConnackPending if !self.outgoing.has_resends() => {}
+            State::ConnackPending if !flows.outgoing.has_resends() => {}
             _ => return,
         }
         let limit = usize::from(self.send_max);
         let version = self.opts.protocol;
-        while let Some((entry, transmit)) = self.outgoing.next_transmit(limit) {
+        while let Some((entry, transmit)) = self.flows.as_mut().and_then(|f| f.outgoing.next_transmit(limit))
+        {
             let mid = entry.mid;
             let dup = match transmit {
                 Transmit::Pubrel => {
@@ -216,7 +220,7 @@ impl Session {
             };
             let len = p.encoded_len(version);
             if self.max_packet_size > 0 && len > self.max_packet_size as usize {
-                self.outgoing.remove(mid);
+                self.flows().outgoing.remove(mid);
                 self.log(LogLevel::Notice, |_| {
                     format!("Dropping too large outgoing PUBLISH ({len} bytes)")
                 });

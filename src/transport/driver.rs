@@ -27,8 +27,12 @@ pub(crate) const WAKER: Token = Token(1);
 
 /// Most bytes read in one call before giving others a turn.
 const READ_BUDGET: usize = 4 * 1024 * 1024;
-/// Size of the read buffer.
+/// Size of the read buffer of a busy connection.
 const READ_CHUNK: usize = 64 * 1024;
+/// Size of the read buffer of a quiet connection (on the stack: nothing kept per client).
+const SMALL_READ: usize = 512;
+/// Read calls that take in little before a busy connection's large buffer is given back.
+const QUIET_READS: u8 = 8;
 
 /// The current time. The transport layer is where the clock is read; everything below takes the
 /// time as an argument.
@@ -41,15 +45,16 @@ pub(crate) fn now() -> Instant {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ConnectSettings {
     /// Host and port from the last connect call.
-    pub host: Option<(String, u16)>,
+    pub host: Option<Box<(String, u16)>>,
     /// `MOSQ_OPT_BIND_ADDRESS`.
     pub bind_address: Option<String>,
     /// `MOSQ_OPT_TCP_NODELAY`.
     pub tcp_nodelay: bool,
-    /// TLS settings (`mosquitto_tls_*`, TLS options); TLS is used when [`TlsSettings::enabled`].
-    pub tls: TlsSettings,
+    /// TLS settings (`mosquitto_tls_*`, TLS options), once any is set; TLS is used when
+    /// [`TlsSettings::enabled`].
+    pub tls: Option<Box<TlsSettings>>,
     /// `mosquitto_socks5_set`.
-    pub proxy: Option<Proxy>,
+    pub proxy: Option<Box<Proxy>>,
 }
 
 /// One client's session and socket.
@@ -81,7 +86,10 @@ pub(crate) struct Engine {
     /// next loop call (errno `EPROTO`), so the next loop call reports it.
     tls_connect_failed: bool,
     registry: Registry,
+    /// The large read buffer, held only while the connection is busy (see [`Engine::read`]).
     read_buf: Vec<u8>,
+    /// Consecutive read calls that took in little while the large buffer was held.
+    quiet_reads: u8,
 }
 
 impl Engine {
@@ -101,6 +109,7 @@ impl Engine {
             tls_connect_failed: false,
             registry,
             read_buf: Vec::new(),
+            quiet_reads: 0,
         }
     }
 
@@ -227,7 +236,7 @@ impl Engine {
         now: Instant,
     ) -> Result<(Target, Option<Proxy>, Option<TlsSettings>), Error> {
         let settings = &self.settings;
-        let Some((host, port)) = settings.host.clone() else {
+        let Some((host, port)) = settings.host.as_deref().cloned() else {
             return Err(Error::Inval);
         };
         if !self.session.options().connect_properties.is_empty() && !self.session.protocol().is_v5() {
@@ -239,8 +248,8 @@ impl Engine {
             bind_address: settings.bind_address.clone(),
             tcp_nodelay: settings.tcp_nodelay,
         };
-        let tls = settings.tls.enabled().then(|| settings.tls.clone());
-        let proxy = settings.proxy.clone();
+        let tls = settings.tls.as_deref().filter(|t| t.enabled()).cloned();
+        let proxy = settings.proxy.as_deref().cloned();
         self.drop_stream();
         self.session.reset_for_connect(now);
         Ok((target, proxy, tls))
@@ -393,44 +402,69 @@ impl Engine {
             // (After a deferred failure nothing more is read until it has been reported.)
             return Ok(());
         }
-        if self.read_buf.is_empty() {
-            self.read_buf = vec![0; READ_CHUNK];
-        }
+        // A quiet connection reads into a small buffer on the stack; one whose reads fill it
+        // gets a large buffer of its own, given back once it has been quiet for a while, so
+        // that an idle client costs no buffer memory and a busy one reads in large chunks.
+        let mut small = [0u8; SMALL_READ];
+        let mut large = std::mem::take(&mut self.read_buf);
         let mut total = 0;
         self.read_pending = false;
-        loop {
+        let result = loop {
             let Some(stream) = self.stream.as_mut() else {
-                return Ok(());
+                break Ok(());
             };
-            match stream.read(&mut self.read_buf) {
+            let buf: &mut [u8] = if large.is_empty() { &mut small } else { &mut large };
+            let size = buf.len();
+            match stream.read(buf) {
                 Ok(0) => {
                     if self.stream.as_ref().is_some_and(Stream::is_handshaking) {
                         let cause = self.io_cause(&io::ErrorKind::UnexpectedEof.into());
-                        return self.fail(cause);
+                        break self.fail(cause);
                     }
-                    return self.fail(DisconnectCause::Error(Error::ConnLost));
+                    break self.fail(DisconnectCause::Error(Error::ConnLost));
                 }
                 Ok(n) => {
-                    if let Err(cause) = self.session.handle_bytes(&self.read_buf[..n], now) {
-                        return self.fail(cause);
+                    let data = if large.is_empty() {
+                        &small[..n]
+                    } else {
+                        &large[..n]
+                    };
+                    if let Err(cause) = self.session.handle_bytes(data, now) {
+                        break self.fail(cause);
                     }
                     total += n;
+                    if n == size && large.is_empty() {
+                        large = vec![0; READ_CHUNK];
+                    }
                     if total >= READ_BUDGET {
                         self.read_pending = true;
-                        return Ok(());
+                        break Ok(());
                     }
-                    if after_poll && n < self.read_buf.len() && !self.peer_closed && !self.is_tls() {
-                        return Ok(());
+                    if after_poll && n < size && !self.peer_closed && !self.is_tls() {
+                        break Ok(());
                     }
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break Ok(()),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     let cause = self.io_cause(&e);
-                    return self.fail(cause);
+                    break self.fail(cause);
                 }
             }
+        };
+        if !large.is_empty() {
+            if total < SMALL_READ {
+                self.quiet_reads = self.quiet_reads.saturating_add(1);
+            } else {
+                self.quiet_reads = 0;
+            }
+            if self.quiet_reads < QUIET_READS && self.stream.is_some() {
+                self.read_buf = large;
+            } else {
+                self.quiet_reads = 0;
+            }
         }
+        result
     }
 
     /// Write as much pending output as the socket takes (`mosquitto_loop_write`).
