@@ -4,6 +4,8 @@
 //!   subscriptions, matching a topic in the order mosquitto walks its tree, and
 //!   [`subs::MatchSet`], which turns the matches of one publish into the copies each client
 //!   gets without allocating once warmed up.
+//! - [`retained`]: the retained-message store ([`retained::RetainedStore`]), delivering to a new
+//!   subscription in mosquitto's order.
 //!
 //! Topics and filters reach these tables from the network. The callers check them first with
 //! [`crate::protocol::topic`] (and the broker's own limits), but the tables still never panic,
@@ -12,4 +14,5 @@
 
 #![forbid(unsafe_code)]
 
+pub mod retained;
 pub mod subs;
