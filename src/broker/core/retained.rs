@@ -491,7 +491,7 @@ impl<M> RetainedStore<M> {
 /// The filter level starting at `pos` and where the next one starts (`END` if none).
 fn level_at(filter: &str, pos: usize) -> (&str, usize) {
     let rest = filter.get(pos..).unwrap_or("");
-    match rest.find('/') {
+    match rest.bytes().position(|b| b == b'/') {
         Some(i) => (rest.get(..i).unwrap_or(""), pos + i + 1),
         None => (rest, END),
     }

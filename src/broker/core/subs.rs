@@ -475,11 +475,13 @@ impl<K: Copy + Eq + Hash> SubscriptionTree<K> {
             if !shared && sub.options.no_local && publisher == Some(entry.key) {
                 return;
             }
+            let m = sub.to_match(entry.key, shared);
             if entry.mark != generation {
                 entry.mark = generation;
-                entry.group = out.new_client(entry.key);
+                entry.group = out.push_new(m);
+            } else {
+                out.push_again(entry.group, m);
             }
-            out.push(entry.group, sub.to_match(entry.key, shared));
         });
         out.finish();
     }
@@ -769,7 +771,7 @@ fn walk(nodes: &mut [Node], stack: &mut Vec<Frame>, topic: &str, mut visit: impl
                     continue;
                 }
                 let rest = topic.get(frame.pos..).unwrap_or("");
-                let (level, next) = match rest.find('/') {
+                let (level, next) = match rest.bytes().position(|b| b == b'/') {
                     Some(i) => (rest.get(..i).unwrap_or(""), frame.pos + i + 1),
                     None => (rest, END),
                 };

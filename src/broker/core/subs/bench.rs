@@ -190,16 +190,32 @@ fn bench_subscription_tree() {
     );
     memory("10,000 clients × 3 filters, wildcards", &wild);
 
-    let mut fan = SubscriptionTree::new();
-    for c in 0..16 {
-        fan.subscribe(c, &format!("fan/child{c:02}"), any, None).unwrap();
+    for siblings in [children::SMALL_MAX, children::SMALL_MAX + 1] {
+        let mut fan = SubscriptionTree::new();
+        for c in 0..siblings {
+            fan.subscribe(c as u32, &format!("fan/child{c:02}"), any, None)
+                .unwrap();
+        }
+        let kind = if siblings > children::SMALL_MAX {
+            "hash map"
+        } else {
+            "list"
+        };
+        let last = format!("fan/child{:02}", siblings - 1);
+        report(
+            &format!("{siblings} siblings ({kind}), last one"),
+            &mut fan,
+            &last,
+            1,
+        );
+        let middle = format!("fan/child{:02}", siblings / 2);
+        report(
+            &format!("{siblings} siblings ({kind}), middle one"),
+            &mut fan,
+            &middle,
+            1,
+        );
     }
-    report("16 siblings, last one", &mut fan, "fan/child15", 1);
-    let mut fan = SubscriptionTree::new();
-    for c in 0..17 {
-        fan.subscribe(c, &format!("fan/child{c:02}"), any, None).unwrap();
-    }
-    report("17 siblings (hash map), last one", &mut fan, "fan/child16", 1);
 }
 
 #[test]

@@ -12,10 +12,15 @@ use super::{Match, SubOptions};
 /// in tree order. The broker sends an MQTT v5 client every one of them (each with its
 /// Subscription Identifier) and a v3 client a single copy, [`ClientMatches::combined`].
 pub struct MatchSet<K> {
-    /// The matches in tree order, each with the index of its client in `clients`.
-    raw: Vec<(u32, Match<K>)>,
+    /// The matches in tree order.
+    raw: Vec<Match<K>>,
+    /// For each of `raw`, the index of its client in `clients`; filled only once a client
+    /// has a second match (`regroup`).
+    owner: Vec<u32>,
+    regroup: bool,
     clients: Vec<Span<K>>,
-    /// `raw` regrouped: each client's matches side by side.
+    /// `raw` regrouped: each client's matches side by side. When every client has one
+    /// match, `raw` is already grouped and the two vectors just trade places.
     grouped: Vec<Match<K>>,
     /// Matching subscriptions before No Local was applied.
     pub(super) matched: usize,
@@ -49,6 +54,8 @@ impl<K: Copy> MatchSet<K> {
     pub fn new() -> Self {
         MatchSet {
             raw: Vec::new(),
+            owner: Vec::new(),
+            regroup: false,
             clients: Vec::new(),
             grouped: Vec::new(),
             matched: 0,
@@ -58,6 +65,8 @@ impl<K: Copy> MatchSet<K> {
     /// Empty the set, keeping its memory.
     pub fn clear(&mut self) {
         self.raw.clear();
+        self.owner.clear();
+        self.regroup = false;
         self.clients.clear();
         self.grouped.clear();
         self.matched = 0;
@@ -94,9 +103,10 @@ impl<K: Copy> MatchSet<K> {
 
     /// The capacities of the vectors (to show that refilling does not allocate).
     #[cfg(test)]
-    pub(super) fn capacities(&self) -> [usize; 3] {
+    pub(super) fn capacities(&self) -> [usize; 4] {
         [
             self.raw.capacity(),
+            self.owner.capacity(),
             self.clients.capacity(),
             self.grouped.capacity(),
         ]
@@ -105,47 +115,57 @@ impl<K: Copy> MatchSet<K> {
     /// Heap bytes held, estimated from capacities.
     #[cfg(test)]
     pub(super) fn heap_bytes(&self) -> usize {
-        self.raw.capacity() * size_of::<(u32, Match<K>)>()
+        (self.raw.capacity() + self.grouped.capacity()) * size_of::<Match<K>>()
+            + self.owner.capacity() * 4
             + self.clients.capacity() * size_of::<Span<K>>()
-            + self.grouped.capacity() * size_of::<Match<K>>()
     }
 
-    /// Start the matches of a client not seen yet in this fill; its index.
-    pub(super) fn new_client(&mut self, client: K) -> u32 {
+    /// Add the first match of a client in this fill; the client's index.
+    pub(super) fn push_new(&mut self, m: Match<K>) -> u32 {
         let index = self.clients.len() as u32;
+        if self.regroup {
+            self.owner.push(index);
+        }
         self.clients.push(Span {
-            client,
-            start: 0,
-            len: 0,
+            client: m.client,
+            // Right while every client has one match; else `finish` sets it.
+            start: self.raw.len(),
+            len: 1,
             placed: 0,
         });
+        self.raw.push(m);
         index
     }
 
-    /// Add a match of the client at `index`.
-    pub(super) fn push(&mut self, index: u32, m: Match<K>) {
-        if let Some(span) = self.clients.get_mut(index as usize) {
-            span.len += 1;
-            self.raw.push((index, m));
+    /// Add another match of the client at `index`.
+    pub(super) fn push_again(&mut self, index: u32, m: Match<K>) {
+        let Some(span) = self.clients.get_mut(index as usize) else {
+            return;
+        };
+        span.len += 1;
+        if !self.regroup {
+            // Until now every match had its own client, the one of the same index.
+            self.regroup = true;
+            self.owner.extend(0..self.raw.len() as u32);
         }
+        self.owner.push(index);
+        self.raw.push(m);
     }
 
-    /// Group the matches by client: a counting sort, in O(matches).
+    /// Group the matches by client: nothing to do if each client has one match, else a
+    /// counting sort, in O(matches).
     pub(super) fn finish(&mut self) {
-        self.grouped.extend(self.raw.iter().map(|&(_, m)| m));
-        if self.clients.len() == self.raw.len() {
-            // One match per client: already grouped.
-            for (at, span) in self.clients.iter_mut().enumerate() {
-                span.start = at;
-            }
+        if !self.regroup {
+            std::mem::swap(&mut self.raw, &mut self.grouped);
             return;
         }
+        self.grouped.extend_from_slice(&self.raw);
         let mut start = 0;
         for span in self.clients.iter_mut() {
             span.start = start;
             start += span.len;
         }
-        for &(index, m) in self.raw.iter() {
+        for (&index, &m) in self.owner.iter().zip(self.raw.iter()) {
             let Some(span) = self.clients.get_mut(index as usize) else {
                 continue;
             };

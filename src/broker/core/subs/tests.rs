@@ -624,6 +624,27 @@ fn matching_allocates_nothing_once_warm() {
     }
     let after = (set.capacities(), tree.stack.capacity());
     assert_eq!(before, after);
+
+    // One match per client: the set's two match vectors trade places each time, and stop
+    // growing once both have been used.
+    tree.collect_matches("t/y/z", None, &mut set);
+    tree.collect_matches("t/y/z", None, &mut set);
+    let mut caps: Vec<usize> = set.capacities().to_vec();
+    caps.sort_unstable();
+    for _ in 0..100 {
+        tree.collect_matches("t/y/z", None, &mut set);
+        assert_eq!(set.len(), 50);
+        assert_eq!(set.matches().len(), 50);
+        let mut now: Vec<usize> = set.capacities().to_vec();
+        now.sort_unstable();
+        assert_eq!(now, caps);
+        for (c, m) in set.iter().zip(0..) {
+            assert_eq!(c.client(), m);
+            assert_eq!(c.matches().len(), 1);
+        }
+    }
+    tree.collect_matches("t/x", None, &mut set);
+    assert_eq!(set.matches().len(), 101);
 }
 
 #[test]
