@@ -59,14 +59,18 @@ use crate::protocol::topic::is_valid_sub_filter;
 
 mod children;
 mod match_set;
+mod walk;
 
 #[cfg(test)]
 mod bench;
+#[cfg(test)]
+mod model_tests;
 #[cfg(test)]
 mod tests;
 
 use children::Children;
 pub use match_set::{ClientMatches, MatchSet};
+use walk::{Frame, walk};
 
 /// The options of one subscription, as SUBSCRIBE carries them (MQTT 3 has only the QoS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -116,9 +120,6 @@ pub struct Match<K> {
 const NONE: u32 = u32::MAX;
 /// The root node, which stands for no level and holds no subscriptions.
 const ROOT: u32 = 0;
-/// A frame position meaning "no topic level left".
-const END: usize = usize::MAX;
-
 /// A subscription as stored: the client's slot instead of its key.
 #[derive(Debug, Clone, Copy)]
 struct Sub {
@@ -204,24 +205,6 @@ fn parse(filter: &str) -> Option<Parsed<'_>> {
     }
     valid(filter).then_some(Parsed { group: None, filter })
 }
-
-/// One level of the matching walk: `node` is being matched against the topic level that
-/// starts at byte `pos` (or against nothing, `END`).
-#[derive(Debug, Clone, Copy)]
-struct Frame {
-    node: u32,
-    /// The child being descended into (literal at stage 1, `+` at stage 2).
-    child: u32,
-    pos: usize,
-    /// Where the next level starts, or `END` if `pos` holds the last one.
-    next: usize,
-    /// 0: start, 1: back from the literal child, 2: back from `+`, 3: `#` and done.
-    stage: u8,
-}
-
-/// Frames beyond this many are given back after a walk, so that one very deep topic does not
-/// keep its stack allocated.
-const STACK_KEEP: usize = 256;
 
 /// The subscriptions of every client; see the [module documentation](self).
 pub struct SubscriptionTree<K> {
@@ -322,6 +305,10 @@ impl<K: Copy + Eq + Hash> SubscriptionTree<K> {
             return Ok(Subscribed::Existing);
         }
         if let Some(entry) = self.clients.get_mut(slot as usize) {
+            if entry.filters.capacity() == 0 {
+                // Many clients hold a single subscription.
+                entry.filters.reserve_exact(1);
+            }
             entry.filters.push(filter.into());
         }
         self.count += 1;
@@ -413,7 +400,10 @@ impl<K: Copy + Eq + Hash> SubscriptionTree<K> {
         let &slot = self.slots.get(&client)?;
         let node = self.nodes.get(self.find_path(parsed.filter)? as usize)?;
         let sub = match parsed.group {
-            None => node.subs.iter().find(|s| s.slot == slot)?,
+            None => {
+                let at = node.subs.binary_search_by_key(&slot, |s| s.slot).ok()?;
+                node.subs.get(at)?
+            }
             Some(name) => node
                 .shared
                 .iter()
@@ -741,103 +731,5 @@ fn shrink<T>(list: &mut Vec<T>) {
         *list = Vec::new();
     } else if list.len() * 4 <= list.capacity() {
         list.shrink_to(list.len() * 2);
-    }
-}
-
-/// Walk the tree along `topic`, calling `visit` for each matching subscription in tree order
-/// (and `true` for a shared group's chosen member). Iterative: `stack` holds one frame per
-/// level being matched.
-fn walk(nodes: &mut [Node], stack: &mut Vec<Frame>, topic: &str, mut visit: impl FnMut(Sub, bool)) {
-    // `+` and `#` at the first level never match a `$` topic.
-    let dollar = topic.starts_with('$');
-    stack.clear();
-    stack.push(Frame {
-        node: ROOT,
-        child: NONE,
-        pos: 0,
-        next: END,
-        stage: 0,
-    });
-    while let Some(frame) = stack.last_mut() {
-        let Some(node) = nodes.get(frame.node as usize) else {
-            stack.pop();
-            continue;
-        };
-        let wildcards = !(dollar && frame.node == ROOT);
-        match frame.stage {
-            0 => {
-                if frame.pos == END {
-                    frame.stage = 3;
-                    continue;
-                }
-                let rest = topic.get(frame.pos..).unwrap_or("");
-                let (level, next) = match rest.bytes().position(|b| b == b'/') {
-                    Some(i) => (rest.get(..i).unwrap_or(""), frame.pos + i + 1),
-                    None => (rest, END),
-                };
-                frame.next = next;
-                frame.stage = 1;
-                frame.child = node.children.get(level).unwrap_or(NONE);
-                if frame.child != NONE {
-                    let child = frame.child;
-                    stack.push(Frame {
-                        node: child,
-                        child: NONE,
-                        pos: next,
-                        next: END,
-                        stage: 0,
-                    });
-                }
-            }
-            1 | 2 => {
-                let (done, last) = (frame.child, frame.next == END);
-                let plus = if frame.stage == 1 && wildcards {
-                    node.plus
-                } else {
-                    NONE
-                };
-                frame.stage += 1;
-                frame.child = plus;
-                let next = frame.next;
-                if done != NONE && last {
-                    visit_node(nodes, done, &mut visit);
-                }
-                if plus != NONE {
-                    stack.push(Frame {
-                        node: plus,
-                        child: NONE,
-                        pos: next,
-                        next: END,
-                        stage: 0,
-                    });
-                }
-            }
-            _ => {
-                let hash = if wildcards { node.hash } else { NONE };
-                stack.pop();
-                if hash != NONE {
-                    visit_node(nodes, hash, &mut visit);
-                }
-            }
-        }
-    }
-    if stack.capacity() > STACK_KEEP {
-        stack.shrink_to(STACK_KEEP);
-    }
-}
-
-/// Visit the subscriptions of the filter ending at `ix`: the normal ones, then one member of
-/// each shared group.
-fn visit_node(nodes: &mut [Node], ix: u32, visit: &mut impl FnMut(Sub, bool)) {
-    let Some(node) = nodes.get_mut(ix as usize) else {
-        return;
-    };
-    for sub in node.subs.iter() {
-        visit(*sub, false);
-    }
-    for group in node.shared.iter_mut() {
-        if let Some(member) = group.serve() {
-            visit(member, true);
-        }
     }
 }
