@@ -190,7 +190,8 @@ impl<'a, K: Copy> ClientMatches<'a, K> {
 
     /// The single copy for an MQTT v3 client: the first match in tree order, at the highest
     /// QoS of all its matches, with Retain As Published if any match has it, and `shared`
-    /// only if every match is a shared one.
+    /// only if every match is a shared one. (Mosquitto uses up a packet identifier for each
+    /// copy it suppresses; `matches().len() - 1` is how many those are.)
     pub fn combined(&self) -> Match<K> {
         let mut all = self.matches.iter();
         let mut one = all.next().copied().unwrap_or(Match {
