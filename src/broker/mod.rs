@@ -2,7 +2,12 @@
 //!
 //! - [`config`]: the `mosquitto.conf` reader.
 //! - [`auth`]: password files, ACL files and the `mosquitto_passwd` tool.
+//! - [`core`]: the protocol engine, without I/O: sessions, subscriptions, retained messages.
+//! - [`server`]: listening sockets, worker threads, logging and `$SYS`: a running broker.
+//! - [`command`]: the `mosquitto` command.
 
 pub mod auth;
+pub mod command;
 pub mod config;
 pub mod core;
+pub mod server;

@@ -78,6 +78,8 @@ pub struct Config {
     pub sys_interval: u16,
     /// `upgrade_outgoing_qos`. Default false.
     pub upgrade_outgoing_qos: bool,
+    /// `worker_threads` (our own option): event-loop threads; 0 means one per core.
+    pub worker_threads: u16,
     /// `user` to drop privileges to when started as root. Default `mosquitto`.
     pub user: String,
     /// `websockets_log_level`. Default 0.
@@ -138,6 +140,7 @@ impl Default for Config {
             set_tcp_nodelay: false,
             sys_interval: 10,
             upgrade_outgoing_qos: false,
+            worker_threads: 0,
             user: "mosquitto".to_string(),
             websockets_log_level: 0,
             websockets_headers_size: None,

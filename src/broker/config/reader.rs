@@ -476,6 +476,15 @@ impl ConfigReader {
                 Ok(())
             }
             "upgrade_outgoing_qos" => set_bool(&mut config.upgrade_outgoing_qos, tokens, word, ctx),
+            // Our own option: the number of worker threads (0: one per core).
+            "worker_threads" => {
+                let value = int_value(tokens, word, ctx)?;
+                config.worker_threads = u16::try_from(value)
+                    .ok()
+                    .filter(|n| *n <= 1024)
+                    .ok_or_else(|| ctx.err(format!("Error: Invalid worker_threads value ({value}).")))?;
+                Ok(())
+            }
             "user" => {
                 // The last `user` wins.
                 config.user = string_value(tokens, word, false, ctx)?;

@@ -1,0 +1,599 @@
+//! A worker thread: one mio poller, the sockets of its connections, a copy of every listening
+//! socket, and the [`Shard`] that handles their protocol. Workers exchange commands and
+//! connections through each other's inbox, in batches, with one wake-up per batch.
+
+use std::io::{self, Read, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use mio::net::{TcpStream, UnixStream};
+use mio::{Events, Interest, Poll, Token, Waker};
+use parking_lot::{Mutex, RwLock};
+
+use super::listen::Listening;
+use super::log::Logger;
+use super::sys::SysPublisher;
+use crate::broker::config::LogTypes;
+use crate::broker::core::message::Message;
+use crate::broker::core::shard::{Command, ConnId, Handoff, Output, Shard};
+
+/// The waker's token.
+const WAKER: Token = Token(usize::MAX);
+/// Listening sockets use the tokens just below the waker's.
+const LISTENER_BASE: usize = usize::MAX - 1;
+/// Most bytes read from one connection in one go, so that others get their turn.
+const READ_BUDGET: usize = 1 << 20;
+/// The read buffer of a worker.
+const READ_CHUNK: usize = 64 * 1024;
+/// Pending output above which a connection is not read until it drains (back-pressure).
+const OUTPUT_HIGH_WATER: usize = 8 << 20;
+
+/// A client socket.
+#[derive(Debug)]
+pub(super) enum Socket {
+    Tcp(TcpStream),
+    Unix(UnixStream),
+}
+
+impl Socket {
+    fn source(&mut self) -> &mut dyn mio::event::Source {
+        match self {
+            Self::Tcp(s) => s,
+            Self::Unix(s) => s,
+        }
+    }
+
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Self::Tcp(s) => s.read(buf),
+            Self::Unix(s) => s.read(buf),
+        }
+    }
+
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Self::Tcp(s) => s.write(buf),
+            Self::Unix(s) => s.write(buf),
+        }
+    }
+}
+
+/// Something for a worker from elsewhere.
+#[derive(Debug)]
+pub(super) enum Mail {
+    Command(Command),
+    /// A connection whose client id belongs to this worker's shard.
+    Handoff {
+        socket: Socket,
+        handoff: Handoff,
+    },
+}
+
+/// A worker's mailbox.
+#[derive(Debug)]
+pub(super) struct Inbox {
+    pub(super) mail: Mutex<Vec<Mail>>,
+    pub(super) waker: Waker,
+}
+
+/// What all workers share.
+#[derive(Debug)]
+pub(super) struct Hub {
+    pub(super) inboxes: Vec<Inbox>,
+    pub(super) stop: AtomicBool,
+    /// Replaced on reload.
+    pub(super) logger: RwLock<Arc<Logger>>,
+    /// Clients per listener, and each listener's limit.
+    pub(super) listener_clients: Vec<AtomicUsize>,
+    pub(super) listener_limits: Vec<Option<usize>>,
+    pub(super) tcp_nodelay: bool,
+}
+
+impl Hub {
+    /// Deliver mail to a worker and wake it.
+    pub(super) fn post(&self, worker: usize, mail: Vec<Mail>) {
+        if mail.is_empty() {
+            return;
+        }
+        if let Some(inbox) = self.inboxes.get(worker) {
+            inbox.mail.lock().extend(mail);
+            let _ = inbox.waker.wake();
+        }
+    }
+
+    /// Ask every worker to stop.
+    pub(super) fn stop_all(&self) {
+        self.stop.store(true, Ordering::Release);
+        for inbox in &self.inboxes {
+            let _ = inbox.waker.wake();
+        }
+    }
+}
+
+struct Client {
+    socket: Socket,
+    listener: usize,
+    /// Registered for writable events too.
+    wants_write: bool,
+    /// The read stopped before `WouldBlock` (budget): read again later.
+    read_pending: bool,
+    /// Not read until its output drains.
+    throttled: bool,
+}
+
+/// One worker; see the module documentation.
+pub(super) struct Worker {
+    index: usize,
+    poll: Poll,
+    shard: Shard,
+    clients: Vec<Option<Client>>,
+    listeners: Vec<(Listening, usize)>,
+    hub: Arc<Hub>,
+    sys: Option<SysPublisher>,
+    read_buf: Vec<u8>,
+    next_tick: Instant,
+}
+
+/// The current time: the server is where the broker reads the clock.
+#[allow(clippy::disallowed_methods)]
+pub(super) fn now() -> Instant {
+    Instant::now()
+}
+
+impl Worker {
+    pub(super) fn new(
+        index: usize,
+        poll: Poll,
+        shard: Shard,
+        listeners: Vec<(Listening, usize)>,
+        hub: Arc<Hub>,
+        sys: Option<SysPublisher>,
+    ) -> io::Result<Self> {
+        let mut w = Self {
+            index,
+            poll,
+            shard,
+            clients: Vec::new(),
+            listeners: Vec::new(),
+            hub,
+            sys,
+            read_buf: vec![0; READ_CHUNK],
+            next_tick: now(),
+        };
+        for (i, (l, listener)) in listeners.into_iter().enumerate() {
+            let token = Token(LISTENER_BASE - i);
+            let fd = l.raw_fd();
+            w.poll
+                .registry()
+                .register(&mut mio::unix::SourceFd(&fd), token, Interest::READABLE)?;
+            w.listeners.push((l, listener));
+        }
+        Ok(w)
+    }
+
+    /// Run until asked to stop.
+    pub(super) fn run(mut self) {
+        let mut events = Events::with_capacity(256);
+        if let Some(sys) = self.sys.as_mut() {
+            sys.publish(&mut self.shard, now());
+            let out = self.shard.take_output();
+            self.handle_output(out);
+        }
+        loop {
+            let t = now();
+            let mut timeout = self.next_tick.saturating_duration_since(t);
+            if self.clients.iter().flatten().any(|c| c.read_pending) {
+                timeout = Duration::ZERO;
+            }
+            if let Err(e) = self.poll.poll(&mut events, Some(timeout)) {
+                if e.kind() != io::ErrorKind::Interrupted {
+                    self.log(LogTypes::ERROR, &format!("Error: {e}"));
+                }
+            }
+            if self.hub.stop.load(Ordering::Acquire) {
+                break;
+            }
+            let t = now();
+            let mut woken = false;
+            for event in events.iter() {
+                match event.token() {
+                    WAKER => woken = true,
+                    Token(n) if n > LISTENER_BASE - self.listeners.len() && n <= LISTENER_BASE => {
+                        self.accept(LISTENER_BASE - n, t);
+                    }
+                    Token(id) => {
+                        if event.is_readable() || event.is_read_closed() || event.is_error() {
+                            if let Some(c) = self.clients.get_mut(id).and_then(Option::as_mut) {
+                                c.read_pending = true;
+                            }
+                        }
+                        if event.is_writable() {
+                            self.flush(id);
+                        }
+                    }
+                }
+            }
+            if woken || self.shard.needs_commands() {
+                self.read_mail(t);
+            }
+            let pending: Vec<ConnId> = self
+                .clients
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.as_ref().is_some_and(|c| c.read_pending))
+                .map(|(i, _)| i)
+                .collect();
+            for id in pending {
+                self.read(id, t);
+            }
+            if t >= self.next_tick {
+                self.next_tick = t + Duration::from_secs(1);
+                self.shard.tick(t);
+                if let Some(sys) = self.sys.as_mut() {
+                    sys.tick(&mut self.shard, t);
+                }
+            }
+            let out = self.shard.take_output();
+            self.handle_output(out);
+        }
+        self.shutdown();
+    }
+
+    fn log(&self, kind: LogTypes, text: &str) {
+        self.hub.logger.read().write(kind, text);
+    }
+
+    /// Accept every waiting connection of a listening socket.
+    fn accept(&mut self, i: usize, t: Instant) {
+        loop {
+            let Some((l, listener)) = self.listeners.get(i) else {
+                return;
+            };
+            let listener = *listener;
+            let accepted = match l {
+                Listening::Tcp(l) => {
+                    // SAFETY-free path: accept on the std listener, then hand the stream to mio.
+                    l.accept().map(|(s, addr)| {
+                        let _ = s.set_nonblocking(true);
+                        if self.hub.tcp_nodelay {
+                            let _ = s.set_nodelay(true);
+                        }
+                        (Socket::Tcp(TcpStream::from_std(s)), Some(addr))
+                    })
+                }
+                Listening::Unix(l, _) => l.accept().map(|(s, _)| {
+                    let _ = s.set_nonblocking(true);
+                    (Socket::Unix(UnixStream::from_std(s)), None)
+                }),
+            };
+            let (socket, addr) = match accepted {
+                Ok(x) => x,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.log(
+                        LogTypes::ERROR,
+                        &format!("Error: Unable to accept new connection: {e}"),
+                    );
+                    return;
+                }
+            };
+            let peer_text = match (&addr, &self.listeners[i].0) {
+                (Some(a), _) => a.ip().to_string(),
+                (None, Listening::Unix(_, path)) => path.display().to_string(),
+                (None, _) => String::new(),
+            };
+            if let (Some(limit), Some(count)) = (
+                self.hub.listener_limits.get(listener).copied().flatten(),
+                self.hub.listener_clients.get(listener),
+            ) {
+                if count.load(Ordering::Relaxed) >= limit {
+                    self.log(
+                        LogTypes::NOTICE,
+                        &format!("Client connection from {peer_text} denied: max_connections exceeded."),
+                    );
+                    continue;
+                }
+            }
+            if let Some(count) = self.hub.listener_clients.get(listener) {
+                count.fetch_add(1, Ordering::Relaxed);
+            }
+            let id = self.shard.open(addr, peer_text, listener, t);
+            self.register(id, socket, listener);
+        }
+    }
+
+    fn register(&mut self, id: ConnId, mut socket: Socket, listener: usize) {
+        if self
+            .poll
+            .registry()
+            .register(socket.source(), Token(id), Interest::READABLE)
+            .is_err()
+        {
+            self.shard
+                .closed(id, Some("Unable to register the socket"), now());
+            self.shard.forget(id);
+            self.release_listener(listener);
+            return;
+        }
+        if self.clients.len() <= id {
+            self.clients.resize_with(id + 1, || None);
+        }
+        self.clients[id] = Some(Client {
+            socket,
+            listener,
+            wants_write: false,
+            read_pending: true,
+            throttled: false,
+        });
+    }
+
+    fn release_listener(&self, listener: usize) {
+        if let Some(count) = self.hub.listener_clients.get(listener) {
+            count.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Apply everything in the inbox.
+    fn read_mail(&mut self, t: Instant) {
+        self.shard.commands_seen();
+        let mail = std::mem::take(&mut *self.hub.inboxes[self.index].mail.lock());
+        for m in mail {
+            match m {
+                Mail::Command(cmd) => self.shard.command(cmd, t),
+                Mail::Handoff { socket, handoff } => {
+                    let Handoff {
+                        connect,
+                        rest,
+                        peer,
+                        peer_text,
+                        listener,
+                        ..
+                    } = handoff;
+                    let id = self.shard.adopt(peer, peer_text, listener, *connect, &rest, t);
+                    self.register(id, socket, listener);
+                }
+            }
+        }
+    }
+
+    /// Read what a connection has (within the budget) and feed it to the shard.
+    fn read(&mut self, id: ConnId, t: Instant) {
+        if self.shard.pending_output(id) > OUTPUT_HIGH_WATER {
+            self.throttle(id);
+            return;
+        }
+        let mut total = 0;
+        loop {
+            if self.shard.needs_commands() {
+                self.read_mail(t);
+            }
+            let Some(c) = self.clients.get_mut(id).and_then(Option::as_mut) else {
+                return;
+            };
+            match c.socket.read(&mut self.read_buf) {
+                Ok(0) => {
+                    c.read_pending = false;
+                    self.shard.closed(id, None, t);
+                    return;
+                }
+                Ok(n) => {
+                    self.shard.input(id, &self.read_buf[..n], t);
+                    total += n;
+                    if self.shard.done_reading(id) {
+                        if let Some(c) = self.clients.get_mut(id).and_then(Option::as_mut) {
+                            c.read_pending = false;
+                        }
+                        return;
+                    }
+                    if total >= READ_BUDGET {
+                        return;
+                    }
+                    if self.shard.pending_output(id) > OUTPUT_HIGH_WATER {
+                        self.throttle(id);
+                        return;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    c.read_pending = false;
+                    return;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    c.read_pending = false;
+                    let text = e.to_string();
+                    self.shard.closed(id, Some(&text), t);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The client does not read what it is sent: read nothing more from it until its output
+    /// drains below the mark (its socket is flushed on writable events meanwhile).
+    fn throttle(&mut self, id: ConnId) {
+        if let Some(c) = self.clients.get_mut(id).and_then(Option::as_mut) {
+            c.read_pending = false;
+            c.throttled = true;
+        }
+        self.flush(id);
+    }
+
+    /// Write what the shard has for a connection; keep the rest for a writable event.
+    fn flush(&mut self, id: ConnId) {
+        let Some(c) = self.clients.get_mut(id).and_then(Option::as_mut) else {
+            return;
+        };
+        let bytes = self.shard.take_output_bytes(id);
+        let mut written = 0;
+        let mut failed = None;
+        while written < bytes.len() {
+            match c.socket.write(&bytes[written..]) {
+                Ok(0) => break,
+                Ok(n) => written += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    failed = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        let rest = if written == 0 {
+            bytes
+        } else if written < bytes.len() {
+            bytes[written..].to_vec()
+        } else {
+            let mut b = bytes;
+            b.clear();
+            b
+        };
+        let blocked = !rest.is_empty() && failed.is_none();
+        self.shard.return_output_bytes(id, rest);
+        let want = blocked;
+        if want != c.wants_write {
+            let interest = if want {
+                Interest::READABLE | Interest::WRITABLE
+            } else {
+                Interest::READABLE
+            };
+            let _ = self
+                .poll
+                .registry()
+                .reregister(c.socket.source(), Token(id), interest);
+            c.wants_write = want;
+        }
+        if c.throttled && self.shard.pending_output(id) <= OUTPUT_HIGH_WATER / 2 {
+            // Back-pressure released: reading continues.
+            c.throttled = false;
+            c.read_pending = true;
+        }
+        if let Some(text) = failed {
+            self.shard.closed(id, Some(&text), now());
+        }
+    }
+
+    /// Close a connection's socket and forget it.
+    fn close(&mut self, id: ConnId) {
+        self.flush(id);
+        if let Some(mut c) = self.clients.get_mut(id).and_then(Option::take) {
+            let _ = self.poll.registry().deregister(c.socket.source());
+            self.release_listener(c.listener);
+        }
+        self.shard.forget(id);
+    }
+
+    /// Carry out what the shard produced.
+    fn handle_output(&mut self, out: Output) {
+        let Output {
+            writable,
+            close,
+            commands,
+            handoffs,
+            logs,
+            ..
+        } = out;
+        let logger = self.hub.logger.read().clone();
+        for line in &logs {
+            logger.write(line.kind, &line.text);
+        }
+        // Log lines to `$SYS/broker/log/...`.
+        let mut published = false;
+        for line in &logs {
+            if let Some((topic, text)) = logger.topic_line(line.kind, &line.text) {
+                let message = Arc::new(Message::new(
+                    Arc::from(topic),
+                    text.into_bytes().into(),
+                    2,
+                    false,
+                    &[],
+                    now(),
+                ));
+                self.shard.route(&message, now());
+                published = true;
+            }
+        }
+        for id in writable {
+            self.flush(id);
+        }
+        for id in close {
+            self.close(id);
+        }
+        let shards = self.hub.inboxes.len();
+        let mut mail: Vec<Vec<Mail>> = (0..shards).map(|_| Vec::new()).collect();
+        for (to, cmd) in commands {
+            if let Some(m) = mail.get_mut(usize::from(to)) {
+                m.push(Mail::Command(cmd));
+            }
+        }
+        for handoff in handoffs {
+            let id = handoff.conn;
+            let Some(mut c) = self.clients.get_mut(id).and_then(Option::take) else {
+                continue;
+            };
+            let _ = self.poll.registry().deregister(c.socket.source());
+            self.shard.forget(id);
+            let to = usize::from(handoff.to);
+            if let Some(m) = mail.get_mut(to) {
+                m.push(Mail::Handoff {
+                    socket: c.socket,
+                    handoff,
+                });
+            }
+        }
+        for (to, m) in mail.into_iter().enumerate() {
+            self.hub.post(to, m);
+        }
+        if published {
+            let more = self.shard.take_output();
+            if !more.writable.is_empty() || !more.commands.is_empty() || !more.close.is_empty() {
+                // Deliveries of the log messages (their own log lines are not published again).
+                let Output {
+                    writable,
+                    close,
+                    commands,
+                    logs,
+                    ..
+                } = more;
+                for line in &logs {
+                    logger.write(line.kind, &line.text);
+                }
+                for id in writable {
+                    self.flush(id);
+                }
+                for id in close {
+                    self.close(id);
+                }
+                let mut mail: Vec<Vec<Mail>> = (0..shards).map(|_| Vec::new()).collect();
+                for (to, cmd) in commands {
+                    if let Some(m) = mail.get_mut(usize::from(to)) {
+                        m.push(Mail::Command(cmd));
+                    }
+                }
+                for (to, m) in mail.into_iter().enumerate() {
+                    self.hub.post(to, m);
+                }
+            }
+        }
+    }
+
+    /// Stop: every connection ends (wills are published), sockets are closed.
+    fn shutdown(mut self) {
+        let t = now();
+        self.read_mail(t);
+        self.shard.shutdown(t);
+        let out = self.shard.take_output();
+        self.handle_output(out);
+        let ids: Vec<ConnId> = (0..self.clients.len())
+            .filter(|&i| self.clients[i].is_some())
+            .collect();
+        for id in ids {
+            self.close(id);
+        }
+        for (l, _) in &self.listeners {
+            let fd = l.raw_fd();
+            let _ = self.poll.registry().deregister(&mut mio::unix::SourceFd(&fd));
+        }
+    }
+}
