@@ -45,7 +45,7 @@ RUST_SOURCES := Cargo.toml Cargo.lock build.rs $(shell find src -name '*.rs')
 
 SONAME := libmosquitto.so.1
 VERSION_SCRIPT := src/capi/libmosquitto.map
-HEADERS := include/mosquitto.h include/mqtt_protocol.h
+HEADERS := include/mosquitto.h include/mqtt_protocol.h include/mosquitto_embed.h
 # The version the library reports, from LIBMOSQUITTO_MAJOR/MINOR/REVISION in the sources.
 VERSION := $(shell sed -nE 's/^pub const LIBMOSQUITTO_(MAJOR|MINOR|REVISION): c_int = ([0-9]+);$$/\2/p' \
 	src/capi/types.rs | paste -sd. -)
@@ -99,13 +99,15 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmosquitto.so \
 		$(DESTDIR)$(LIBDIR)/libmosquitto.a $(DESTDIR)$(INCLUDEDIR)/mosquitto.h \
-		$(DESTDIR)$(INCLUDEDIR)/mqtt_protocol.h $(DESTDIR)$(PKGCONFIGDIR)/libmosquitto.pc
+		$(DESTDIR)$(INCLUDEDIR)/mqtt_protocol.h $(DESTDIR)$(INCLUDEDIR)/mosquitto_embed.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/libmosquitto.pc
 
 # $(call generate_headers,DIR): run cbindgen on the sources, writing DIR/*.h.
 define generate_headers
 	$(CBINDGEN) --quiet --config cbindgen.toml --output $(1)/mosquitto.h src/capi/mod.rs
 	$(CBINDGEN) --quiet --config cbindgen-mqtt_protocol.toml --output $(1)/mqtt_protocol.h \
 		src/protocol/consts.rs
+	$(CBINDGEN) --quiet --config cbindgen-embed.toml --output $(1)/mosquitto_embed.h src/broker/embed.rs
 endef
 
 cbindgen-version:
@@ -123,8 +125,10 @@ check-header: cbindgen-version
 		diff -u include/$$h $(BUILD)/check-header/$$h || { \
 			echo "make: include/$$h is out of date: run make header and commit it" >&2; exit 1; }; \
 	done
-	@printf '#include <mosquitto.h>\n#include <mqtt_protocol.h>\n' > $(BUILD)/check-header/a.c
-	@printf '#include <mqtt_protocol.h>\n#include <mosquitto.h>\n' > $(BUILD)/check-header/b.c
+	@printf '#include <mosquitto.h>\n#include <mqtt_protocol.h>\n#include <mosquitto_embed.h>\n' \
+		> $(BUILD)/check-header/a.c
+	@printf '#include <mosquitto_embed.h>\n#include <mqtt_protocol.h>\n#include <mosquitto.h>\n' \
+		> $(BUILD)/check-header/b.c
 	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only \
 		$(BUILD)/check-header/a.c $(BUILD)/check-header/b.c
 	$(CXX) -x c++ -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only \

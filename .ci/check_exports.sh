@@ -7,7 +7,7 @@ export LC_ALL=C
 map=$1 lib=$2
 
 expected=$(awk '
-    /^[[:space:]]*MOSQ_[0-9.]+[[:space:]]*\{/ { node = $1; print node, node }
+    /^[[:space:]]*MOSQ_[A-Z0-9_.]+[[:space:]]*\{/ { node = $1; print node, node }
     /^[[:space:]]*mosquitto_[a-z0-9_]+;/ { sub(/;.*/, "", $1); print $1, node }
 ' "$map" | sort)
 # objdump -T: the last two fields of a defined dynamic symbol are its version and its name.

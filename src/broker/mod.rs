@@ -5,9 +5,11 @@
 //! - [`core`]: the protocol engine, without I/O: sessions, subscriptions, retained messages.
 //! - [`server`]: listening sockets, worker threads, logging and `$SYS`: a running broker.
 //! - [`command`]: the `mosquitto` command.
+//! - [`embed`]: the C entry points (`mosquitto_embed.h`).
 
 pub mod auth;
 pub mod command;
 pub mod config;
 pub mod core;
+pub mod embed;
 pub mod server;

@@ -23,6 +23,8 @@ macro_rules! ffi_boundary {
         }
     };
 }
+#[cfg(feature = "broker")]
+pub(crate) use ffi_boundary;
 
 pub mod types;
 

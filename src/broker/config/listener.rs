@@ -258,7 +258,14 @@ impl ConfigReader {
         let mut listener = Listener::new(port, ctx.file.to_string(), ctx.line);
         if let Some(address) = address {
             let address = utf8_string(address, ctx)?;
-            if port == 0 {
+            // `listener 0 PATH` is a Unix socket in mosquitto. An IP address there makes no
+            // sense as a path: we take it as a TCP listener on a free port of that address.
+            let ip_literal = address
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .is_ok();
+            if port == 0 && !ip_literal {
                 listener.unix_socket_path = Some(address);
             } else {
                 listener.bind_address = Some(address);

@@ -42,9 +42,25 @@ impl Listening {
     }
 }
 
-/// Why a listener could not be opened: mosquitto's error line.
+/// Why a listener could not be opened: mosquitto's error line, and the system's error number.
 #[derive(Debug)]
-pub(super) struct BindError(pub String);
+pub(super) struct BindError {
+    pub(super) line: String,
+    pub(super) errno: Option<i32>,
+}
+
+impl BindError {
+    fn io(e: &std::io::Error) -> Self {
+        Self {
+            line: describe(e),
+            errno: e.raw_os_error(),
+        }
+    }
+
+    fn text(line: String) -> Self {
+        Self { line, errno: None }
+    }
+}
 
 /// Open the sockets of `listener`; returns them with the log lines mosquitto writes.
 pub(super) fn open(listener: &Listener, backlog: i32) -> Result<(Vec<Listening>, Vec<String>), BindError> {
@@ -52,8 +68,8 @@ pub(super) fn open(listener: &Listener, backlog: i32) -> Result<(Vec<Listening>,
     if let Some(path) = &listener.unix_socket_path {
         log.push(format!("Opening unix listen socket on path {path}."));
         let _ = std::fs::remove_file(path);
-        let l = std::os::unix::net::UnixListener::bind(path).map_err(|e| BindError(describe(&e)))?;
-        l.set_nonblocking(true).map_err(|e| BindError(describe(&e)))?;
+        let l = std::os::unix::net::UnixListener::bind(path).map_err(|e| BindError::io(&e))?;
+        l.set_nonblocking(true).map_err(|e| BindError::io(&e))?;
         return Ok((vec![Listening::Unix(l, PathBuf::from(path))], log));
     }
     let addrs: Vec<SocketAddr> = match &listener.bind_address {
@@ -61,7 +77,7 @@ pub(super) fn open(listener: &Listener, backlog: i32) -> Result<(Vec<Listening>,
             let host = host.trim_start_matches('[').trim_end_matches(']');
             (host, listener.port)
                 .to_socket_addrs()
-                .map_err(|_| BindError(format!("Error: Unable to resolve {host}.")))?
+                .map_err(|_| BindError::text(format!("Error: Unable to resolve {host}.")))?
                 .collect()
         }
         None => vec![
@@ -95,7 +111,7 @@ pub(super) fn open(listener: &Listener, backlog: i32) -> Result<(Vec<Listening>,
             Ok(s) => s,
             // Without a bind address, a machine without IPv6 still serves IPv4.
             Err(_) if listener.bind_address.is_none() && addr.is_ipv6() && !out.is_empty() => continue,
-            Err(e) => return Err(BindError(describe(&e))),
+            Err(e) => return Err(BindError::io(&e)),
         };
         if port == 0 {
             port = socket.local_addr().map_or(0, |a| a.port());
@@ -103,7 +119,7 @@ pub(super) fn open(listener: &Listener, backlog: i32) -> Result<(Vec<Listening>,
         out.push(Listening::Tcp(socket));
     }
     if out.is_empty() {
-        return Err(BindError(
+        return Err(BindError::text(
             "Error: Unable to start any listening sockets, exiting.".into(),
         ));
     }

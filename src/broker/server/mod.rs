@@ -51,7 +51,16 @@ const STRING_NAME: &str = "<string>";
 #[derive(Debug, Clone)]
 enum Source {
     File(PathBuf),
-    Text(String),
+    Text(Vec<u8>),
+}
+
+impl Source {
+    fn apply(&self, reader: &mut ConfigReader) -> Result<(), ConfigError> {
+        match self {
+            Self::File(p) => reader.parse_file(p),
+            Self::Text(t) => reader.parse_bytes(t, STRING_NAME),
+        }
+    }
 }
 
 /// Why the broker did not start.
@@ -64,8 +73,9 @@ pub enum StartError {
     /// A password or ACL file could not be loaded (exit 13 when unreadable, 3 for a syntax
     /// error).
     Security(LoadError),
-    /// A listening socket could not be opened (exit 1), with mosquitto's line.
-    Bind(String),
+    /// A listening socket could not be opened (exit 1), with mosquitto's line and the
+    /// system's error number.
+    Bind(String, Option<i32>),
     /// Anything else the system refused (threads, poll, pid file; exit 1).
     System(String),
 }
@@ -76,7 +86,7 @@ impl StartError {
         match self {
             Self::Config(_) | Self::Unsupported(_) => 3,
             Self::Security(e) => e.exit_code(),
-            Self::Bind(_) | Self::System(_) => 1,
+            Self::Bind(..) | Self::System(_) => 1,
         }
     }
 
@@ -86,7 +96,7 @@ impl StartError {
             Self::Config(e) => e.lines(),
             Self::Unsupported(list) => list.iter().map(ToString::to_string).collect(),
             Self::Security(e) => e.log.iter().map(|l| l.text.clone()).collect(),
-            Self::Bind(line) | Self::System(line) => vec![line.clone()],
+            Self::Bind(line, _) | Self::System(line) => vec![line.clone()],
         }
     }
 }
@@ -106,8 +116,6 @@ pub struct BrokerBuilder {
     callback: Option<LogCallback>,
     ports: Vec<u16>,
     verbose: bool,
-    /// A configuration error was reported: the broker does not start.
-    failed: Option<ConfigError>,
     /// Lines logged before `starting`, once logging is set up.
     early: Vec<(LogTypes, String)>,
 }
@@ -135,7 +143,6 @@ impl BrokerBuilder {
             callback: None,
             ports: Vec::new(),
             verbose: false,
-            failed: None,
             early: Vec::new(),
         }
     }
@@ -161,46 +168,46 @@ impl BrokerBuilder {
     }
 
     /// Read a configuration file (several may be read; later lines add to earlier ones as if
-    /// the files were one). An error is logged as mosquitto logs it, and returned.
+    /// the files were one). An error is logged as mosquitto logs it and returned, and the
+    /// builder is left as it was before the call.
     pub fn config_file(&mut self, path: impl AsRef<Path>) -> Result<&mut Self, ConfigError> {
-        let path = path.as_ref();
-        self.sources.push(Source::File(path.to_owned()));
-        self.read(|r| r.parse_file(path))
+        self.read(Source::File(path.as_ref().to_owned()))
     }
 
     /// Read configuration text, in `mosquitto.conf` syntax (messages name it `<string>`).
     pub fn config_str(&mut self, text: &str) -> Result<&mut Self, ConfigError> {
-        self.sources.push(Source::Text(text.to_owned()));
-        self.read(|r| r.parse_str(text, STRING_NAME))
+        self.read(Source::Text(text.as_bytes().to_vec()))
     }
 
-    fn read(
-        &mut self,
-        f: impl FnOnce(&mut ConfigReader) -> Result<(), ConfigError>,
-    ) -> Result<&mut Self, ConfigError> {
+    /// [`BrokerBuilder::config_str`] for bytes (values must be UTF-8).
+    pub fn config_bytes(&mut self, text: &[u8]) -> Result<&mut Self, ConfigError> {
+        self.read(Source::Text(text.to_vec()))
+    }
+
+    fn read(&mut self, source: Source) -> Result<&mut Self, ConfigError> {
         let early = Logger::early(self.callback.clone());
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
-        let Some(reader) = self.reader.as_mut() else {
-            return Err(ConfigError {
-                message: "Error: The configuration was already used.".into(),
-                file: String::new(),
-                line: 0,
-                included_from: None,
-            });
-        };
-        let result = f(reader);
+        let reader = self.reader.get_or_insert_with(ConfigReader::new);
+        let result = source.apply(reader);
         for m in reader.take_messages() {
             early.write(message_type(m.level), &m.text);
         }
         match result {
-            Ok(()) => Ok(self),
+            Ok(()) => {
+                self.sources.push(source);
+                Ok(self)
+            }
             Err(e) => {
                 for line in e.lines() {
                     early.write(LogTypes::ERROR, &line);
                 }
-                self.failed = Some(e.clone());
+                // Read the sources that were accepted again, quietly: the failed one may have
+                // changed some options before its error.
+                let mut reader = ConfigReader::new();
+                for s in &self.sources {
+                    let _ = s.apply(&mut reader);
+                }
+                let _ = reader.take_messages();
+                self.reader = Some(reader);
                 Err(e)
             }
         }
@@ -234,9 +241,6 @@ impl BrokerBuilder {
             }
             e
         };
-        if let Some(e) = self.failed.take() {
-            return Err(StartError::Config(e));
-        }
         let reader = self.reader.take().unwrap_or_default();
         let mut config = reader.finish().map_err(|e| fail(StartError::Config(e)))?;
         for p in &self.ports {
@@ -292,7 +296,6 @@ impl BrokerBuilder {
                 .min(64) as u16,
             n => n,
         };
-        let settings = Arc::new(settings_from(&config, &listeners, workers));
 
         // Listening sockets, in the configuration's order.
         let mut sockets = Vec::new();
@@ -306,12 +309,21 @@ impl BrokerBuilder {
                     ports.push(opened.first().map_or(0, listen::Listening::port));
                     sockets.extend(opened.into_iter().map(|s| (s, index)));
                 }
-                Err(listen::BindError(line)) => {
+                Err(listen::BindError { line, errno }) => {
                     logger.write(LogTypes::ERROR, &line);
-                    return Err(StartError::Bind(line));
+                    return Err(StartError::Bind(line, errno));
                 }
             }
         }
+
+        let mut settings = settings_from(&config, &listeners, workers);
+        for (l, port) in settings.listeners.iter_mut().zip(&ports) {
+            if l.port == 0 {
+                // Log lines name the port the system chose.
+                l.port = *port;
+            }
+        }
+        let settings = Arc::new(settings);
 
         let pid_file = match &config.pid_file {
             Some(path) => {
@@ -468,10 +480,7 @@ impl Broker {
         logger.write(LogTypes::NOTICE, "Reloading config.");
         let mut reader = ConfigReader::new();
         for source in &self.sources {
-            let result = match source {
-                Source::File(p) => reader.parse_file(p),
-                Source::Text(t) => reader.parse_str(t, STRING_NAME),
-            };
+            let result = source.apply(&mut reader);
             for m in reader.take_messages() {
                 logger.write(message_type(m.level), &m.text);
             }

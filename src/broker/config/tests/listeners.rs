@@ -50,6 +50,17 @@ fn listener_port_zero() {
     // `listener 0` alone: a port chosen by the system.
     let config = read("listener 0\nlistener 00\n");
     assert_eq!(places(&config.listeners), vec![(0, None, None), (0, None, None)]);
+    // With an IP address: a free port of that address (mosquitto would make a Unix socket
+    // named after it); anything else is a socket path.
+    let config = read("listener 0 127.0.0.1\nlistener 0 [::1]\nlistener 0 ./127.0.0.1\n");
+    assert_eq!(
+        places(&config.listeners),
+        vec![
+            (0, Some("127.0.0.1"), None),
+            (0, Some("[::1]"), None),
+            (0, None, Some("./127.0.0.1"))
+        ]
+    );
     let message = "Error: A listener with port 0 must provide a Unix socket path.".to_string();
     assert_eq!(fails("listener abc\n"), (message.clone(), 1));
     assert_eq!(fails("listener #x\n"), (message.clone(), 1));
