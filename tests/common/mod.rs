@@ -12,6 +12,7 @@ pub mod broker;
 pub mod certs;
 pub mod client;
 pub mod cprog;
+pub mod pki;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
