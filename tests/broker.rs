@@ -10,24 +10,11 @@ use std::time::Duration;
 
 use common::broker::{PASSWORD, USER};
 use common::client::{Client, Event, Msg, connects, disconnects, messages_on, publish_raw, subscribe_raw};
+use common::consts::*;
 use common::{Broker, BrokerConfig, TIMEOUT, pattern, unique_topic};
 use mosquitto::capi::{callbacks, client as capi_client, connect, loop_, subscribe};
 
-const V31: i32 = 3;
-const V311: i32 = 4;
-const V5: i32 = 5;
 const PROTOCOLS: [i32; 3] = [V31, V311, V5];
-
-const MOSQ_ERR_SUCCESS: i32 = 0;
-const MOSQ_ERR_PROTOCOL: i32 = 2;
-const MOSQ_ERR_INVAL: i32 = 3;
-const MOSQ_ERR_NO_CONN: i32 = 4;
-const MOSQ_ERR_CONN_REFUSED: i32 = 5;
-const MOSQ_ERR_CONN_LOST: i32 = 7;
-const MOSQ_ERR_ERRNO: i32 = 14;
-const MOSQ_ERR_KEEPALIVE: i32 = 19;
-const MOSQ_ERR_QOS_NOT_SUPPORTED: i32 = 24;
-const MOSQ_ERR_OVERSIZE_PACKET: i32 = 25;
 
 /// A client id unique to this process.
 fn client_id(label: &str) -> String {
@@ -572,7 +559,7 @@ fn external_loop_with_socket_and_poll() {
     assert_eq!(rc, MOSQ_ERR_SUCCESS);
     drive("SUBACK", &|ev| {
         ev.iter()
-            .any(|e| matches!(e, Event::Subscribe { mid: m, .. } if *m == mid))
+            .any(|e| matches!(e, Event::Subscribe(m, _) if *m == mid))
     });
     for qos in 0..=2 {
         let (rc, _) = c.publish(&topic, format!("external q{qos}").as_bytes(), qos, false);
@@ -618,9 +605,7 @@ fn reconnects_after_broker_restart() {
     assert_eq!(c.loop_start(), MOSQ_ERR_SUCCESS);
     assert_eq!(c.wait_connect(), 0);
     c.rec.wait_for("first SUBACK", TIMEOUT, |ev| {
-        ev.iter()
-            .any(|e| matches!(e, Event::Subscribe { .. }))
-            .then_some(())
+        ev.iter().any(|e| matches!(e, Event::Subscribe(..))).then_some(())
     });
 
     broker.stop();
@@ -639,7 +624,7 @@ fn reconnects_after_broker_restart() {
         c.rec.dump()
     );
     c.rec.wait_for("second SUBACK", TIMEOUT, |ev| {
-        (ev.iter().filter(|e| matches!(e, Event::Subscribe { .. })).count() >= 2).then_some(())
+        (ev.iter().filter(|e| matches!(e, Event::Subscribe(..))).count() >= 2).then_some(())
     });
     let (rc, mid) = c.publish(&topic, b"after restart", 1, false);
     assert_eq!(rc, MOSQ_ERR_SUCCESS);
@@ -738,7 +723,7 @@ fn callbacks_call_the_api_on_their_own_handle() {
                     publish_raw(mosq, &ta, b"from on_connect", 1, false).0,
                 );
             }
-            Event::Subscribe { .. } => {
+            Event::Subscribe(..) => {
                 check(
                     "publish in on_subscribe",
                     publish_raw(mosq, &tb, b"from on_subscribe", 2, false).0,
@@ -867,7 +852,7 @@ fn destroy_from_inside_a_callback_of_mosquitto_loop() {
     assert_eq!(rc, MOSQ_ERR_SUCCESS);
     c.pump_for("SUBACK", TIMEOUT, |ev| {
         ev.iter()
-            .any(|e| matches!(e, Event::Subscribe { mid: m, .. } if *m == mid))
+            .any(|e| matches!(e, Event::Subscribe(m, _) if *m == mid))
             .then_some(())
     });
     let destroyed = Arc::new(AtomicBool::new(false));
@@ -1138,7 +1123,7 @@ fn debug_log_lines() {
     assert_eq!(c.disconnect(), MOSQ_ERR_SUCCESS);
     c.wait_disconnect_n(1);
     assert_eq!(stop_within(&c, false, TIMEOUT), Some(MOSQ_ERR_SUCCESS));
-    let logs = c.logs();
+    let logs = c.log_texts();
     let want = [
         format!("Client {id} sending CONNECT"),
         format!("Client {id} received CONNACK (0)"),
@@ -1198,7 +1183,7 @@ fn v5_connack_properties_are_applied() {
         "{}",
         broker.log()
     );
-    let logs = c.logs();
+    let logs = c.log_texts();
     let assigned = logs
         .iter()
         .find_map(|l| l.strip_prefix("Client ")?.strip_suffix(" received CONNACK (0)"))
@@ -1423,7 +1408,7 @@ fn in_flight_limit_of_one_keeps_order() {
     });
     assert_eq!(published, mids);
     // Each PUBLISH goes out only once the previous message is complete.
-    let logs = c.logs();
+    let logs = c.log_texts();
     let position = |needle: &str| {
         logs.iter()
             .position(|l| l.starts_with(needle))
@@ -1478,7 +1463,7 @@ fn client_ids_without_an_id() {
         c.pump_for("CONNACK", TIMEOUT, |ev| connects(ev).first().copied()),
         0
     );
-    let logs = c.logs();
+    let logs = c.log_texts();
     let id = logs
         .iter()
         .find_map(|l| l.strip_prefix("Client ")?.strip_suffix(" sending CONNECT"))
@@ -1500,7 +1485,7 @@ fn client_ids_without_an_id() {
         c.pump_for("CONNACK", TIMEOUT, |ev| connects(ev).first().copied()),
         0
     );
-    let logs = c.logs();
+    let logs = c.log_texts();
     assert!(
         logs.contains(&"Client null sending CONNECT".to_string()),
         "{logs:?}"

@@ -8,14 +8,17 @@
 // The tests measure real time.
 #![allow(clippy::disallowed_methods)]
 
-mod fake;
+mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::ffi::c_int;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use fake::*;
+use common::Gate;
+use common::client::*;
+use common::consts::*;
+use common::fake::*;
 
 // ---------------------------------------------------------------------------------------------
 // An allocator that remembers the largest single request, to show that a huge announced
@@ -67,12 +70,12 @@ const SECOND: Duration = Duration::from_secs(1);
 /// Connect `c` to `server` (keepalive 60) and run until the connect callback has fired.
 fn connect_and_wait(c: &Client, server: &FakeServer) {
     assert_eq!(
-        c.connect(server.port(), 60),
+        c.connect("127.0.0.1", server.port(), 60),
         MOSQ_ERR_SUCCESS,
         "mosquitto_connect"
     );
     assert!(
-        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Ev::Connect(_)))),
+        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Event::Connect(_)))),
         "no connect callback; events:{}",
         c.dump()
     );
@@ -113,9 +116,9 @@ fn connect_v31_generates_a_mosq_client_id() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V31);
+    let c = Client::logging(None, true, V31);
     connect_and_wait(&c, &server);
-    assert_eq!(c.events(), vec![Ev::Connect(0)]);
+    assert_eq!(c.events(), vec![Event::Connect(0)]);
     let logs = c.logs();
     assert!(
         logs.iter().any(|(l, t)| *l == MOSQ_LOG_DEBUG
@@ -137,7 +140,7 @@ fn connect_v311_null_id() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V311);
+    let c = Client::logging(None, true, V311);
     connect_and_wait(&c, &server);
     assert!(
         c.logged(MOSQ_LOG_DEBUG, "Client null sending CONNECT"),
@@ -166,9 +169,9 @@ fn connect_v5_adds_receive_maximum() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V5);
+    let c = Client::logging(None, true, V5);
     connect_and_wait(&c, &server);
-    assert_eq!(c.events(), vec![Ev::Connect(0)]);
+    assert_eq!(c.events(), vec![Event::Connect(0)]);
     c.disconnect();
     server.check();
 }
@@ -183,9 +186,9 @@ fn connect_v5_receive_maximum_option() {
         ])?;
         Ok(())
     });
-    let c = Client::new(None, true, V5);
+    let c = Client::logging(None, true, V5);
     assert_eq!(c.receive_maximum(5), MOSQ_ERR_SUCCESS);
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     server.check();
 }
 
@@ -201,10 +204,10 @@ fn connect_with_will_credentials_keepalive_and_persistent_session() {
         ])?;
         Ok(())
     });
-    let c = Client::new(Some("cid"), false, V311);
+    let c = Client::logging(Some("cid"), false, V311);
     assert_eq!(c.will_set("w/t", b"bye", 2, true), MOSQ_ERR_SUCCESS);
     assert_eq!(c.username_pw_set(Some("u"), Some("p")), MOSQ_ERR_SUCCESS);
-    assert_eq!(c.connect(server.port(), 30), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.connect("127.0.0.1", server.port(), 30), MOSQ_ERR_SUCCESS);
     server.check();
 }
 
@@ -219,18 +222,26 @@ fn connect_v5_with_will_and_username_only() {
         ])?;
         Ok(())
     });
-    let c = Client::new(None, true, V5);
+    let c = Client::logging(None, true, V5);
     assert_eq!(c.will_set("w/t", b"bye", 1, false), MOSQ_ERR_SUCCESS);
     assert_eq!(c.username_pw_set(Some("u"), None), MOSQ_ERR_SUCCESS);
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     server.check();
 }
 
 #[test]
 fn connect_keepalive_zero_and_minimum() {
-    let c = Client::new(None, true, V311);
-    assert_eq!(c.connect(1, 3), MOSQ_ERR_INVAL, "keepalive 3 is refused");
-    assert_eq!(c.connect(1, 4), MOSQ_ERR_INVAL, "keepalive 4 is refused");
+    let c = Client::logging(None, true, V311);
+    assert_eq!(
+        c.connect("127.0.0.1", 1, 3),
+        MOSQ_ERR_INVAL,
+        "keepalive 3 is refused"
+    );
+    assert_eq!(
+        c.connect("127.0.0.1", 1, 4),
+        MOSQ_ERR_INVAL,
+        "keepalive 4 is refused"
+    );
     for (keepalive, bytes) in [(0, [0x00, 0x00]), (5, [0x00, 0x05]), (65535, [0xff, 0xff])] {
         let server = FakeServer::start(move |p| {
             p.accept()?;
@@ -238,8 +249,8 @@ fn connect_keepalive_zero_and_minimum() {
             want[10..12].copy_from_slice(&bytes);
             p.expect(&want)
         });
-        let c = Client::new(None, true, V311);
-        assert_eq!(c.connect(server.port(), keepalive), MOSQ_ERR_SUCCESS);
+        let c = Client::logging(None, true, V311);
+        assert_eq!(c.connect("127.0.0.1", server.port(), keepalive), MOSQ_ERR_SUCCESS);
         server.check();
     }
 }
@@ -255,14 +266,14 @@ fn connack_refused_codes() {
             p.handshake_with(&[0x20, 0x02, 0x00, code])?;
             p.expect_eof()
         });
-        let c = Client::new(None, true, V311);
-        assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+        let c = Client::logging(None, true, V311);
+        assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
         run_to_disconnect(&c);
         assert_eq!(
             c.events(),
             vec![
-                Ev::Connect(c_int::from(code)),
-                Ev::Disconnect(MOSQ_ERR_CONN_REFUSED)
+                Event::Connect(c_int::from(code)),
+                Event::Disconnect(MOSQ_ERR_CONN_REFUSED)
             ],
             "CONNACK rc {code}; events:{}",
             c.dump()
@@ -281,22 +292,26 @@ fn connack_with_flags_and_v5_callbacks_in_order() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(Some("f"), false, V5).with_extra_callbacks();
+    let c = Client::logging(Some("f"), false, V5).with_extra_callbacks();
     connect_and_wait(&c, &server);
     c.run_for(Duration::from_millis(50));
     assert_eq!(
         c.events(),
-        vec![Ev::Connect(0), Ev::ConnectFlags(0, 1), Ev::ConnectV5(0, 1)]
+        vec![
+            Event::Connect(0),
+            Event::ConnectFlags(0, 1),
+            Event::ConnectV5(0, 1)
+        ]
     );
     assert_eq!(c.disconnect(), MOSQ_ERR_SUCCESS);
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::ConnectFlags(0, 1),
-            Ev::ConnectV5(0, 1),
-            Ev::Disconnect(0),
-            Ev::DisconnectV5(0)
+            Event::Connect(0),
+            Event::ConnectFlags(0, 1),
+            Event::ConnectV5(0, 1),
+            Event::Disconnect(0),
+            Event::DisconnectV5(0)
         ]
     );
     server.check();
@@ -308,12 +323,12 @@ fn connack_v5_failure_reason_is_a_protocol_error() {
         p.handshake_with(&[0x20, 0x03, 0x00, 0x87, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V5);
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(None, true, V5);
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     run_to_disconnect(&c);
     assert_eq!(
         c.events(),
-        vec![Ev::Connect(0x87), Ev::Disconnect(MOSQ_ERR_PROTOCOL)],
+        vec![Event::Connect(0x87), Event::Disconnect(MOSQ_ERR_PROTOCOL)],
         "{}",
         c.dump()
     );
@@ -326,12 +341,12 @@ fn connack_v3_style_to_a_v5_client() {
         p.handshake_with(&[0x20, 0x02, 0x00, 0x01])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V5);
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(None, true, V5);
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     run_to_disconnect(&c);
     assert_eq!(
         c.events(),
-        vec![Ev::Connect(132), Ev::Disconnect(MOSQ_ERR_PROTOCOL)],
+        vec![Event::Connect(132), Event::Disconnect(MOSQ_ERR_PROTOCOL)],
         "{}",
         c.dump()
     );
@@ -354,15 +369,15 @@ fn qos1_publish_before_connect_is_sent_with_dup_after_connack() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V311);
+    let c = Client::logging(None, true, V311);
     assert_eq!(c.publish("t", b"hi", 1, false), (MOSQ_ERR_NO_CONN, 1));
     connect_and_wait(&c, &server);
-    assert!(c.run_until(STEP, |e| has(e, &Ev::Publish(1))), "{}", c.dump());
+    assert!(c.run_until(STEP, |e| has(e, &Event::Publish(1))), "{}", c.dump());
     c.run_for(Duration::from_millis(100));
     c.disconnect();
     assert_eq!(
         c.events(),
-        vec![Ev::Connect(0), Ev::Publish(1), Ev::Disconnect(0)]
+        vec![Event::Connect(0), Event::Publish(1), Event::Disconnect(0)]
     );
     assert!(
         c.logged(
@@ -382,11 +397,11 @@ fn qos1_publish_before_connect_is_sent_with_dup_after_connack() {
 
 #[test]
 fn qos0_publish_without_connection_consumes_a_mid() {
-    let c = Client::new(None, true, V311);
+    let c = Client::logging(None, true, V311);
     assert_eq!(c.publish("t", b"x", 0, false), (MOSQ_ERR_NO_CONN, 1));
     assert_eq!(c.publish("t", b"x", 0, false), (MOSQ_ERR_NO_CONN, 2));
     assert_eq!(
-        c.subscribe("t", 0, 0).0,
+        c.subscribe_with_options("t", 0, 0).0,
         MOSQ_ERR_NO_CONN,
         "subscribe needs a socket"
     );
@@ -410,27 +425,27 @@ fn qos2_resumes_with_pubrel_after_reconnect() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V311);
+    let c = Client::logging(None, true, V311);
     connect_and_wait(&c, &server);
     assert_eq!(c.publish("t", b"hi", 2, false), (MOSQ_ERR_SUCCESS, 1));
     assert!(c.run_until(STEP, disconnected), "{}", c.dump());
     assert_eq!(
         c.events(),
-        vec![Ev::Connect(0), Ev::Disconnect(MOSQ_ERR_CONN_LOST)]
+        vec![Event::Connect(0), Event::Disconnect(MOSQ_ERR_CONN_LOST)]
     );
     assert_eq!(c.loop_rcs(), vec![MOSQ_ERR_CONN_LOST]);
     assert_eq!(c.reconnect(), MOSQ_ERR_SUCCESS);
-    assert!(c.run_until(STEP, |e| has(e, &Ev::Publish(1))), "{}", c.dump());
+    assert!(c.run_until(STEP, |e| has(e, &Event::Publish(1))), "{}", c.dump());
     c.run_for(Duration::from_millis(100));
     c.disconnect();
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::Disconnect(MOSQ_ERR_CONN_LOST),
-            Ev::Connect(0),
-            Ev::Publish(1),
-            Ev::Disconnect(0)
+            Event::Connect(0),
+            Event::Disconnect(MOSQ_ERR_CONN_LOST),
+            Event::Connect(0),
+            Event::Publish(1),
+            Event::Disconnect(0)
         ]
     );
     server.check();
@@ -453,25 +468,29 @@ fn qos2_publish_resent_with_dup_when_dropped_before_pubrec() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V311);
-    assert_eq!(c.reconnect_delay(1, 1), MOSQ_ERR_SUCCESS);
-    assert_eq!(c.connect_async(server.port(), 60), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(None, true, V311);
+    assert_eq!(c.reconnect_delay_set(1, 1, false), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.connect_async("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     assert_eq!(c.loop_start(), MOSQ_ERR_SUCCESS);
-    assert!(c.wait_until(STEP, |e| has(e, &Ev::Connect(0))), "{}", c.dump());
+    assert!(c.wait_until(STEP, |e| has(e, &Event::Connect(0))), "{}", c.dump());
     assert_eq!(c.publish("t", b"hi", 2, false), (MOSQ_ERR_SUCCESS, 1));
-    assert!(c.wait_until(STEP, |e| has(e, &Ev::Publish(1))), "{}", c.dump());
+    assert!(c.wait_until(STEP, |e| has(e, &Event::Publish(1))), "{}", c.dump());
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(c.disconnect(), MOSQ_ERR_SUCCESS);
-    assert!(c.wait_until(STEP, |e| has(e, &Ev::Disconnect(0))), "{}", c.dump());
+    assert!(
+        c.wait_until(STEP, |e| has(e, &Event::Disconnect(0))),
+        "{}",
+        c.dump()
+    );
     assert_eq!(c.loop_stop(false), MOSQ_ERR_SUCCESS);
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::Disconnect(MOSQ_ERR_CONN_LOST),
-            Ev::Connect(0),
-            Ev::Publish(1),
-            Ev::Disconnect(0)
+            Event::Connect(0),
+            Event::Disconnect(MOSQ_ERR_CONN_LOST),
+            Event::Connect(0),
+            Event::Publish(1),
+            Event::Disconnect(0)
         ]
     );
     server.check();
@@ -488,10 +507,10 @@ fn loop_start_before_connect_async_sends_connect() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V311);
+    let c = Client::logging(None, true, V311);
     assert_eq!(c.loop_start(), MOSQ_ERR_SUCCESS);
-    assert_eq!(c.connect_async(server.port(), 60), MOSQ_ERR_SUCCESS);
-    let connected = c.wait_until(Duration::from_secs(3), |e| has(e, &Ev::Connect(0)));
+    assert_eq!(c.connect_async("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
+    let connected = c.wait_until(Duration::from_secs(3), |e| has(e, &Event::Connect(0)));
     if !connected {
         let dump = c.dump();
         c.loop_stop(true);
@@ -500,7 +519,7 @@ fn loop_start_before_connect_async_sends_connect() {
     assert_eq!(c.disconnect(), MOSQ_ERR_SUCCESS);
     assert!(c.wait_until(SECOND, disconnected), "{}", c.dump());
     assert_eq!(c.loop_stop(false), MOSQ_ERR_SUCCESS);
-    assert_eq!(c.events(), vec![Ev::Connect(0), Ev::Disconnect(0)]);
+    assert_eq!(c.events(), vec![Event::Connect(0), Event::Disconnect(0)]);
     server.check();
 }
 
@@ -515,20 +534,20 @@ fn qos1_publish_resent_with_dup_after_reconnect() {
         p.send(&[0x40, 0x02, 0x00, 0x01])?;
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(None, true, V311);
+    let c = Client::logging(None, true, V311);
     connect_and_wait(&c, &server);
     assert_eq!(c.publish("t", b"hi", 1, false), (MOSQ_ERR_SUCCESS, 1));
     assert!(c.run_until(STEP, disconnected), "{}", c.dump());
     assert_eq!(c.reconnect(), MOSQ_ERR_SUCCESS);
-    assert!(c.run_until(STEP, |e| has(e, &Ev::Publish(1))), "{}", c.dump());
+    assert!(c.run_until(STEP, |e| has(e, &Event::Publish(1))), "{}", c.dump());
     c.run_for(Duration::from_millis(50));
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::Disconnect(MOSQ_ERR_CONN_LOST),
-            Ev::Connect(0),
-            Ev::Publish(1)
+            Event::Connect(0),
+            Event::Disconnect(MOSQ_ERR_CONN_LOST),
+            Event::Connect(0),
+            Event::Publish(1)
         ]
     );
     server.check();
@@ -545,16 +564,16 @@ fn message_ids_are_shared_and_start_at_one() {
         p.expect(&[0x34, 0x07, 0x00, 0x01, b't', 0x00, 0x05, b'h', b'i'])?;
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(None, true, V311);
+    let c = Client::logging(None, true, V311);
     connect_and_wait(&c, &server);
     assert_eq!(c.publish("t", b"hi", 0, false), (MOSQ_ERR_SUCCESS, 1));
-    assert_eq!(c.subscribe("t", 0, 0), (MOSQ_ERR_SUCCESS, 2));
+    assert_eq!(c.subscribe_with_options("t", 0, 0), (MOSQ_ERR_SUCCESS, 2));
     assert_eq!(c.unsubscribe("t"), (MOSQ_ERR_SUCCESS, 3));
     assert_eq!(c.publish("t", b"hi", 1, false), (MOSQ_ERR_SUCCESS, 4));
     assert_eq!(c.publish("t", b"hi", 2, false), (MOSQ_ERR_SUCCESS, 5));
     c.run_for(Duration::from_millis(100));
     // The QoS 0 message is complete once written.
-    assert_eq!(c.events(), vec![Ev::Connect(0), Ev::Publish(1)]);
+    assert_eq!(c.events(), vec![Event::Connect(0), Event::Publish(1)]);
     server.check();
 }
 
@@ -578,22 +597,22 @@ fn inflight_limit_holds_back_publishes_until_acked() {
         p.send(&[0x40, 0x02, 0x00, 0x05])?;
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(None, true, V311);
-    assert_eq!(c.max_inflight(2), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(None, true, V311);
+    assert_eq!(c.max_inflight_messages_set(2), MOSQ_ERR_SUCCESS);
     connect_and_wait(&c, &server);
     for mid in 1..=5 {
         assert_eq!(c.publish("t", b"x", 1, false), (MOSQ_ERR_SUCCESS, mid));
     }
-    assert!(c.run_until(STEP, |e| has(e, &Ev::Publish(5))), "{}", c.dump());
+    assert!(c.run_until(STEP, |e| has(e, &Event::Publish(5))), "{}", c.dump());
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::Publish(1),
-            Ev::Publish(2),
-            Ev::Publish(3),
-            Ev::Publish(4),
-            Ev::Publish(5)
+            Event::Connect(0),
+            Event::Publish(1),
+            Event::Publish(2),
+            Event::Publish(3),
+            Event::Publish(4),
+            Event::Publish(5)
         ]
     );
     server.check();
@@ -614,18 +633,18 @@ fn incoming_qos1_puback_before_on_message() {
         g.open();
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(Some("rx"), true, V311);
+    let c = Client::logging(Some("rx"), true, V311);
     c.gate_messages(gate);
     connect_and_wait(&c, &server);
     assert!(
-        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Ev::Message { .. }))),
+        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Event::Message(_)))),
         "{}",
         c.dump()
     );
     c.run_for(Duration::from_millis(100));
     assert_eq!(
         c.events(),
-        vec![Ev::Connect(0), Ev::Gate(true), msg(5, "t", b"hi", 1, false)],
+        vec![Event::Connect(0), Event::Gate(true), msg(5, "t", b"hi", 1, false)],
         "the PUBACK must be on the wire before on_message runs"
     );
     assert!(
@@ -660,18 +679,18 @@ fn incoming_qos2_delivered_once_after_pubrel() {
         g.open();
         p.expect_silence(Duration::from_millis(200))
     });
-    let c = Client::new(Some("rx"), true, V311);
+    let c = Client::logging(Some("rx"), true, V311);
     c.gate_messages(gate);
     connect_and_wait(&c, &server);
     assert!(
-        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Ev::Message { .. }))),
+        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Event::Message(_)))),
         "{}",
         c.dump()
     );
     c.run_for(Duration::from_millis(200));
     assert_eq!(
         c.events(),
-        vec![Ev::Connect(0), Ev::Gate(true), msg(6, "t", b"hi", 2, true)],
+        vec![Event::Connect(0), Event::Gate(true), msg(6, "t", b"hi", 2, true)],
         "PUBCOMP before on_message, exactly one message"
     );
     assert!(
@@ -696,13 +715,13 @@ fn incoming_qos0_has_mid_zero() {
         p.send(&[0x30, 0x03, 0x00, 0x01, b'u'])?;
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(None, true, V311);
+    let c = Client::logging(None, true, V311);
     connect_and_wait(&c, &server);
     assert!(c.run_until(STEP, |e| e.len() >= 3), "{}", c.dump());
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
+            Event::Connect(0),
             msg(0, "t", b"hi", 0, false),
             msg(0, "u", b"", 0, false)
         ]
@@ -726,14 +745,14 @@ fn unexpected_acks_are_ignored_or_answered() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(Some("fake"), true, V311);
+    let c = Client::logging(Some("fake"), true, V311);
     connect_and_wait(&c, &server);
     c.run_until(STEP, |_| done.is_open());
     c.run_for(Duration::from_millis(50));
     assert_eq!(c.disconnect(), MOSQ_ERR_SUCCESS);
     assert_eq!(
         c.events(),
-        vec![Ev::Connect(0), Ev::Disconnect(0)],
+        vec![Event::Connect(0), Event::Disconnect(0)],
         "{}",
         c.dump()
     );
@@ -773,9 +792,9 @@ fn suback_and_unsuback_callbacks() {
         p.send(&[0xb0, 0x02, 0x00, 0x03])?;
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(Some("s"), true, V311);
+    let c = Client::logging(Some("s"), true, V311);
     connect_and_wait(&c, &server);
-    assert_eq!(c.subscribe("a/b", 1, 0x2c), (MOSQ_ERR_SUCCESS, 1));
+    assert_eq!(c.subscribe_with_options("a/b", 1, 0x2c), (MOSQ_ERR_SUCCESS, 1));
     assert!(c.run_until(STEP, |e| e.len() >= 2), "{}", c.dump());
     assert_eq!(c.subscribe_multiple(&["a", "b/#"], 2, 0), (MOSQ_ERR_SUCCESS, 2));
     assert!(c.run_until(STEP, |e| e.len() >= 3), "{}", c.dump());
@@ -784,10 +803,10 @@ fn suback_and_unsuback_callbacks() {
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::Subscribe(1, vec![1]),
-            Ev::Subscribe(2, vec![2, 0x80]),
-            Ev::Unsubscribe(3)
+            Event::Connect(0),
+            Event::Subscribe(1, vec![1]),
+            Event::Subscribe(2, vec![2, 0x80]),
+            Event::Unsubscribe(3)
         ]
     );
     assert!(
@@ -830,14 +849,18 @@ fn subscribe_v5_keeps_options() {
         p.send(&[0xb0, 0x04, 0x00, 0x02, 0x00, 0x00])?;
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(Some("s"), true, V5);
+    let c = Client::logging(Some("s"), true, V5);
     connect_and_wait(&c, &server);
-    assert_eq!(c.subscribe("a/b", 1, 0x2c), (MOSQ_ERR_SUCCESS, 1));
+    assert_eq!(c.subscribe_with_options("a/b", 1, 0x2c), (MOSQ_ERR_SUCCESS, 1));
     assert_eq!(c.unsubscribe("a/b"), (MOSQ_ERR_SUCCESS, 2));
     assert!(c.run_until(STEP, |e| e.len() >= 3), "{}", c.dump());
     assert_eq!(
         c.events(),
-        vec![Ev::Connect(0), Ev::Subscribe(1, vec![0x87]), Ev::Unsubscribe(2)]
+        vec![
+            Event::Connect(0),
+            Event::Subscribe(1, vec![0x87]),
+            Event::Unsubscribe(2)
+        ]
     );
     assert!(
         c.logged(
@@ -861,11 +884,11 @@ fn disconnect_sends_e0_00_and_calls_back_at_once() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(Some("d"), true, V311);
+    let c = Client::logging(Some("d"), true, V311);
     connect_and_wait(&c, &server);
     assert_eq!(c.disconnect(), MOSQ_ERR_SUCCESS);
     // Without a loop thread, the DISCONNECT is written and the callback runs inside the call.
-    assert_eq!(c.events(), vec![Ev::Connect(0), Ev::Disconnect(0)]);
+    assert_eq!(c.events(), vec![Event::Connect(0), Event::Disconnect(0)]);
     assert!(
         c.logged(MOSQ_LOG_DEBUG, "Client d sending DISCONNECT"),
         "logs: {:?}",
@@ -873,7 +896,7 @@ fn disconnect_sends_e0_00_and_calls_back_at_once() {
     );
     assert_eq!(c.loop_once(10), MOSQ_ERR_NO_CONN);
     assert_eq!(c.disconnect(), MOSQ_ERR_NO_CONN);
-    assert_eq!(c.events(), vec![Ev::Connect(0), Ev::Disconnect(0)]);
+    assert_eq!(c.events(), vec![Event::Connect(0), Event::Disconnect(0)]);
     server.check();
 }
 
@@ -884,11 +907,11 @@ fn disconnect_v5_with_reason() {
         p.expect(&[0xe0, 0x01, 0x04])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V5);
+    let c = Client::logging(None, true, V5);
     connect_and_wait(&c, &server);
     assert_eq!(c.disconnect_v5(4), MOSQ_ERR_SUCCESS);
     assert!(c.run_until(SECOND, disconnected));
-    assert_eq!(c.events(), vec![Ev::Connect(0), Ev::Disconnect(0)]);
+    assert_eq!(c.events(), vec![Event::Connect(0), Event::Disconnect(0)]);
     server.check();
 }
 
@@ -899,17 +922,17 @@ fn server_disconnect_v5_reports_the_reason_code() {
         p.send(&[0xe0, 0x01, 0x8b])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V5).with_extra_callbacks();
+    let c = Client::logging(None, true, V5).with_extra_callbacks();
     connect_and_wait(&c, &server);
     run_to_disconnect(&c);
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::ConnectFlags(0, 0),
-            Ev::ConnectV5(0, 0),
-            Ev::Disconnect(139),
-            Ev::DisconnectV5(139)
+            Event::Connect(0),
+            Event::ConnectFlags(0, 0),
+            Event::ConnectV5(0, 0),
+            Event::Disconnect(139),
+            Event::DisconnectV5(139)
         ],
         "{}",
         c.dump()
@@ -941,7 +964,7 @@ fn protocol_error_case(protocol: c_int, bad: &[u8], rcs: &[c_int]) -> Client {
         p.send(&bad)?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, protocol);
+    let c = Client::logging(None, true, protocol);
     connect_and_wait(&c, &server);
     run_to_disconnect(&c);
     let events = c.events();
@@ -960,7 +983,7 @@ fn protocol_error_case(protocol: c_int, bad: &[u8], rcs: &[c_int]) -> Client {
     );
     assert_eq!(
         events,
-        vec![Ev::Connect(0), Ev::Disconnect(disconnects[0])],
+        vec![Event::Connect(0), Event::Disconnect(disconnects[0])],
         "{}",
         c.dump()
     );
@@ -1022,7 +1045,7 @@ fn publish_truncated_by_close() {
         p.close();
         Ok(())
     });
-    let c = Client::new(None, true, V311);
+    let c = Client::logging(None, true, V311);
     connect_and_wait(&c, &server);
     run_to_disconnect(&c);
     let d = c.disconnects();
@@ -1032,7 +1055,7 @@ fn publish_truncated_by_close() {
         "{}",
         c.dump()
     );
-    assert_eq!(c.events(), vec![Ev::Connect(0), Ev::Disconnect(d[0])]);
+    assert_eq!(c.events(), vec![Event::Connect(0), Event::Disconnect(d[0])]);
     server.check();
 }
 
@@ -1085,12 +1108,12 @@ fn huge_remaining_length_is_not_allocated() {
         p.close();
         Ok(())
     });
-    let c = Client::new(None, true, V311);
+    let c = Client::logging(None, true, V311);
     connect_and_wait(&c, &server);
     c.run_for(Duration::from_millis(200));
     assert_eq!(
         c.events(),
-        vec![Ev::Connect(0)],
+        vec![Event::Connect(0)],
         "still waiting for the rest of the packet"
     );
     run_to_disconnect(&c);
@@ -1132,15 +1155,15 @@ fn keepalive_without_pingresp() -> Result<(), String> {
         }
         Ok(())
     });
-    let c = Client::new(Some("ka"), true, V311);
-    if c.connect(server.port(), 5) != MOSQ_ERR_SUCCESS {
+    let c = Client::logging(Some("ka"), true, V311);
+    if c.connect("127.0.0.1", server.port(), 5) != MOSQ_ERR_SUCCESS {
         return Err("connect failed".into());
     }
     c.run_until(Duration::from_secs(14), disconnected);
     c.run_for(Duration::from_millis(100));
     server.finish()?;
     let events = c.events();
-    if events != [Ev::Connect(0), Ev::Disconnect(MOSQ_ERR_KEEPALIVE)] {
+    if events != [Event::Connect(0), Event::Disconnect(MOSQ_ERR_KEEPALIVE)] {
         return Err(format!("events:{}", c.dump()));
     }
     if c.loop_rcs().first() != Some(&MOSQ_ERR_KEEPALIVE) {
@@ -1182,8 +1205,8 @@ fn keepalive_with_pingresp() -> Result<(), String> {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(Some("kb"), true, V311);
-    if c.connect(server.port(), 5) != MOSQ_ERR_SUCCESS {
+    let c = Client::logging(Some("kb"), true, V311);
+    if c.connect("127.0.0.1", server.port(), 5) != MOSQ_ERR_SUCCESS {
         return Err("connect failed".into());
     }
     let pongs = |c: &Client| {
@@ -1198,7 +1221,7 @@ fn keepalive_with_pingresp() -> Result<(), String> {
     }
     c.disconnect();
     server.finish()?;
-    if c.events() != [Ev::Connect(0), Ev::Disconnect(0)] {
+    if c.events() != [Event::Connect(0), Event::Disconnect(0)] {
         return Err(format!("events:{}", c.dump()));
     }
     Ok(())
@@ -1220,14 +1243,14 @@ fn keepalive_without_connack() -> Result<(), String> {
         }
         Ok(())
     });
-    let c = Client::new(Some("kc"), true, V311);
-    if c.connect(server.port(), 5) != MOSQ_ERR_SUCCESS {
+    let c = Client::logging(Some("kc"), true, V311);
+    if c.connect("127.0.0.1", server.port(), 5) != MOSQ_ERR_SUCCESS {
         return Err("connect failed".into());
     }
     c.run_until(Duration::from_secs(9), disconnected);
     c.run_for(Duration::from_millis(100));
     server.finish()?;
-    if c.events() != [Ev::Disconnect(MOSQ_ERR_KEEPALIVE)] {
+    if c.events() != [Event::Disconnect(MOSQ_ERR_KEEPALIVE)] {
         return Err(format!("events:{}", c.dump()));
     }
     Ok(())
@@ -1276,10 +1299,10 @@ fn before_connack_case(bad: &[u8], rc: c_int) {
         p.send(&bad)?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V311);
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(None, true, V311);
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     run_to_disconnect(&c);
-    assert_eq!(c.events(), vec![Ev::Disconnect(rc)], "{}", c.dump());
+    assert_eq!(c.events(), vec![Event::Disconnect(rc)], "{}", c.dump());
     server.check();
 }
 
@@ -1311,13 +1334,13 @@ fn puback_for_a_qos2_message_is_a_protocol_error() {
         p.send(&[0x40, 0x02, 0x00, 0x01])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V311);
+    let c = Client::logging(None, true, V311);
     connect_and_wait(&c, &server);
     assert_eq!(c.publish("t", b"hi", 2, false), (MOSQ_ERR_SUCCESS, 1));
     run_to_disconnect(&c);
     assert_eq!(
         c.events(),
-        vec![Ev::Connect(0), Ev::Disconnect(MOSQ_ERR_PROTOCOL)],
+        vec![Event::Connect(0), Event::Disconnect(MOSQ_ERR_PROTOCOL)],
         "{}",
         c.dump()
     );
@@ -1334,16 +1357,16 @@ fn publish_from_inside_on_connect_is_sent_after_connack() {
         p.send(&[0x40, 0x02, 0x00, 0x01])?;
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(None, true, V311).publish_on_connect();
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
-    assert!(c.run_until(STEP, |e| has(e, &Ev::Publish(1))), "{}", c.dump());
+    let c = Client::logging(None, true, V311).publish_on_connect();
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
+    assert!(c.run_until(STEP, |e| has(e, &Event::Publish(1))), "{}", c.dump());
     c.run_for(Duration::from_millis(50));
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::PublishCall(MOSQ_ERR_SUCCESS, 1),
-            Ev::Publish(1)
+            Event::Connect(0),
+            Event::PublishCall(MOSQ_ERR_SUCCESS, 1),
+            Event::Publish(1)
         ]
     );
     server.check();
@@ -1359,7 +1382,7 @@ fn mids_continue_across_reconnects() {
         p.expect(&[0x32, 0x07, 0x00, 0x01, b't', 0x00, 0x02, b'h', b'i'])?;
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(None, true, V311);
+    let c = Client::logging(None, true, V311);
     connect_and_wait(&c, &server);
     assert_eq!(c.publish("t", b"hi", 0, false), (MOSQ_ERR_SUCCESS, 1));
     assert!(c.run_until(STEP, disconnected), "{}", c.dump());
@@ -1370,10 +1393,10 @@ fn mids_continue_across_reconnects() {
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::Publish(1),
-            Ev::Disconnect(MOSQ_ERR_CONN_LOST),
-            Ev::Connect(0)
+            Event::Connect(0),
+            Event::Publish(1),
+            Event::Disconnect(MOSQ_ERR_CONN_LOST),
+            Event::Connect(0)
         ]
     );
     server.check();
@@ -1392,11 +1415,11 @@ fn v5_puback_reason_reaches_on_publish_v5() {
         p.send(&[0x40, 0x03, 0x00, 0x02, 0x05])?;
         p.expect_eof()
     });
-    let c = Client::new(Some("v"), true, V5).with_extra_callbacks();
+    let c = Client::logging(Some("v"), true, V5).with_extra_callbacks();
     connect_and_wait(&c, &server);
     assert_eq!(c.publish("t", b"x", 1, false), (MOSQ_ERR_SUCCESS, 1));
     assert!(
-        c.run_until(STEP, |e| has(e, &Ev::PublishV5(1, 0x10))),
+        c.run_until(STEP, |e| has(e, &Event::PublishV5(1, 0x10))),
         "{}",
         c.dump()
     );
@@ -1405,13 +1428,13 @@ fn v5_puback_reason_reaches_on_publish_v5() {
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::ConnectFlags(0, 0),
-            Ev::ConnectV5(0, 0),
-            Ev::Publish(1),
-            Ev::PublishV5(1, 0x10),
-            Ev::Disconnect(MOSQ_ERR_PROTOCOL),
-            Ev::DisconnectV5(MOSQ_ERR_PROTOCOL)
+            Event::Connect(0),
+            Event::ConnectFlags(0, 0),
+            Event::ConnectV5(0, 0),
+            Event::Publish(1),
+            Event::PublishV5(1, 0x10),
+            Event::Disconnect(MOSQ_ERR_PROTOCOL),
+            Event::DisconnectV5(MOSQ_ERR_PROTOCOL)
         ],
         "{}",
         c.dump()
@@ -1438,13 +1461,13 @@ fn v5_pubrec_failure_frees_the_slot_and_calls_only_on_publish_v5() {
         p.send(&[0x70, 0x02, 0x00, 0x02])?;
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(None, true, V5).with_extra_callbacks();
-    assert_eq!(c.max_inflight(1), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(None, true, V5).with_extra_callbacks();
+    assert_eq!(c.max_inflight_messages_set(1), MOSQ_ERR_SUCCESS);
     connect_and_wait(&c, &server);
     assert_eq!(c.publish("t", b"x", 2, false), (MOSQ_ERR_SUCCESS, 1));
     assert_eq!(c.publish("t", b"x", 2, false), (MOSQ_ERR_SUCCESS, 2));
     assert!(
-        c.run_until(STEP, |e| has(e, &Ev::PublishV5(2, 0))),
+        c.run_until(STEP, |e| has(e, &Event::PublishV5(2, 0))),
         "{}",
         c.dump()
     );
@@ -1452,12 +1475,12 @@ fn v5_pubrec_failure_frees_the_slot_and_calls_only_on_publish_v5() {
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::ConnectFlags(0, 0),
-            Ev::ConnectV5(0, 0),
-            Ev::PublishV5(1, 0x80),
-            Ev::Publish(2),
-            Ev::PublishV5(2, 0)
+            Event::Connect(0),
+            Event::ConnectFlags(0, 0),
+            Event::ConnectV5(0, 0),
+            Event::PublishV5(1, 0x80),
+            Event::Publish(2),
+            Event::PublishV5(2, 0)
         ]
     );
     server.check();
@@ -1475,12 +1498,15 @@ fn v5_connack_receive_maximum_limits_inflight() {
         p.send(&[0x40, 0x02, 0x00, 0x02])?;
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(None, true, V5);
+    let c = Client::logging(None, true, V5);
     connect_and_wait(&c, &server);
     assert_eq!(c.publish("t", b"x", 1, false), (MOSQ_ERR_SUCCESS, 1));
     assert_eq!(c.publish("t", b"x", 1, false), (MOSQ_ERR_SUCCESS, 2));
-    assert!(c.run_until(STEP, |e| has(e, &Ev::Publish(2))), "{}", c.dump());
-    assert_eq!(c.events(), vec![Ev::Connect(0), Ev::Publish(1), Ev::Publish(2)]);
+    assert!(c.run_until(STEP, |e| has(e, &Event::Publish(2))), "{}", c.dump());
+    assert_eq!(
+        c.events(),
+        vec![Event::Connect(0), Event::Publish(1), Event::Publish(2)]
+    );
     server.check();
 }
 
@@ -1493,13 +1519,13 @@ fn v5_connack_maximum_qos_and_retain_unavailable() {
         p.expect(&[0x30, 0x05, 0x00, 0x01, b't', 0x00, b'x'])?;
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(None, true, V5);
+    let c = Client::logging(None, true, V5);
     connect_and_wait(&c, &server);
     assert_eq!(c.publish("t", b"x", 1, false).0, MOSQ_ERR_QOS_NOT_SUPPORTED);
     // No message id was used by the refused publish.
     assert_eq!(c.publish("t", b"x", 0, true), (MOSQ_ERR_SUCCESS, 1));
     c.run_for(Duration::from_millis(100));
-    assert_eq!(c.events(), vec![Ev::Connect(0), Ev::Publish(1)]);
+    assert_eq!(c.events(), vec![Event::Connect(0), Event::Publish(1)]);
     server.check();
 }
 
@@ -1513,10 +1539,10 @@ fn v5_connack_assigned_client_identifier() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V5);
+    let c = Client::logging(None, true, V5);
     connect_and_wait(&c, &server);
     assert_eq!(c.disconnect(), MOSQ_ERR_SUCCESS);
-    assert_eq!(c.events(), vec![Ev::Connect(0), Ev::Disconnect(0)]);
+    assert_eq!(c.events(), vec![Event::Connect(0), Event::Disconnect(0)]);
     assert!(
         c.logged(MOSQ_LOG_DEBUG, "Client abcd received CONNACK (0)"),
         "logs: {:?}",
@@ -1538,12 +1564,12 @@ fn v5_connack_assigned_identifier_when_one_was_set() {
         ])?;
         p.expect_eof()
     });
-    let c = Client::new(Some("mine"), true, V5);
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(Some("mine"), true, V5);
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     run_to_disconnect(&c);
     assert_eq!(
         c.events(),
-        vec![Ev::Disconnect(MOSQ_ERR_PROTOCOL)],
+        vec![Event::Disconnect(MOSQ_ERR_PROTOCOL)],
         "{}",
         c.dump()
     );
@@ -1595,11 +1621,11 @@ fn qos2_resume_with_loop_forever() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V311).disconnect_on_publish();
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(None, true, V311).disconnect_on_publish();
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     assert_eq!(c.publish("t", b"hi", 2, false), (MOSQ_ERR_SUCCESS, 1));
     let (tx, rx) = std::sync::mpsc::channel();
-    let shared = c.shared();
+    let shared = c.mosq();
     let handle = std::thread::spawn(move || {
         tx.send(shared.loop_forever(1000)).ok();
     });
@@ -1620,11 +1646,11 @@ fn qos2_resume_with_loop_forever() {
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::Disconnect(MOSQ_ERR_CONN_LOST),
-            Ev::Connect(0),
-            Ev::Publish(1),
-            Ev::Disconnect(0)
+            Event::Connect(0),
+            Event::Disconnect(MOSQ_ERR_CONN_LOST),
+            Event::Connect(0),
+            Event::Publish(1),
+            Event::Disconnect(0)
         ]
     );
     server.check();
@@ -1649,14 +1675,14 @@ fn packets_split_into_single_bytes_and_coalesced() {
         p.expect(&[0x70, 0x02, 0x00, 0x03])?;
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(None, true, V311);
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(None, true, V311);
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     assert!(c.run_until(STEP, |e| e.len() >= 4), "{}", c.dump());
     c.run_for(Duration::from_millis(100));
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
+            Event::Connect(0),
             msg(0, "a", b"hi", 0, false),
             msg(0, "b", b"1", 0, false),
             msg(0, "c", b"2", 0, false)
@@ -1678,12 +1704,12 @@ fn incoming_qos2_survives_a_reconnect() {
         p.expect(&[0x70, 0x02, 0x00, 0x09])?;
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(Some("p"), false, V311);
+    let c = Client::logging(Some("p"), false, V311);
     connect_and_wait(&c, &server);
     assert!(c.run_until(STEP, disconnected), "{}", c.dump());
     assert_eq!(c.reconnect(), MOSQ_ERR_SUCCESS);
     assert!(
-        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Ev::Message { .. }))),
+        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Event::Message(_)))),
         "{}",
         c.dump()
     );
@@ -1691,9 +1717,9 @@ fn incoming_qos2_survives_a_reconnect() {
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::Disconnect(MOSQ_ERR_CONN_LOST),
-            Ev::Connect(0),
+            Event::Connect(0),
+            Event::Disconnect(MOSQ_ERR_CONN_LOST),
+            Event::Connect(0),
             msg(9, "t", b"hi", 2, false)
         ]
     );
@@ -1710,17 +1736,17 @@ fn subscribe_before_connack_is_sent_at_once() {
         p.send(&[0x90, 0x03, 0x00, 0x01, 0x02])?;
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(None, true, V311);
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
-    assert_eq!(c.subscribe("t", 2, 0), (MOSQ_ERR_SUCCESS, 1));
+    let c = Client::logging(None, true, V311);
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.subscribe_with_options("t", 2, 0), (MOSQ_ERR_SUCCESS, 1));
     assert!(c.run_until(STEP, |e| e.len() >= 2), "{}", c.dump());
-    assert_eq!(c.events(), vec![Ev::Connect(0), Ev::Subscribe(1, vec![2])]);
+    assert_eq!(c.events(), vec![Event::Connect(0), Event::Subscribe(1, vec![2])]);
     server.check();
 }
 
 /// Run `mosquitto_loop` until it fails; returns, for each call, its result and the events it
 /// caused.
-fn loop_calls_until_failure(c: &Client) -> Vec<(c_int, Vec<Ev>)> {
+fn loop_calls_until_failure(c: &Client) -> Vec<(c_int, Vec<Event>)> {
     let mut calls = Vec::new();
     let mut seen = c.events().len();
     for _ in 0..200 {
@@ -1750,8 +1776,8 @@ fn a_loss_right_after_messages_is_reported_by_the_next_loop_call() {
             p.close();
             Ok(())
         });
-        let c = Client::new(None, true, V311);
-        assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+        let c = Client::logging(None, true, V311);
+        assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
         std::thread::sleep(Duration::from_millis(200));
         let calls = if read_style == "loop" {
             loop_calls_until_failure(&c)
@@ -1768,17 +1794,20 @@ fn a_loss_right_after_messages_is_reported_by_the_next_loop_call() {
         };
         let delivering = calls
             .iter()
-            .position(|(_, ev)| ev.iter().any(|e| matches!(e, Ev::Message { .. })))
+            .position(|(_, ev)| ev.iter().any(|e| matches!(e, Event::Message(_))))
             .unwrap_or_else(|| panic!("{read_style}: no message delivered: {calls:?}"));
         assert_eq!(calls[delivering].0, MOSQ_ERR_SUCCESS, "{read_style}: {calls:?}");
         assert!(
-            !calls[delivering].1.iter().any(|e| matches!(e, Ev::Disconnect(_))),
+            !calls[delivering]
+                .1
+                .iter()
+                .any(|e| matches!(e, Event::Disconnect(_))),
             "{read_style}: {calls:?}"
         );
         let (rc, events) = calls.last().expect("calls");
         assert_eq!(*rc, MOSQ_ERR_CONN_LOST, "{read_style}: {calls:?}");
         assert!(
-            events.contains(&Ev::Disconnect(MOSQ_ERR_CONN_LOST)),
+            events.contains(&Event::Disconnect(MOSQ_ERR_CONN_LOST)),
             "{read_style}: {calls:?}"
         );
         assert_eq!(c.disconnects(), vec![MOSQ_ERR_CONN_LOST], "{read_style}");

@@ -8,7 +8,7 @@
 // The tests measure real time.
 #![allow(clippy::disallowed_methods)]
 
-mod fake;
+mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -19,7 +19,10 @@ use std::time::{Duration, Instant};
 
 use ::mosquitto::capi::types::{mosquitto as Mosq, mosquitto_message, mosquitto_property};
 use ::mosquitto::capi::{callbacks, property, publish, subscribe};
-use fake::*;
+use common::client::*;
+use common::consts::*;
+use common::fake::*;
+use common::props::*;
 
 // ---------------------------------------------------------------------------------------------
 // An allocator that keeps, per thread, the number of live bytes that thread allocated, to show
@@ -142,7 +145,7 @@ fn publish_pkt(flags: u8, topic: &str, mid: Option<u16>, props: &[u8], payload: 
 /// has fired.
 fn connect_and_wait(c: &Client, server: &FakeServer) {
     assert_eq!(
-        c.connect(server.port(), 60),
+        c.connect("127.0.0.1", server.port(), 60),
         MOSQ_ERR_SUCCESS,
         "mosquitto_connect"
     );
@@ -151,7 +154,7 @@ fn connect_and_wait(c: &Client, server: &FakeServer) {
 
 fn wait_connected(c: &Client) {
     assert!(
-        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Ev::Connect(_)))),
+        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Event::Connect(_)))),
         "no connect callback; events:{}",
         c.dump()
     );
@@ -168,8 +171,8 @@ fn run_to_disconnect(c: &Client) {
 }
 
 /// The events of a client with v5 callbacks that connected with an empty CONNACK.
-fn connected_v5() -> Vec<Ev> {
-    vec![Ev::Connect(0), Ev::ConnectV5Props(0, 0, None)]
+fn connected_v5() -> Vec<Event> {
+    vec![Event::Connect(0), Event::ConnectV5Props(0, 0, None)]
 }
 
 fn s(text: &str) -> String {
@@ -203,7 +206,7 @@ fn connect_properties_are_sent_in_order_and_again_on_reconnect() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(Some("c5"), true, V5).with_v5_callbacks();
+    let c = Client::logging(Some("c5"), true, V5).with_v5_callbacks();
     {
         let props = Props::new()
             .int32(PROP_SESSION_EXPIRY_INTERVAL, 3600)
@@ -219,20 +222,21 @@ fn connect_properties_are_sent_in_order_and_again_on_reconnect() {
     assert!(c.run_until(STEP, disconnected), "{}", c.dump());
     assert_eq!(c.reconnect(), MOSQ_ERR_SUCCESS);
     assert!(
-        c.run_until(STEP, |e| e.iter().filter(|e| **e == Ev::Connect(0)).count() == 2),
+        c.run_until(STEP, |e| e.iter().filter(|e| **e == Event::Connect(0)).count()
+            == 2),
         "{}",
         c.dump()
     );
     assert_eq!(c.disconnect(), MOSQ_ERR_SUCCESS);
     let mut want = connected_v5();
     want.extend([
-        Ev::Publish(1),
-        Ev::PublishV5Props(1, 0, None),
-        Ev::Disconnect(MOSQ_ERR_CONN_LOST),
-        Ev::DisconnectV5Props(MOSQ_ERR_CONN_LOST, None),
+        Event::Publish(1),
+        Event::PublishV5Props(1, 0, None),
+        Event::Disconnect(MOSQ_ERR_CONN_LOST),
+        Event::DisconnectV5Props(MOSQ_ERR_CONN_LOST, None),
     ]);
     want.extend(connected_v5());
-    want.extend([Ev::Disconnect(0), Ev::DisconnectV5Props(0, None)]);
+    want.extend([Event::Disconnect(0), Event::DisconnectV5Props(0, None)]);
     assert_eq!(c.events(), want);
     server.check();
 }
@@ -249,8 +253,8 @@ fn connection_closed_together_with_connack_is_noticed() {
         p.close();
         Ok(())
     });
-    let c = Client::new(Some("eof"), true, V5).with_v5_callbacks();
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(Some("eof"), true, V5).with_v5_callbacks();
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     server.check();
     // Both the CONNACK and the close are in the client's socket before it reads.
     std::thread::sleep(Duration::from_millis(100));
@@ -260,10 +264,10 @@ fn connection_closed_together_with_connack_is_noticed() {
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::ConnectV5Props(0, 0, Some(vec![Prop::Int32(PROP_SESSION_EXPIRY_INTERVAL, 60)])),
-            Ev::Disconnect(MOSQ_ERR_CONN_LOST),
-            Ev::DisconnectV5Props(MOSQ_ERR_CONN_LOST, None),
+            Event::Connect(0),
+            Event::ConnectV5Props(0, 0, Some(vec![Prop::Int32(PROP_SESSION_EXPIRY_INTERVAL, 60)])),
+            Event::Disconnect(MOSQ_ERR_CONN_LOST),
+            Event::DisconnectV5Props(MOSQ_ERR_CONN_LOST, None),
         ]
     );
 }
@@ -276,7 +280,7 @@ fn connect_properties_come_before_the_librarys_receive_maximum() {
                      26 00 01 'k' 00 01 'v'  11 00 00 00 0a  21 00 14 \
                      00 02 'c5'"))
     });
-    let c = Client::new(Some("c5"), true, V5);
+    let c = Client::logging(Some("c5"), true, V5);
     let props = Props::new()
         .user("k", "v")
         .int32(PROP_SESSION_EXPIRY_INTERVAL, 10);
@@ -297,14 +301,14 @@ fn connect_receive_maximum_property_becomes_the_inbound_maximum() {
         p.send(&publish_pkt(0x04, "t", Some(2), &[], b""))?;
         p.expect_eof()
     });
-    let c = Client::new(Some("r1"), true, V5);
+    let c = Client::logging(Some("r1"), true, V5);
     let props = Props::new().int16(PROP_RECEIVE_MAXIMUM, 1);
     assert_eq!(c.connect_v5(server.port(), 60, props.ptr()), MOSQ_ERR_SUCCESS);
     wait_connected(&c);
     run_to_disconnect(&c);
     assert_eq!(
         c.events(),
-        vec![Ev::Connect(0), Ev::Disconnect(MOSQ_ERR_PROTOCOL)],
+        vec![Event::Connect(0), Event::Disconnect(MOSQ_ERR_PROTOCOL)],
         "{}",
         c.dump()
     );
@@ -319,10 +323,10 @@ fn connect_receive_maximum_property_becomes_the_inbound_maximum() {
         p.expect(&h("50 02 00 02"))?;
         p.expect_silence(Duration::from_millis(100))
     });
-    let c = Client::new(Some("r20"), true, V5);
+    let c = Client::logging(Some("r20"), true, V5);
     connect_and_wait(&c, &server);
     c.run_for(Duration::from_millis(200));
-    assert_eq!(c.events(), vec![Ev::Connect(0)], "{}", c.dump());
+    assert_eq!(c.events(), vec![Event::Connect(0)], "{}", c.dump());
     server.check();
 }
 
@@ -330,7 +334,7 @@ fn connect_receive_maximum_property_becomes_the_inbound_maximum() {
 fn connect_properties_refused_before_anything_is_sent() {
     let server = FakeServer::start(|p| p.expect_no_connection(Duration::from_millis(300)));
     // Not allowed in CONNECT.
-    let c = Client::new(Some("c5"), true, V5);
+    let c = Client::logging(Some("c5"), true, V5);
     let props = Props::new().byte(PROP_PAYLOAD_FORMAT_INDICATOR, 1);
     assert_eq!(c.connect_v5(server.port(), 60, props.ptr()), MOSQ_ERR_PROTOCOL);
     // Only user properties may repeat.
@@ -342,7 +346,7 @@ fn connect_properties_refused_before_anything_is_sent() {
         MOSQ_ERR_DUPLICATE_PROPERTY
     );
     // Properties need MQTT v5.
-    let c4 = Client::new(Some("c4"), true, V311);
+    let c4 = Client::logging(Some("c4"), true, V311);
     let props = Props::new().int32(PROP_SESSION_EXPIRY_INTERVAL, 1);
     assert_eq!(
         c4.connect_v5(server.port(), 60, props.ptr()),
@@ -367,7 +371,7 @@ fn will_properties_are_sent_in_connect() {
         p.send(&CONNACK_OK_V5)?;
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(Some("w5"), true, V5);
+    let c = Client::logging(Some("w5"), true, V5);
     // A first will with properties, replaced by the second: the first list must be released
     // once, by the library.
     let first = Props::new().string(PROP_CONTENT_TYPE, "old").into_raw();
@@ -388,7 +392,7 @@ fn will_properties_are_sent_in_connect() {
 #[test]
 fn will_properties_refused() {
     // A 3.1.1 client: not supported; the list stays the caller's (freed by `Props`).
-    let c = Client::new(Some("w4"), true, V311);
+    let c = Client::logging(Some("w4"), true, V311);
     let props = Props::new().int32(PROP_WILL_DELAY_INTERVAL, 30);
     assert_eq!(
         c.will_set_v5("w/t", b"bye", 1, false, props.ptr().cast_mut()),
@@ -396,7 +400,7 @@ fn will_properties_refused() {
     );
     drop(props);
     // Not allowed in a will.
-    let c = Client::new(Some("w5"), true, V5);
+    let c = Client::logging(Some("w5"), true, V5);
     let props = Props::new().int32(PROP_SESSION_EXPIRY_INTERVAL, 30);
     assert_eq!(
         c.will_set_v5("w/t", b"bye", 1, false, props.ptr().cast_mut()),
@@ -408,7 +412,7 @@ fn will_properties_refused() {
         p.accept()?;
         p.expect(&h("10 12 00 04 'MQTT' 05 02 00 3c 03 21 00 14 00 02 'w5'"))
     });
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     server.check();
 }
 
@@ -427,14 +431,14 @@ fn connack_properties_reach_on_connect_v5() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
     connect_and_wait(&c, &server);
     assert_eq!(c.disconnect(), MOSQ_ERR_SUCCESS);
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::ConnectV5Props(
+            Event::Connect(0),
+            Event::ConnectV5Props(
                 0,
                 0,
                 Some(vec![
@@ -447,8 +451,8 @@ fn connack_properties_reach_on_connect_v5() {
                     Prop::Int16(PROP_RECEIVE_MAXIMUM, 2),
                 ])
             ),
-            Ev::Disconnect(0),
-            Ev::DisconnectV5Props(0, None),
+            Event::Disconnect(0),
+            Event::DisconnectV5Props(0, None),
         ]
     );
     assert!(
@@ -474,17 +478,17 @@ fn v5_callbacks_of_a_311_client_get_null_properties() {
         p.send(&h("e0 00"))?;
         p.expect_eof()
     });
-    let c = Client::new(Some("v3"), true, V311).with_v5_callbacks();
+    let c = Client::logging(Some("v3"), true, V311).with_v5_callbacks();
     connect_and_wait(&c, &server);
-    assert_eq!(c.subscribe("t", 1, 0), (MOSQ_ERR_SUCCESS, 1));
+    assert_eq!(c.subscribe_with_options("t", 1, 0), (MOSQ_ERR_SUCCESS, 1));
     assert!(
-        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Ev::MessageV5 { .. }))),
+        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Event::MessageV5 { .. }))),
         "{}",
         c.dump()
     );
     assert_eq!(c.publish("t", b"x", 1, false), (MOSQ_ERR_SUCCESS, 2));
     assert!(
-        c.run_until(STEP, |e| has(e, &Ev::PublishV5Props(2, 0, None))),
+        c.run_until(STEP, |e| has(e, &Event::PublishV5Props(2, 0, None))),
         "{}",
         c.dump()
     );
@@ -493,12 +497,12 @@ fn v5_callbacks_of_a_311_client_get_null_properties() {
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::ConnectV5Props(0, 0, None),
-            Ev::Subscribe(1, vec![1]),
-            Ev::SubscribeV5(1, vec![1], None),
+            Event::Connect(0),
+            Event::ConnectV5Props(0, 0, None),
+            Event::Subscribe(1, vec![1]),
+            Event::SubscribeV5(1, vec![1], None),
             msg(7, "t", b"hi", 1, false),
-            Ev::MessageV5 {
+            Event::MessageV5 {
                 mid: 7,
                 topic: s("t"),
                 payload: b"hi".to_vec(),
@@ -506,13 +510,13 @@ fn v5_callbacks_of_a_311_client_get_null_properties() {
                 retain: false,
                 props: None
             },
-            Ev::Publish(2),
-            Ev::PublishV5Props(2, 0, None),
-            Ev::Unsubscribe(3),
-            Ev::UnsubscribeV5(3, None),
+            Event::Publish(2),
+            Event::PublishV5Props(2, 0, None),
+            Event::Unsubscribe(3),
+            Event::UnsubscribeV5(3, None),
             // DISCONNECT from a 3.1.1 server is a protocol error.
-            Ev::Disconnect(MOSQ_ERR_PROTOCOL),
-            Ev::DisconnectV5Props(MOSQ_ERR_PROTOCOL, None),
+            Event::Disconnect(MOSQ_ERR_PROTOCOL),
+            Event::DisconnectV5Props(MOSQ_ERR_PROTOCOL, None),
         ],
         "{}",
         c.dump()
@@ -540,7 +544,7 @@ fn server_keep_alive_replaces_the_keepalive() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(Some("ka"), true, V5);
+    let c = Client::logging(Some("ka"), true, V5);
     connect_and_wait(&c, &server);
     let pong = |c: &Client| c.logged(MOSQ_LOG_DEBUG, "Client ka received PINGRESP");
     let deadline = Instant::now() + Duration::from_secs(9);
@@ -550,7 +554,7 @@ fn server_keep_alive_replaces_the_keepalive() {
     assert_eq!(c.disconnect(), MOSQ_ERR_SUCCESS);
     assert_eq!(
         c.events(),
-        vec![Ev::Connect(0), Ev::Disconnect(0)],
+        vec![Event::Connect(0), Event::Disconnect(0)],
         "{}",
         c.dump()
     );
@@ -571,15 +575,20 @@ fn server_receive_maximum_limits_inflight_qos1() {
         p.send(&h("40 02 00 02 40 02 00 03"))?;
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(None, true, V5);
+    let c = Client::logging(None, true, V5);
     connect_and_wait(&c, &server);
     for mid in 1..=3 {
         assert_eq!(c.publish("t", b"x", 1, false), (MOSQ_ERR_SUCCESS, mid));
     }
-    assert!(c.run_until(STEP, |e| has(e, &Ev::Publish(3))), "{}", c.dump());
+    assert!(c.run_until(STEP, |e| has(e, &Event::Publish(3))), "{}", c.dump());
     assert_eq!(
         c.events(),
-        vec![Ev::Connect(0), Ev::Publish(1), Ev::Publish(2), Ev::Publish(3)]
+        vec![
+            Event::Connect(0),
+            Event::Publish(1),
+            Event::Publish(2),
+            Event::Publish(3)
+        ]
     );
     server.check();
 }
@@ -601,7 +610,7 @@ fn server_maximum_packet_size_refuses_larger_packets() {
         p.expect(&pkt(0x30, &h("00 01 't' 00 'y'")))?;
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(None, true, V5);
+    let c = Client::logging(None, true, V5);
     connect_and_wait(&c, &server);
     let x = [b'x'; 32];
     assert_eq!(c.publish("t", &x[..14], 0, false), (MOSQ_ERR_SUCCESS, 1));
@@ -614,9 +623,12 @@ fn server_maximum_packet_size_refuses_larger_packets() {
         c.publish_v5(Some("t"), &x[..4], 0, false, big_props.ptr()),
         (MOSQ_ERR_OVERSIZE_PACKET, -1)
     );
-    assert_eq!(c.subscribe("aaaaaaaaaaaa", 0, 0), (MOSQ_ERR_SUCCESS, 3));
     assert_eq!(
-        c.subscribe("aaaaaaaaaaaaaaa", 0, 0),
+        c.subscribe_with_options("aaaaaaaaaaaa", 0, 0),
+        (MOSQ_ERR_SUCCESS, 3)
+    );
+    assert_eq!(
+        c.subscribe_with_options("aaaaaaaaaaaaaaa", 0, 0),
         (MOSQ_ERR_OVERSIZE_PACKET, -1)
     );
     assert_eq!(
@@ -645,7 +657,7 @@ fn publish_v5_properties_exact_bytes_and_order() {
         p.send(&h("40 02 00 01"))?;
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
     connect_and_wait(&c, &server);
     let props = Props::new()
         .byte(PROP_PAYLOAD_FORMAT_INDICATOR, 1)
@@ -662,12 +674,12 @@ fn publish_v5_properties_exact_bytes_and_order() {
     // The message was copied: the list can go before the message is acknowledged.
     drop(props);
     assert!(
-        c.run_until(STEP, |e| has(e, &Ev::PublishV5Props(1, 0, None))),
+        c.run_until(STEP, |e| has(e, &Event::PublishV5Props(1, 0, None))),
         "{}",
         c.dump()
     );
     let mut want = connected_v5();
-    want.extend([Ev::Publish(1), Ev::PublishV5Props(1, 0, None)]);
+    want.extend([Event::Publish(1), Event::PublishV5Props(1, 0, None)]);
     assert_eq!(c.events(), want);
     server.check();
 }
@@ -683,7 +695,7 @@ fn publish_v5_topic_alias() {
         p.expect(&h("30 05 00 01 't' 00 'w'"))?;
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(None, true, V5);
+    let c = Client::logging(None, true, V5);
     connect_and_wait(&c, &server);
     let alias = Props::new().int16(PROP_TOPIC_ALIAS, 3);
     assert_eq!(
@@ -720,7 +732,7 @@ fn publish_v5_refused_properties() {
         p.expect(&h("30 05 00 01 't' 00 'x'"))?;
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(None, true, V5);
+    let c = Client::logging(None, true, V5);
     connect_and_wait(&c, &server);
     let session = Props::new().int32(PROP_SESSION_EXPIRY_INTERVAL, 3);
     assert_eq!(
@@ -744,7 +756,7 @@ fn publish_v5_refused_properties() {
     server.check();
 
     // Properties on a 3.1.1 client, connected or not.
-    let c4 = Client::new(None, true, V311);
+    let c4 = Client::logging(None, true, V311);
     let ct = Props::new().string(PROP_CONTENT_TYPE, "a");
     assert_eq!(
         c4.publish_v5(Some("t"), b"x", 0, false, ct.ptr()),
@@ -788,7 +800,7 @@ unsafe extern "C" fn forward_message(
         )
     };
     // SAFETY: userdata is the test's recorder.
-    unsafe { recorder(ud) }.push(Ev::PublishCall(rc, mid));
+    unsafe { recorder(ud) }.push(Event::PublishCall(rc, mid));
 }
 
 /// A list the library handed to a callback, passed back to publish_v5, contributes only its
@@ -807,18 +819,18 @@ fn publish_v5_with_a_received_list_sends_only_its_first_property() {
         p.expect(&h("30 0b 00 03 'fwd' 04 03 00 01 'a' 'f'"))?;
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(None, true, V5);
+    let c = Client::logging(None, true, V5);
     // SAFETY: valid client; the callback has the signature the setter expects.
-    unsafe { callbacks::mosquitto_message_v5_callback_set(c.mosq, Some(forward_message)) };
+    unsafe { callbacks::mosquitto_message_v5_callback_set(c.raw(), Some(forward_message)) };
     connect_and_wait(&c, &server);
-    assert!(c.run_until(STEP, |e| has(e, &Ev::Publish(1))), "{}", c.dump());
+    assert!(c.run_until(STEP, |e| has(e, &Event::Publish(1))), "{}", c.dump());
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
+            Event::Connect(0),
             msg(0, "t", b"P", 0, false),
-            Ev::PublishCall(MOSQ_ERR_SUCCESS, 1),
-            Ev::Publish(1)
+            Event::PublishCall(MOSQ_ERR_SUCCESS, 1),
+            Event::Publish(1)
         ]
     );
     server.check();
@@ -846,12 +858,12 @@ fn on_message_v5_receives_the_publish_properties() {
         p.expect(&h("70 02 00 06"))?;
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
     connect_and_wait(&c, &server);
     assert!(
         c.run_until(STEP, |e| e
             .iter()
-            .filter(|e| matches!(e, Ev::MessageV5 { .. }))
+            .filter(|e| matches!(e, Event::MessageV5 { .. }))
             .count()
             == 2),
         "{}",
@@ -868,7 +880,7 @@ fn on_message_v5_receives_the_publish_properties() {
         Prop::Pair(PROP_USER_PROPERTY, s("a"), s("1")),
         Prop::Pair(PROP_USER_PROPERTY, s("a"), s("2")),
     ]);
-    let message = |mid, topic: &str, payload: &[u8], qos| Ev::MessageV5 {
+    let message = |mid, topic: &str, payload: &[u8], qos| Event::MessageV5 {
         mid,
         topic: topic.into(),
         payload: payload.into(),
@@ -901,17 +913,17 @@ fn reading_repeated_user_properties_with_skip_first() {
         ))?;
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(None, true, V5);
+    let c = Client::logging(None, true, V5);
     // SAFETY: valid client; the callback has the signature the setter expects.
-    unsafe { callbacks::mosquitto_message_v5_callback_set(c.mosq, Some(walk_user_properties)) };
+    unsafe { callbacks::mosquitto_message_v5_callback_set(c.raw(), Some(walk_user_properties)) };
     connect_and_wait(&c, &server);
     assert!(c.run_until(STEP, |e| e.len() >= 3), "{}", c.dump());
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
+            Event::Connect(0),
             msg(0, "t", b"", 0, false),
-            Ev::Note(s("a=1 b=2 end"))
+            Event::Note(s("a=1 b=2 end"))
         ]
     );
     server.check();
@@ -949,7 +961,7 @@ unsafe extern "C" fn walk_user_properties(
         skip_first = true;
     }
     // SAFETY: userdata is the test's recorder.
-    unsafe { recorder(ud) }.push(Ev::Note(note.join(" ")));
+    unsafe { recorder(ud) }.push(Event::Note(note.join(" ")));
 }
 
 /// # Safety
@@ -981,21 +993,23 @@ fn on_publish_v5_receives_ack_reason_and_properties() {
         p.send(&h("70 0b 00 02 92 07 26 00 01 'u' 00 01 'v'"))?;
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
     connect_and_wait(&c, &server);
     assert_eq!(c.publish("t", b"x", 1, false), (MOSQ_ERR_SUCCESS, 1));
     assert_eq!(c.publish("t", b"x", 2, false), (MOSQ_ERR_SUCCESS, 2));
     assert!(
-        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Ev::PublishV5Props(2, ..)))),
+        c.run_until(STEP, |e| e
+            .iter()
+            .any(|e| matches!(e, Event::PublishV5Props(2, ..)))),
         "{}",
         c.dump()
     );
     let mut want = connected_v5();
     want.extend([
-        Ev::Publish(1),
-        Ev::PublishV5Props(1, 0x10, Some(vec![Prop::Str(PROP_REASON_STRING, s("nope"))])),
-        Ev::Publish(2),
-        Ev::PublishV5Props(
+        Event::Publish(1),
+        Event::PublishV5Props(1, 0x10, Some(vec![Prop::Str(PROP_REASON_STRING, s("nope"))])),
+        Event::Publish(2),
+        Event::PublishV5Props(
             2,
             0x92,
             Some(vec![Prop::Pair(PROP_USER_PROPERTY, s("u"), s("v"))]),
@@ -1021,23 +1035,23 @@ fn pubrec_failure_calls_only_on_publish_v5_and_frees_the_slot() {
         p.send(&h("70 02 00 02"))?;
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
     connect_and_wait(&c, &server);
     assert_eq!(c.publish("t", b"x", 2, false), (MOSQ_ERR_SUCCESS, 1));
     assert_eq!(c.publish("t", b"x", 2, false), (MOSQ_ERR_SUCCESS, 2));
     assert!(
-        c.run_until(STEP, |e| has(e, &Ev::PublishV5Props(2, 0, None))),
+        c.run_until(STEP, |e| has(e, &Event::PublishV5Props(2, 0, None))),
         "{}",
         c.dump()
     );
     let mut want = vec![
-        Ev::Connect(0),
-        Ev::ConnectV5Props(0, 0, Some(vec![Prop::Int16(PROP_RECEIVE_MAXIMUM, 1)])),
+        Event::Connect(0),
+        Event::ConnectV5Props(0, 0, Some(vec![Prop::Int16(PROP_RECEIVE_MAXIMUM, 1)])),
     ];
     want.extend([
-        Ev::PublishV5Props(1, 0x87, None),
-        Ev::Publish(2),
-        Ev::PublishV5Props(2, 0, None),
+        Event::PublishV5Props(1, 0x87, None),
+        Event::Publish(2),
+        Event::PublishV5Props(2, 0, None),
     ]);
     assert_eq!(c.events(), want);
     server.check();
@@ -1053,16 +1067,18 @@ fn pubrec_failure_properties_are_not_passed_on() {
         p.send(&h("50 0b 00 01 87 07 1f 00 04 'deny'"))?;
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
     connect_and_wait(&c, &server);
     assert_eq!(c.publish("t", b"x", 2, false), (MOSQ_ERR_SUCCESS, 1));
     assert!(
-        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Ev::PublishV5Props(1, ..)))),
+        c.run_until(STEP, |e| e
+            .iter()
+            .any(|e| matches!(e, Event::PublishV5Props(1, ..)))),
         "{}",
         c.dump()
     );
     let mut want = connected_v5();
-    want.push(Ev::PublishV5Props(1, 0x87, None));
+    want.push(Event::PublishV5Props(1, 0x87, None));
     assert_eq!(c.events(), want);
     server.check();
 }
@@ -1102,19 +1118,19 @@ fn acks_in_every_form() {
         }
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
     connect_and_wait(&c, &server);
     for mid in 1..=3 {
         assert_eq!(c.publish("t", b"x", 1, false), (MOSQ_ERR_SUCCESS, mid));
     }
-    assert!(c.run_until(STEP, |e| has(e, &Ev::Publish(3))), "{}", c.dump());
+    assert!(c.run_until(STEP, |e| has(e, &Event::Publish(3))), "{}", c.dump());
     for mid in 4..=6 {
         assert_eq!(c.publish("t", b"x", 2, false), (MOSQ_ERR_SUCCESS, mid));
     }
     assert!(
         c.run_until(STEP, |e| e
             .iter()
-            .filter(|e| matches!(e, Ev::MessageV5 { .. }))
+            .filter(|e| matches!(e, Event::MessageV5 { .. }))
             .count()
             == 4),
         "{}",
@@ -1123,11 +1139,11 @@ fn acks_in_every_form() {
     c.run_for(Duration::from_millis(50));
     let mut want = connected_v5();
     for mid in 1..=6 {
-        want.extend([Ev::Publish(mid), Ev::PublishV5Props(mid, 0, None)]);
+        want.extend([Event::Publish(mid), Event::PublishV5Props(mid, 0, None)]);
     }
     for (mid, qos, payload) in [(9, 1, b"A"), (10, 2, b"B"), (11, 2, b"B"), (12, 2, b"B")] {
         want.push(msg(mid, "t", payload, qos, false));
-        want.push(Ev::MessageV5 {
+        want.push(Event::MessageV5 {
             mid,
             topic: s("t"),
             payload: payload.to_vec(),
@@ -1157,7 +1173,7 @@ fn subscribe_v5_options_and_subscription_identifier() {
         p.send(&h("90 04 00 02 00 87"))?;
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
     connect_and_wait(&c, &server);
     let id = Props::new().varint(PROP_SUBSCRIPTION_IDENTIFIER, 300);
     assert_eq!(
@@ -1182,14 +1198,14 @@ fn subscribe_v5_options_and_subscription_identifier() {
     c.run_for(Duration::from_millis(50));
     let mut want = connected_v5();
     want.extend([
-        Ev::Subscribe(1, vec![1, 0x80]),
-        Ev::SubscribeV5(
+        Event::Subscribe(1, vec![1, 0x80]),
+        Event::SubscribeV5(
             1,
             vec![1, 0x80],
             Some(vec![Prop::Str(PROP_REASON_STRING, s("okay"))]),
         ),
-        Ev::Subscribe(2, vec![0x87]),
-        Ev::SubscribeV5(2, vec![0x87], None),
+        Event::Subscribe(2, vec![0x87]),
+        Event::SubscribeV5(2, vec![0x87], None),
     ]);
     assert_eq!(c.events(), want);
     assert!(
@@ -1214,7 +1230,7 @@ fn unsubscribe_v5_with_a_user_property() {
         p.send(&h("b0 05 00 02 00 00 80"))?;
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
     connect_and_wait(&c, &server);
     let user = Props::new().user("u", "v");
     assert_eq!(c.unsubscribe_v5(&["a/+"], user.ptr()), (MOSQ_ERR_SUCCESS, 1));
@@ -1225,16 +1241,18 @@ fn unsubscribe_v5_with_a_user_property() {
         (MOSQ_ERR_SUCCESS, 2)
     );
     assert!(
-        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Ev::UnsubscribeV5(2, _)))),
+        c.run_until(STEP, |e| e
+            .iter()
+            .any(|e| matches!(e, Event::UnsubscribeV5(2, _)))),
         "{}",
         c.dump()
     );
     let mut want = connected_v5();
     want.extend([
-        Ev::Unsubscribe(1),
-        Ev::UnsubscribeV5(1, Some(vec![Prop::Pair(PROP_USER_PROPERTY, s("x"), s("y"))])),
-        Ev::Unsubscribe(2),
-        Ev::UnsubscribeV5(2, None),
+        Event::Unsubscribe(1),
+        Event::UnsubscribeV5(1, Some(vec![Prop::Pair(PROP_USER_PROPERTY, s("x"), s("y"))])),
+        Event::Unsubscribe(2),
+        Event::UnsubscribeV5(2, None),
     ]);
     assert_eq!(c.events(), want);
     server.check();
@@ -1251,7 +1269,7 @@ fn disconnect_v5_with_reason_and_properties() {
         p.expect(&h("e0 0f 04 0d 1f 00 03 'bye' 26 00 01 'u' 00 01 'v'"))?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
     connect_and_wait(&c, &server);
     let props = Props::new().string(PROP_REASON_STRING, "bye").user("u", "v");
     assert_eq!(c.disconnect_v5_with(256, props.ptr()), MOSQ_ERR_INVAL);
@@ -1261,14 +1279,14 @@ fn disconnect_v5_with_reason_and_properties() {
     assert_eq!(c.disconnect_v5_with(4, props.ptr()), MOSQ_ERR_SUCCESS);
     assert!(c.run_until(SECOND, disconnected), "{}", c.dump());
     let mut want = connected_v5();
-    want.extend([Ev::Disconnect(0), Ev::DisconnectV5Props(0, None)]);
+    want.extend([Event::Disconnect(0), Event::DisconnectV5Props(0, None)]);
     assert_eq!(c.events(), want);
     // Not connected: properties are still checked first.
     assert_eq!(c.disconnect_v5_with(0, not_allowed.ptr()), MOSQ_ERR_PROTOCOL);
     let session = Props::new().int32(PROP_SESSION_EXPIRY_INTERVAL, 0);
     assert_eq!(c.disconnect_v5_with(0, session.ptr()), MOSQ_ERR_NO_CONN);
     // Properties need MQTT v5.
-    let c4 = Client::new(None, true, V311);
+    let c4 = Client::logging(None, true, V311);
     assert_eq!(c4.disconnect_v5_with(0, session.ptr()), MOSQ_ERR_NOT_SUPPORTED);
     server.check();
 }
@@ -1280,12 +1298,12 @@ fn server_disconnect_with_reason_string() {
         p.send(&h("e0 08 8e 06 1f 00 03 'bye'"))?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
     connect_and_wait(&c, &server);
     run_to_disconnect(&c);
     // The properties are not passed on (libmosquitto frees them before the callback).
     let mut want = connected_v5();
-    want.extend([Ev::Disconnect(142), Ev::DisconnectV5Props(142, None)]);
+    want.extend([Event::Disconnect(142), Event::DisconnectV5Props(142, None)]);
     assert_eq!(c.events(), want, "{}", c.dump());
     assert!(
         c.logged(MOSQ_LOG_DEBUG, "Received DISCONNECT (142)"),
@@ -1324,18 +1342,18 @@ fn loop_forever_reconnects_after_server_disconnect() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(Some("lf"), true, V5).with_v5_callbacks();
-    assert_eq!(c.reconnect_delay(1, 1), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(Some("lf"), true, V5).with_v5_callbacks();
+    assert_eq!(c.reconnect_delay_set(1, 1, false), MOSQ_ERR_SUCCESS);
     let props = Props::new().user("r", "1");
     assert_eq!(c.connect_v5(server.port(), 60, props.ptr()), MOSQ_ERR_SUCCESS);
     drop(props);
     let (tx, rx) = std::sync::mpsc::channel();
-    let shared = c.shared();
+    let shared = c.mosq();
     let handle = std::thread::spawn(move || {
         tx.send(shared.loop_forever(1000)).ok();
     });
     let reconnected = c.wait_until(Duration::from_secs(6), |e| {
-        e.iter().filter(|e| **e == Ev::Connect(0)).count() == 2
+        e.iter().filter(|e| **e == Event::Connect(0)).count() == 2
     });
     let disconnect_rc = c.disconnect();
     let result = rx.recv_timeout(STEP);
@@ -1352,9 +1370,9 @@ fn loop_forever_reconnects_after_server_disconnect() {
     assert_eq!(disconnect_rc, MOSQ_ERR_SUCCESS);
     assert_eq!(result, Ok(MOSQ_ERR_SUCCESS));
     let mut want = connected_v5();
-    want.extend([Ev::Disconnect(142), Ev::DisconnectV5Props(142, None)]);
+    want.extend([Event::Disconnect(142), Event::DisconnectV5Props(142, None)]);
     want.extend(connected_v5());
-    want.extend([Ev::Disconnect(0), Ev::DisconnectV5Props(0, None)]);
+    want.extend([Event::Disconnect(0), Event::DisconnectV5Props(0, None)]);
     assert_eq!(c.events(), want, "{}", c.dump());
     server.check();
 }
@@ -1386,7 +1404,7 @@ fn request_response_round_trip() {
         p.expect(&h("40 02 00 01"))?;
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
     connect_and_wait(&c, &server);
     let props = Props::new()
         .string(PROP_RESPONSE_TOPIC, "resp/1")
@@ -1396,18 +1414,18 @@ fn request_response_round_trip() {
         (MOSQ_ERR_SUCCESS, 1)
     );
     assert!(
-        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Ev::MessageV5 { .. }))),
+        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Event::MessageV5 { .. }))),
         "{}",
         c.dump()
     );
     let response = c
         .events()
         .into_iter()
-        .find(|e| matches!(e, Ev::MessageV5 { .. }))
+        .find(|e| matches!(e, Event::MessageV5 { .. }))
         .unwrap();
     assert_eq!(
         response,
-        Ev::MessageV5 {
+        Event::MessageV5 {
             mid: 1,
             topic: s("resp/1"),
             payload: b"answer".to_vec(),
@@ -1435,11 +1453,11 @@ fn v5_error_case(bad: &[u8], rc: c_int) {
         p.send(&bad)?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
     connect_and_wait(&c, &server);
     run_to_disconnect(&c);
     let mut want = connected_v5();
-    want.extend([Ev::Disconnect(rc), Ev::DisconnectV5Props(rc, None)]);
+    want.extend([Event::Disconnect(rc), Event::DisconnectV5Props(rc, None)]);
     assert_eq!(c.events(), want, "{}", c.dump());
     let loop_rcs = c.loop_rcs();
     assert_eq!(loop_rcs.first(), Some(&rc), "loop results {loop_rcs:?}");
@@ -1456,12 +1474,12 @@ fn v5_connack_error_case(bad: &[u8], rc: c_int) {
         p.send(&bad)?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     run_to_disconnect(&c);
     assert_eq!(
         c.events(),
-        vec![Ev::Disconnect(rc), Ev::DisconnectV5Props(rc, None)],
+        vec![Event::Disconnect(rc), Event::DisconnectV5Props(rc, None)],
         "{}",
         c.dump()
     );
@@ -1552,14 +1570,14 @@ fn truncated_properties_in_puback() {
         p.send(&h("40 07 00 01 00 04 1f 00 04"))?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
     connect_and_wait(&c, &server);
     assert_eq!(c.publish("t", b"x", 1, false), (MOSQ_ERR_SUCCESS, 1));
     run_to_disconnect(&c);
     let mut want = connected_v5();
     want.extend([
-        Ev::Disconnect(MOSQ_ERR_MALFORMED_PACKET),
-        Ev::DisconnectV5Props(MOSQ_ERR_MALFORMED_PACKET, None),
+        Event::Disconnect(MOSQ_ERR_MALFORMED_PACKET),
+        Event::DisconnectV5Props(MOSQ_ERR_MALFORMED_PACKET, None),
     ]);
     assert_eq!(c.events(), want, "{}", c.dump());
     server.check();
@@ -1575,14 +1593,14 @@ fn puback_reason_outside_the_allowed_set() {
         p.send(&h("40 03 00 01 01"))?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V5).with_v5_callbacks();
+    let c = Client::logging(None, true, V5).with_v5_callbacks();
     connect_and_wait(&c, &server);
     assert_eq!(c.publish("t", b"x", 1, false), (MOSQ_ERR_SUCCESS, 1));
     run_to_disconnect(&c);
     let mut want = connected_v5();
     want.extend([
-        Ev::Disconnect(MOSQ_ERR_PROTOCOL),
-        Ev::DisconnectV5Props(MOSQ_ERR_PROTOCOL, None),
+        Event::Disconnect(MOSQ_ERR_PROTOCOL),
+        Event::DisconnectV5Props(MOSQ_ERR_PROTOCOL, None),
     ]);
     assert_eq!(c.events(), want, "{}", c.dump());
     server.check();
@@ -1792,8 +1810,8 @@ unsafe extern "C" fn stress_connect(
         if again != got {
             stress_problem(format!("CONNACK properties changed: {got:?} then {again:?}"));
         }
-        recorder(ud).push(Ev::ConnectV5Props(rc, flags, got));
-        recorder(ud).push(Ev::PublishCall(sub_rc, mid));
+        recorder(ud).push(Event::ConnectV5Props(rc, flags, got));
+        recorder(ud).push(Event::PublishCall(sub_rc, mid));
     }
 }
 
@@ -1845,18 +1863,18 @@ fn callbacks_reading_properties_while_calling_the_api() {
         }
         p.expect_silence(Duration::from_millis(50))
     });
-    let c = Client::new(Some("stress"), true, V5);
+    let c = Client::logging(Some("stress"), true, V5);
     // SAFETY: valid client; the callbacks have the signatures the setters expect. The
     // recording callbacks that would keep growing the event list are removed.
     unsafe {
-        callbacks::mosquitto_log_callback_set(c.mosq, None);
-        callbacks::mosquitto_publish_callback_set(c.mosq, None);
-        callbacks::mosquitto_message_callback_set(c.mosq, None);
-        callbacks::mosquitto_subscribe_callback_set(c.mosq, None);
-        callbacks::mosquitto_connect_v5_callback_set(c.mosq, Some(stress_connect));
-        callbacks::mosquitto_message_v5_callback_set(c.mosq, Some(stress_message));
-        callbacks::mosquitto_publish_v5_callback_set(c.mosq, Some(stress_ack));
-        callbacks::mosquitto_subscribe_v5_callback_set(c.mosq, Some(stress_suback));
+        callbacks::mosquitto_log_callback_set(c.raw(), None);
+        callbacks::mosquitto_publish_callback_set(c.raw(), None);
+        callbacks::mosquitto_message_callback_set(c.raw(), None);
+        callbacks::mosquitto_subscribe_callback_set(c.raw(), None);
+        callbacks::mosquitto_connect_v5_callback_set(c.raw(), Some(stress_connect));
+        callbacks::mosquitto_message_v5_callback_set(c.raw(), Some(stress_message));
+        callbacks::mosquitto_publish_v5_callback_set(c.raw(), Some(stress_ack));
+        callbacks::mosquitto_subscribe_v5_callback_set(c.raw(), Some(stress_suback));
     }
     connect_and_wait(&c, &server);
     let run_until_count = |what: &str, counter: &AtomicUsize, n: usize| {
@@ -1887,8 +1905,8 @@ fn callbacks_reading_properties_while_calling_the_api() {
     assert_eq!(
         c.events(),
         vec![
-            Ev::Connect(0),
-            Ev::ConnectV5Props(
+            Event::Connect(0),
+            Event::ConnectV5Props(
                 0,
                 0,
                 Some(vec![
@@ -1896,7 +1914,7 @@ fn callbacks_reading_properties_while_calling_the_api() {
                     Prop::Pair(PROP_USER_PROPERTY, s("k"), s("v")),
                 ])
             ),
-            Ev::PublishCall(MOSQ_ERR_SUCCESS, 1),
+            Event::PublishCall(MOSQ_ERR_SUCCESS, 1),
         ]
     );
     assert!(

@@ -14,17 +14,13 @@ use std::time::Duration;
 
 use common::certs::{CertDir, KEY_PASSWORD};
 use common::client::{Client, Event, connects, disconnects, messages_on};
+use common::consts::*;
 use common::cprog::ldd_resolves_to_ours;
 use common::{
     Broker, BrokerConfig, Listener, Proc, TIMEOUT, ensure_library_built, lib_dir, our_library, pattern,
     unique_topic,
 };
 use mosquitto::capi::types::mosq_opt_t;
-
-const MOSQ_ERR_SUCCESS: i32 = 0;
-const MOSQ_ERR_INVAL: i32 = 3;
-const MOSQ_ERR_TLS: i32 = 8;
-const MOSQ_ERR_ERRNO: i32 = 14;
 
 /// A broker with one TLS listener per entry: the certificate it presents and further lines of
 /// its section; the ports are `broker.ports`, in the same order. The certificate directory must
@@ -108,7 +104,7 @@ fn client_id(label: &str) -> String {
 /// Whether a log line contains `needle`.
 #[track_caller]
 fn assert_logged(c: &Client, needle: &str) {
-    let logs = c.logs();
+    let logs = c.log_texts();
     assert!(
         logs.iter().any(|l| l.contains(needle)),
         "no log line contains {needle:?}; log:\n{}",
@@ -503,7 +499,7 @@ fn tls_client_against_a_plain_listener_fails() {
         rc == MOSQ_ERR_TLS,
         "rc {rc} (errno {:?}) instead of MOSQ_ERR_TLS; log:\n{}",
         std::io::Error::last_os_error(),
-        c.logs().join("\n")
+        c.log_texts().join("\n")
     );
     assert_logged(&c, "Error: ");
 }
@@ -647,7 +643,7 @@ fn blocking_connect_and_mosquitto_loop() {
     assert_eq!(rc, MOSQ_ERR_SUCCESS);
     c.pump_for("SUBACK", TIMEOUT, |ev| {
         ev.iter()
-            .any(|e| matches!(e, Event::Subscribe { mid: m, .. } if *m == mid))
+            .any(|e| matches!(e, Event::Subscribe(m, _) if *m == mid))
             .then_some(())
     });
     for qos in 0..=2 {
@@ -733,7 +729,7 @@ fn external_loop(blocking: bool) {
             }
             let suback = ev
                 .iter()
-                .any(|e| matches!(e, Event::Subscribe { mid, .. } if Some(*mid) == subscribed));
+                .any(|e| matches!(e, Event::Subscribe(mid, _) if Some(*mid) == subscribed));
             if suback && !published {
                 published = true;
                 assert_eq!(c.publish(&topic, &big, 1, false).0, MOSQ_ERR_SUCCESS);
