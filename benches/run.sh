@@ -52,7 +52,7 @@ if [ -n "$tls" ]; then
 	echo "over TLS (broker: OpenSSL; ours: rustls; reference: OpenSSL)"
 fi
 # The plain listener, then (with --tls) the TLS one: the clients use the last.
-ports=$("$root/c-examples/broker.sh" start "$work" "${tls_files[@]}")
+ports=$("$root/c-examples/broker.sh" start "$work" --quiet "${tls_files[@]}")
 port=${ports##* }
 
 median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }

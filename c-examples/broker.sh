@@ -2,7 +2,7 @@
 # broker.sh - a private Mosquitto broker on free 127.0.0.1 ports, for the demonstration
 # (c-examples/demo.sh) and the benchmark (benches/run.sh).
 #
-# Usage: broker.sh start DIR [--closed] [--tls CERTFILE KEYFILE]
+# Usage: broker.sh start DIR [--closed] [--tls CERTFILE KEYFILE] [--quiet]
 #        broker.sh stop DIR
 #
 #   start  writes DIR/mosquitto.conf, starts the broker in the background (its log in
@@ -10,7 +10,9 @@
 #          prints its ports on one line: the listener open to anonymous clients, then the one
 #          that refuses them (--closed), then the TLS listener presenting CERTFILE and KEYFILE
 #          (--tls), in that order.  Exit status 1 if it did not start within 5 seconds
-#          (5 attempts on other ports).
+#          (5 attempts on other ports).  With --quiet the broker logs only what it logs by
+#          default (errors, warnings, notices, information), not every packet: for the
+#          benchmark, which logging would slow down.
 #   stop   stops the broker started in DIR (SIGTERM, SIGKILL after 5 seconds).
 #
 #   MOSQUITTO (environment, optional): the broker program (default: mosquitto from PATH,
@@ -42,11 +44,12 @@ pick_port() {
 accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start() {
-	local dir=$1 closed=false cert= key= attempt i ports port p
+	local dir=$1 closed=false cert= key= log_type=all attempt i ports port p
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--closed) closed=true; shift ;;
+		--quiet) log_type="error warning notice information"; shift ;;
 		--tls) [ $# -ge 3 ] || die "--tls needs CERTFILE and KEYFILE"; cert=$2 key=$3; shift 3 ;;
 		*) die "unknown option: $1" ;;
 		esac
@@ -64,7 +67,7 @@ start() {
 			echo "max_queued_messages 0"
 			echo "max_inflight_messages 0"
 			echo "log_dest file $dir/broker.log"
-			echo "log_type all"
+			for t in $log_type; do echo "log_type $t"; done
 			echo "log_timestamp true"
 			echo "listener $port 127.0.0.1"
 			echo "allow_anonymous true"
@@ -120,7 +123,7 @@ stop() {
 }
 
 case ${1:-} in
-start) [ $# -ge 2 ] || die "usage: broker.sh start DIR [--closed] [--tls CERTFILE KEYFILE]"; shift; start "$@" ;;
+start) [ $# -ge 2 ] || die "usage: broker.sh start DIR [--closed] [--tls CERTFILE KEYFILE] [--quiet]"; shift; start "$@" ;;
 stop) [ $# -eq 2 ] || die "usage: broker.sh stop DIR"; stop "$2" ;;
-*) die "usage: broker.sh start DIR [--closed] [--tls CERTFILE KEYFILE] | broker.sh stop DIR" ;;
+*) die "usage: broker.sh start DIR [--closed] [--tls CERTFILE KEYFILE] [--quiet] | broker.sh stop DIR" ;;
 esac
