@@ -4,10 +4,9 @@
 # Usage: .ci/deps.sh demo|check
 #   demo   a C compiler, cargo and Debian's mosquitto broker
 #   check  also Debian's mosquitto clients and reference libmosquitto (for the comparison
-#          tests and the benchmark), valgrind, pkg-config, openssl (test certificates),
-#          microsocks (a SOCKS5 proxy for the proxy tests), iproute2 and nftables (the
-#          link-cut test's namespaces and packet loss), rustfmt, clippy and the pinned
-#          cbindgen that generates the headers
+#          tests and the benchmark), valgrind, pkg-config, microsocks (a SOCKS5 proxy for
+#          the proxy tests), iproute2 and nftables (the link-cut test's namespaces and packet
+#          loss), rustfmt, clippy and the pinned cbindgen that generates the headers
 #
 # Missing Debian packages are installed with apt-get when running as root (or with sudo
 # without a password); otherwise the script prints the command to run and fails.
@@ -25,7 +24,6 @@ if [ "$what" = check ]; then
 	[ -e /usr/include/mosquitto.h ] || packages+=(libmosquitto-dev)
 	need valgrind valgrind
 	need pkg-config pkg-config
-	need openssl openssl
 	need microsocks microsocks
 	need python3 python3
 	need ip iproute2

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints a Markdown table of the exported mosquitto_* functions and whether each is implemented,
-# judged from the sources in src/capi/*.rs. Run from the top of the repository (`make support-table`).
+# judged from the sources in src/capi (every .rs file below it). Run from the top of the repository
+# (`make support-table`).
 #
 #   .ci/support_table.sh           print the table
 #   .ci/support_table.sh --update  rewrite that part of README.md (`make update-support-table`)
@@ -44,7 +45,7 @@ functions=$(awk -v marker="$marker" -v unsupported="$unsupported" '
         print name, (stub ? "no" : (na ? "not-supported" : "yes"))
     }
     { doc = "" }
-' src/capi/*.rs | sort)
+' $(find src/capi -name '*.rs' | sort) | sort)
 
 # "name node" for every function in the version script.
 nodes=$(awk '

@@ -6,6 +6,7 @@
 # Prints, per QoS, the median over ROUNDS of end-to-end messages per second and client CPU time
 # per message for both libraries, and the ratios. With --tls, the clients connect over TLS to a
 # TLS listener of the broker, with a CA and server certificate made for the run (openssl tool).
+# The broker is started by c-examples/broker.sh.
 # Needs: mosquitto, libmosquitto-dev, gcc (and openssl for --tls).
 set -eu
 tls=
@@ -14,21 +15,15 @@ rounds=${1:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 ours=$root/build/lib
 work=$(mktemp -d)
-broker_pid=
-cleanup() { [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() { "$root/c-examples/broker.sh" stop "$work"; rm -rf "$work"; }
 trap cleanup EXIT
 
 [ -e "$ours/libmosquitto.so.1" ] || { echo "build the library first (make)" >&2; exit 2; }
 # One binary, compiled against the reference header, so that only the loaded library differs.
 gcc -O2 -std=c99 -Wall -Wextra -pthread -o "$work/throughput" "$root/benches/throughput.c" -lmosquitto
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-: > "$work/broker.conf"
-# As root, the broker would switch to its own user, which cannot read the files made here.
-[ "$(id -u)" = 0 ] && echo 'user root' >> "$work/broker.conf"
-printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\nmax_inflight_messages 0\n' "$port" >> "$work/broker.conf"
 cafile=
+tls_files=()
 if [ -n "$tls" ]; then
 	# A CA, and a server certificate from it for 127.0.0.1, valid for a day.
 	cat > "$work/ext.cnf" <<-EOF
@@ -52,17 +47,13 @@ if [ -n "$tls" ]; then
 	ssl req -new -config "$work/ext.cnf" -key "$work/server.key" -subj /CN=localhost -out "$work/server.csr"
 	ssl x509 -req -in "$work/server.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial \
 		-days 1 -extfile "$work/ext.cnf" -extensions server -out "$work/server.crt"
-	plain_port=$port
-	port=$(free_port)
-	while [ "$port" = "$plain_port" ]; do port=$(free_port); done
-	printf 'listener %s 127.0.0.1\nallow_anonymous true\ncertfile %s\nkeyfile %s\n' \
-		"$port" "$work/server.crt" "$work/server.key" >> "$work/broker.conf"
+	tls_files=(--tls "$work/server.crt" "$work/server.key")
 	cafile=$work/ca.crt
 	echo "over TLS (broker: OpenSSL; ours: rustls; reference: OpenSSL)"
 fi
-mosquitto -c "$work/broker.conf" > "$work/broker.log" 2>&1 &
-broker_pid=$!
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+# The plain listener, then (with --tls) the TLS one: the clients use the last.
+ports=$("$root/c-examples/broker.sh" start "$work" --quiet "${tls_files[@]}")
+port=${ports##* }
 
 median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p"; }

@@ -9,8 +9,8 @@
 #   MOSQUITTO (environment, optional): the broker program to start
 #           (default: mosquitto from PATH, else /usr/sbin/mosquitto).
 #
-# It starts the broker on free 127.0.0.1 ports with a configuration of its
-# own (one listener open to anonymous clients, one that refuses them), shows
+# It starts the broker on free 127.0.0.1 ports with c-examples/broker.sh
+# (one listener open to anonymous clients, one that refuses them), shows
 # which libmosquitto.so.1 the examples load, lets them exchange messages,
 # checks what arrived and prints a summary.  Exit status 0 only if every check
 # passed.  Every wait has a time limit, and the broker, the example processes
@@ -39,18 +39,19 @@ done
 MOSQUITTO=${MOSQUITTO:-$(command -v mosquitto || echo /usr/sbin/mosquitto)}
 [ -x "$MOSQUITTO" ] || die "no mosquitto broker found (set MOSQUITTO=...)"
 
+HERE=$(cd "$(dirname "$0")" && pwd -P)
 WORK=$(mktemp -d) || die "cannot make a temporary directory"
-BROKER_PID=
 BG_PIDS=
 
 cleanup() {
 	local pid
-	for pid in $BG_PIDS $BROKER_PID; do
+	for pid in $BG_PIDS; do
 		kill "$pid" 2>/dev/null
 	done
-	for pid in $BG_PIDS $BROKER_PID; do
+	for pid in $BG_PIDS; do
 		wait "$pid" 2>/dev/null
 	done
+	"$HERE/broker.sh" stop "$WORK"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -127,52 +128,9 @@ mapped_lib() {
 
 # ---------------------------------------------------------------- broker
 
-pick_port() {
-	local p tries=0
-	while [ $tries -lt 100 ]; do
-		p=$((20000 + RANDOM % 40000))
-		# Nothing answers on a free port.
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-		tries=$((tries + 1))
-	done
-	return 1
-}
-
-start_broker() {
-	local attempt i
-	for attempt in 1 2 3 4 5; do
-		PORT=$(pick_port) && CLOSED_PORT=$(pick_port) || return 1
-		[ "$PORT" != "$CLOSED_PORT" ] || continue
-		cat >"$WORK/broker.conf" <<-EOF
-			per_listener_settings true
-			persistence false
-			log_dest stderr
-			listener $PORT 127.0.0.1
-			allow_anonymous true
-			listener $CLOSED_PORT 127.0.0.1
-			allow_anonymous false
-		EOF
-		"$MOSQUITTO" -c "$WORK/broker.conf" >"$WORK/broker.log" 2>&1 &
-		BROKER_PID=$!
-		for i in $(seq 50); do
-			if grep -q " running" "$WORK/broker.log"; then
-				return 0
-			fi
-			kill -0 "$BROKER_PID" 2>/dev/null || break
-			sleep 0.1
-		done
-		# Port taken meanwhile, or slow start: try again elsewhere.
-		kill "$BROKER_PID" 2>/dev/null
-		wait "$BROKER_PID" 2>/dev/null
-		BROKER_PID=
-	done
-	return 1
-}
-
-start_broker || { show "$WORK/broker.log"; die "the broker did not start"; }
+# The broker as c-examples/broker.sh starts it: anonymous clients on PORT, none on CLOSED_PORT.
+PORTS=$(MOSQUITTO=$MOSQUITTO "$HERE/broker.sh" start "$WORK" --closed) || die "the broker did not start"
+read -r PORT CLOSED_PORT <<<"$PORTS"
 echo "== broker: mosquitto $("$MOSQUITTO" -h 2>/dev/null | awk 'NR == 1 { print $3 }')" \
 	"on 127.0.0.1:$PORT (anonymous) and 127.0.0.1:$CLOSED_PORT (login required)"
 

@@ -7,9 +7,9 @@ use std::fs::File;
 use std::time::Duration;
 
 use common::client::{Client, connects, messages_on};
+use common::consts::*;
 use common::{Broker, unique_topic};
 
-const MOSQ_ERR_SUCCESS: i32 = 0;
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 #[test]
@@ -47,7 +47,7 @@ fn sockets_above_fd_setsize_work() {
     assert_eq!(c.subscribe(&topic, 1).0, MOSQ_ERR_SUCCESS);
     c.pump_for("SUBACK", TIMEOUT, |ev| {
         ev.iter()
-            .any(|e| matches!(e, common::client::Event::Subscribe { .. }))
+            .any(|e| matches!(e, common::client::Event::Subscribe(..)))
             .then_some(())
     });
     assert_eq!(c.publish(&topic, b"high", 1, false).0, MOSQ_ERR_SUCCESS);

@@ -8,14 +8,14 @@
 //! wait is bounded, only 127.0.0.1 is used, and the processes and directories a test makes are
 //! removed when it ends, also when it fails.
 
-use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::thread;
-use std::time::{Duration, Instant};
+mod common;
 
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use common::{BrokerConfig, Listener, TempDir};
 use mosquitto::broker::auth::passwd::{self, PasswdIo, PasswordInput};
 use mosquitto::broker::auth::{Access, Acl, PasswordFile};
 
@@ -26,11 +26,6 @@ const DEBIAN_SUB: &str = "/usr/bin/mosquitto_sub";
 
 /// The limit for any one program a test runs.
 const TIMEOUT: Duration = Duration::from_secs(20);
-
-#[allow(clippy::disallowed_methods)]
-fn now() -> Instant {
-    Instant::now()
-}
 
 /// Whether the Debian programs are there; if not, say why the test does nothing.
 fn debian_tools(test: &str) -> bool {
@@ -45,46 +40,8 @@ fn debian_tools(test: &str) -> bool {
     false
 }
 
-/// A directory removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> TempDir {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "mosq-passwd-{label}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create temporary directory");
-        TempDir(path)
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A child process killed when dropped.
-struct Guard(Option<Child>);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.0.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
 struct Output {
+    /// `None` when the program ran out of time.
     status: Option<i32>,
     stdout: String,
     stderr: String,
@@ -93,53 +50,14 @@ struct Output {
 /// Run a Debian program (without this project's library path) with a time limit, feeding it
 /// `input`.
 fn run(program: &str, args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(program)
-        .args(args)
-        .env_remove("LD_LIBRARY_PATH")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+    let mut cmd = Command::new(program);
+    cmd.args(args).env_remove("LD_LIBRARY_PATH");
+    let out = common::run(&mut cmd, TIMEOUT, Some(input.to_vec()))
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    let mut stdin = child.stdin.take().expect("stdin");
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let mut guard = Guard(Some(child));
-    let input = input.to_vec();
-    let writer = thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stdout.read_to_string(&mut s);
-        s
-    });
-    let err = thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stderr.read_to_string(&mut s);
-        s
-    });
-    let deadline = now() + TIMEOUT;
-    let status = loop {
-        let child = guard.0.as_mut().expect("child");
-        match child.try_wait() {
-            Ok(Some(status)) => break status.code(),
-            Ok(None) if now() < deadline => thread::sleep(Duration::from_millis(5)),
-            _ => {
-                // Too slow (or gone wrong): kill it; no status says so.
-                if let Some(mut child) = guard.0.take() {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                }
-                break None;
-            }
-        }
-    };
-    let _ = writer.join();
     Output {
-        status,
-        stdout: out.join().unwrap_or_default(),
-        stderr: err.join().unwrap_or_default(),
+        status: if out.timed_out { None } else { out.status.code() },
+        stdout: out.stdout_str(),
+        stderr: out.stderr_str(),
     }
 }
 
@@ -184,85 +102,24 @@ fn path(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
-/// The name of the user running the tests, so that a broker started by root stays root (and
-/// can read files only root may read) instead of switching to the `mosquitto` user.
-fn current_user() -> String {
-    let out = Command::new("id").arg("-un").output().expect("run id -un");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn port_accepts(port: u16) -> bool {
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
-}
-
-/// Debian's broker on a free 127.0.0.1 port, stopped when dropped.
+/// Debian's broker (the tests' broker, see `common::broker`) with one more listener on
+/// 127.0.0.1 configured by `settings`, stopped when dropped.
 struct Broker {
-    port: u16,
-    log: PathBuf,
-    _process: Guard,
+    broker: common::Broker,
 }
 
 impl Broker {
-    fn start(dir: &TempDir, settings: &str) -> Broker {
-        let log = dir.file("broker.log");
-        let mut last_error = String::new();
-        // Another process may take the port between our probe and the broker's bind: retry.
-        for attempt in 0..5 {
-            let port = {
-                let probe = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
-                probe.local_addr().expect("address").port()
-            };
-            let conf = dir.file(&format!("mosquitto-{attempt}.conf"));
-            std::fs::write(
-                &conf,
-                format!(
-                    "listener {port} 127.0.0.1\nuser {}\npersistence false\nlog_dest file {}\n\
-                     log_type all\n{settings}\n",
-                    current_user(),
-                    log.display()
-                ),
-            )
-            .expect("write configuration");
-            let child = Command::new(DEBIAN_BROKER)
-                .arg("-c")
-                .arg(&conf)
-                .env_remove("LD_LIBRARY_PATH")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start mosquitto");
-            let mut process = Guard(Some(child));
-            let deadline = now() + TIMEOUT;
-            loop {
-                let child = process.0.as_mut().expect("child");
-                if let Ok(Some(status)) = child.try_wait() {
-                    last_error = format!(
-                        "exited with {status}: {}",
-                        std::fs::read_to_string(&log).unwrap_or_default()
-                    );
-                    break;
-                }
-                if port_accepts(port) {
-                    return Broker {
-                        port,
-                        log,
-                        _process: process,
-                    };
-                }
-                if now() >= deadline {
-                    last_error = "did not listen in time".into();
-                    break;
-                }
-                thread::sleep(Duration::from_millis(10));
-            }
+    fn start(settings: &str) -> Broker {
+        Broker {
+            broker: common::Broker::start_with(BrokerConfig {
+                listeners: vec![Listener::new(settings)],
+                ..Default::default()
+            }),
         }
-        panic!("could not start the broker: {last_error}");
     }
 
     fn port(&self) -> String {
-        self.port.to_string()
+        self.broker.ports[0].to_string()
     }
 
     /// `mosquitto_pub` with these credentials: whether the broker accepted them.
@@ -290,7 +147,7 @@ impl Broker {
     }
 
     fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
+        self.broker.log()
     }
 }
 
@@ -300,7 +157,7 @@ fn files_from_debians_tool_verify() {
         return;
     }
     let dir = TempDir::new("debian-files");
-    let file = dir.file("passwd");
+    let file = dir.join("passwd");
     let f = path(&file);
     debian_passwd(&["-c", "-b", f, "alice", "alice-pw"]);
     debian_passwd(&["-H", "sha512", "-b", f, "bob", "bob pw"]);
@@ -335,7 +192,7 @@ fn files_from_debians_tool_verify() {
     assert!(!passwords.verify("nobody", Some(b"alice-new")));
 
     // A plain-text file converted by Debian's tool.
-    let plain = dir.file("plain");
+    let plain = dir.join("plain");
     std::fs::write(&plain, "frank:frank-pw\ngrace:grace pw\n").expect("write");
     debian_passwd(&["-U", path(&plain)]);
     let (passwords, _) = PasswordFile::load(&plain).expect("load");
@@ -350,7 +207,7 @@ fn debians_broker_accepts_our_files() {
         return;
     }
     let dir = TempDir::new("our-files");
-    let file = dir.file("passwd");
+    let file = dir.join("passwd");
     let f = path(&file);
     std::fs::write(&file, "# test users\ndave:dave-pw\nerin:erin pw\n").expect("write");
     our_passwd(&["-U", f]);
@@ -361,7 +218,7 @@ fn debians_broker_accepts_our_files() {
     our_passwd(&["-b", f, "gone", "gone-pw"]);
     our_passwd(&["-D", f, "gone"]);
 
-    let broker = Broker::start(&dir, &format!("allow_anonymous false\npassword_file {f}\n"));
+    let broker = Broker::start(&format!("allow_anonymous false\npassword_file {f}\n"));
     let right = [
         ("alice", "alice-pw"),
         ("bob", "bob-pw"),
@@ -383,13 +240,12 @@ fn debians_broker_accepts_our_files() {
     );
 
     // A file made with -c alone.
-    let fresh = dir.file("fresh");
+    let fresh = dir.join("fresh");
     our_passwd(&["-c", "-b", path(&fresh), "zed", "zed-pw"]);
-    let dir2 = TempDir::new("our-files-c");
-    let broker = Broker::start(
-        &dir2,
-        &format!("allow_anonymous false\npassword_file {}\n", path(&fresh)),
-    );
+    let broker = Broker::start(&format!(
+        "allow_anonymous false\npassword_file {}\n",
+        path(&fresh)
+    ));
     assert!(broker.accepts("zed", "zed-pw"), "{}", broker.log());
     assert!(!broker.accepts("zed", "zed"));
 }
@@ -456,22 +312,19 @@ fn acl_decisions_match_debians_broker() {
         return;
     }
     let dir = TempDir::new("acl");
-    let file = dir.file("passwd");
+    let file = dir.join("passwd");
     let f = path(&file);
     our_passwd(&["-c", "-b", f, "admin", "admin-pw"]);
     for user in ["alice", "bob", "a+b"] {
         our_passwd(&["-b", f, user, "pw"]);
     }
-    let acl_file = dir.file("acl");
+    let acl_file = dir.join("acl");
     std::fs::write(&acl_file, ACL).expect("write");
     let (acl, _) = Acl::load(&acl_file).expect("our ACL loads");
-    let broker = Broker::start(
-        &dir,
-        &format!(
-            "allow_anonymous true\npassword_file {f}\nacl_file {}\n",
-            path(&acl_file)
-        ),
-    );
+    let broker = Broker::start(&format!(
+        "allow_anonymous true\npassword_file {f}\nacl_file {}\n",
+        path(&acl_file)
+    ));
     const R: Access = Access::Read;
     const W: Access = Access::Write;
     let cases: &[(Access, Option<&str>, &str, &str)] = &[

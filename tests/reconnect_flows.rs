@@ -8,12 +8,14 @@
 // The tests measure real time.
 #![allow(clippy::disallowed_methods)]
 
-mod fake;
+mod common;
 
 use std::ffi::c_int;
 use std::time::{Duration, Instant};
 
-use fake::*;
+use common::client::*;
+use common::consts::*;
+use common::fake::*;
 
 const CONNECT_V311_NULL_ID: [u8; 14] = [
     0x10, 0x0c, 0x00, 0x04, b'M', b'Q', b'T', b'T', 0x04, 0x02, 0x00, 0x3c, 0x00, 0x00,
@@ -54,20 +56,20 @@ fn pub_n(c: &Client, n: u8, qos: c_int) -> (c_int, c_int) {
 }
 
 /// The publish callbacks recorded, in order.
-fn completed(events: &[Ev]) -> Vec<c_int> {
+fn completed(events: &[Event]) -> Vec<c_int> {
     events
         .iter()
         .filter_map(|e| match e {
-            Ev::Publish(mid) => Some(*mid),
+            Event::Publish(mid) => Some(*mid),
             _ => None,
         })
         .collect()
 }
 
 fn connect_and_wait(c: &Client, server: &FakeServer) {
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     assert!(
-        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Ev::Connect(_)))),
+        c.run_until(STEP, |e| e.iter().any(|e| matches!(e, Event::Connect(_)))),
         "no connect callback; events:{}",
         c.dump()
     );
@@ -116,8 +118,8 @@ fn qos2_cut_after_publish_pubrec_and_pubrel_resumes_in_order_beyond_the_inflight
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V311);
-    assert_eq!(c.max_inflight(3), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(None, true, V311);
+    assert_eq!(c.max_inflight_messages_set(3), MOSQ_ERR_SUCCESS);
     connect_and_wait(&c, &server);
     for n in 1..=5 {
         assert_eq!(pub_n(&c, n, 2), (MOSQ_ERR_SUCCESS, c_int::from(n)));
@@ -168,8 +170,8 @@ fn qos1_cut_with_acks_out_of_order_resends_only_the_unacknowledged_in_order() {
         }
         p.expect_silence(SILENCE)
     });
-    let c = Client::new(None, true, V311);
-    assert_eq!(c.max_inflight(4), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(None, true, V311);
+    assert_eq!(c.max_inflight_messages_set(4), MOSQ_ERR_SUCCESS);
     connect_and_wait(&c, &server);
     for n in 1..=7 {
         assert_eq!(pub_n(&c, n, 1), (MOSQ_ERR_SUCCESS, c_int::from(n)));
@@ -209,7 +211,7 @@ fn v5_pubrel_continuation_respects_a_lower_receive_maximum_and_never_republishes
         }
         p.expect_silence(SILENCE)
     });
-    let c = Client::new(None, true, V5);
+    let c = Client::logging(None, true, V5);
     connect_and_wait(&c, &server);
     for n in 1..=3 {
         assert_eq!(pub_n(&c, n, 2).0, MOSQ_ERR_SUCCESS);
@@ -261,11 +263,11 @@ fn publish_during_a_blocked_reconnect_succeeds_and_keeps_the_order() {
         p.expect(&[0xe0, 0x00])?;
         p.expect_eof()
     });
-    let c = Client::new(None, true, V311);
-    assert_eq!(c.reconnect_delay(1, 1), MOSQ_ERR_SUCCESS);
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(None, true, V311);
+    assert_eq!(c.reconnect_delay_set(1, 1, false), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     assert_eq!(c.loop_start(), MOSQ_ERR_SUCCESS);
-    assert!(c.wait_until(STEP, |e| has(e, &Ev::Connect(0))), "{}", c.dump());
+    assert!(c.wait_until(STEP, |e| has(e, &Event::Connect(0))), "{}", c.dump());
     assert_eq!(pub_n(&c, 1, 1), (MOSQ_ERR_SUCCESS, 1));
     assert_eq!(pub_n(&c, 2, 1), (MOSQ_ERR_SUCCESS, 2));
     assert!(c.wait_until(STEP, disconnected), "{}", c.dump());
@@ -285,7 +287,11 @@ fn publish_during_a_blocked_reconnect_succeeds_and_keeps_the_order() {
     );
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(c.disconnect(), MOSQ_ERR_SUCCESS);
-    assert!(c.wait_until(STEP, |e| has(e, &Ev::Disconnect(0))), "{}", c.dump());
+    assert!(
+        c.wait_until(STEP, |e| has(e, &Event::Disconnect(0))),
+        "{}",
+        c.dump()
+    );
     assert_eq!(c.loop_stop(false), MOSQ_ERR_SUCCESS);
     let mut done = completed(&c.events());
     assert_eq!(done, vec![1, 6, 2, 3, 4, 5], "{}", c.dump());
@@ -318,11 +324,11 @@ fn qos2_cut_before_pubcomp_with_loop_thread_completes_each_message_once() {
         p.send(&pubcomp(1))?;
         p.expect_silence(SILENCE)
     });
-    let c = Client::new(Some("keep"), false, V311);
-    assert_eq!(c.reconnect_delay(1, 1), MOSQ_ERR_SUCCESS);
-    assert_eq!(c.connect_async(server.port(), 60), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(Some("keep"), false, V311);
+    assert_eq!(c.reconnect_delay_set(1, 1, false), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.connect_async("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     assert_eq!(c.loop_start(), MOSQ_ERR_SUCCESS);
-    assert!(c.wait_until(STEP, |e| has(e, &Ev::Connect(0))), "{}", c.dump());
+    assert!(c.wait_until(STEP, |e| has(e, &Event::Connect(0))), "{}", c.dump());
     for n in 1..=3 {
         assert_eq!(pub_n(&c, n, 2).0, MOSQ_ERR_SUCCESS);
     }
@@ -351,14 +357,14 @@ fn reconnect_back_off_starts_over_after_an_accepted_connection() {
         }
         Ok(())
     });
-    let c = Client::new(None, true, V311);
-    assert_eq!(c.reconnect_delay(1, 10), MOSQ_ERR_SUCCESS);
-    assert_eq!(c.connect(server.port(), 60), MOSQ_ERR_SUCCESS);
+    let c = Client::logging(None, true, V311);
+    assert_eq!(c.reconnect_delay_set(1, 10, false), MOSQ_ERR_SUCCESS);
+    assert_eq!(c.connect("127.0.0.1", server.port(), 60), MOSQ_ERR_SUCCESS);
     assert_eq!(c.loop_start(), MOSQ_ERR_SUCCESS);
     assert!(
         c.wait_until(Duration::from_secs(15), |e| e
             .iter()
-            .filter(|e| matches!(e, Ev::Connect(0)))
+            .filter(|e| matches!(e, Event::Connect(0)))
             .count()
             == 4),
         "{}",

@@ -17,18 +17,12 @@ use std::time::Duration;
 use common::broker::{free_port, free_port_on};
 use common::certs::CertDir;
 use common::client::{Client, connects, disconnects};
+use common::consts::*;
 use common::cprog::ldd_resolves_to_ours;
 use common::{
     Broker, BrokerConfig, Listener, Proc, TIMEOUT, ensure_library_built, have_program, lib_dir, now, pattern,
     unique_topic,
 };
-
-const MOSQ_ERR_SUCCESS: i32 = 0;
-const MOSQ_ERR_NO_CONN: i32 = 4;
-const MOSQ_ERR_TLS: i32 = 8;
-const MOSQ_ERR_AUTH: i32 = 11;
-const MOSQ_ERR_ERRNO: i32 = 14;
-const MOSQ_ERR_PROXY: i32 = 16;
 
 const PROXY_USER: &str = "proxy-user";
 const PROXY_PASSWORD: &str = "proxy-pass-7";
@@ -115,7 +109,7 @@ fn proxied_client(label: &str, proxy: &Proxy, auth: Option<(&str, &str)>) -> Cli
 
 #[track_caller]
 fn assert_logged(c: &Client, needle: &str) {
-    let logs = c.logs();
+    let logs = c.log_texts();
     assert!(
         logs.iter().any(|l| l.contains(needle)),
         "no log line contains {needle:?}; log:\n{}",

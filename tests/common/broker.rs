@@ -211,6 +211,8 @@ impl Broker {
         poll_until(limit, || self.log().contains(needle).then_some(())).is_some()
     }
 
+    /// The configuration: the lines `c-examples/broker.sh` writes for the demonstration and the
+    /// benchmark (the same settings, in the same order), then this broker's other listeners.
     fn write_config(&self) -> PathBuf {
         let mut conf = String::new();
         // Run as root, mosquitto would switch to the "mosquitto" user, which cannot read our

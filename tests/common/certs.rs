@@ -1,6 +1,7 @@
-//! Certificates and keys for the TLS tests, made with the `openssl` command-line tool once per
-//! test binary and kept in memory. Each test writes them into a directory of its own
-//! ([`CertDir`]), which is deleted when the test ends, so no key outlives the test run.
+//! Certificates and keys for the TLS tests, made in memory once per test binary (see
+//! [`super::pki`]: rcgen, fixed dates, no command-line tool). Each test writes them into a
+//! directory of its own ([`CertDir`]), which is deleted when the test ends, so no key outlives
+//! the test run.
 //!
 //! What there is (`*.crt` certificates, `*.key` private keys, all PEM):
 //!
@@ -20,300 +21,87 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Duration;
 
-use super::{TempDir, run};
+use rcgen::ExtendedKeyUsagePurpose::{ClientAuth, ServerAuth};
+
+use super::TempDir;
+use super::pki::{self, ALWAYS, Ca, EXPIRED, Leaf, LegacyCipher, Pkcs8Cipher};
 
 /// The password of the encrypted client keys.
 pub const KEY_PASSWORD: &str = "open sesame 42";
 
-/// The configuration the openssl tool works with: request defaults, the extensions of each kind
-/// of certificate, and a minimal CA database for `openssl ca` (the only way the installed
-/// OpenSSL has to issue a certificate with chosen validity dates, here an expired one).
-const OPENSSL_CONFIG: &str = "\
-[req]
-distinguished_name = req_dn
-[req_dn]
-
-[ext_ca]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-
-[ext_server]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-
-[ext_wrong_host]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:wrong-host.invalid
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-
-[ext_cn_only]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-
-[ext_client]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = clientAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-
-[ca]
-default_ca = issuer
-[issuer]
-database = index.txt
-new_certs_dir = issued
-serial = serial.txt
-default_md = sha256
-policy = any_name
-unique_subject = no
-[any_name]
-commonName = supplied
-";
-
-/// Valid from 2020 to 2099.
-const LONG_AGO: &str = "20200101000000Z";
-const FAR_AHEAD: &str = "20991231235959Z";
-
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = run(
-        Command::new("openssl").args(args).current_dir(dir),
-        Duration::from_secs(60),
-        None,
-    )
-    .expect("the openssl command-line tool is needed for the TLS tests");
-    out.assert_success(&format!("openssl {}", args.join(" ")));
-}
-
-/// Issue a certificate for `key` with `subject`, signed by the CA `ca` (its `.crt` and `.key`),
-/// with the extension section `ext`, valid from `start` to `end`.
-#[allow(clippy::too_many_arguments)]
-fn issue(dir: &Path, out: &str, key: &str, subject: &str, ca: &str, ext: &str, start: &str, end: &str) {
-    let csr = format!("{out}.csr");
-    openssl(
-        dir,
-        &[
-            "req",
-            "-new",
-            "-config",
-            "openssl.cnf",
-            "-key",
-            key,
-            "-subj",
-            subject,
-            "-out",
-            &csr,
-        ],
-    );
-    openssl(
-        dir,
-        &[
-            "ca",
-            "-batch",
-            "-notext",
-            "-config",
-            "openssl.cnf",
-            "-cert",
-            &format!("{ca}.crt"),
-            "-keyfile",
-            &format!("{ca}.key"),
-            "-extensions",
-            ext,
-            "-startdate",
-            start,
-            "-enddate",
-            end,
-            "-in",
-            &csr,
-            "-out",
-            out,
-        ],
-    );
-}
-
-/// Generate every file once and keep the ones the tests use.
+/// Make every file once and keep them.
 fn generated() -> &'static BTreeMap<&'static str, Vec<u8>> {
     static FILES: OnceLock<BTreeMap<&'static str, Vec<u8>>> = OnceLock::new();
     FILES.get_or_init(|| {
-        let tmp = TempDir::new("certgen");
-        let d = tmp.path();
-        std::fs::write(d.join("openssl.cnf"), OPENSSL_CONFIG).expect("write openssl.cnf");
-        std::fs::write(d.join("index.txt"), "").expect("write index.txt");
-        std::fs::write(d.join("serial.txt"), "01\n").expect("write serial.txt");
-        std::fs::create_dir(d.join("issued")).expect("create issued/");
-        let ec = [
-            "genpkey",
-            "-algorithm",
-            "EC",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-out",
-        ];
-        for (name, cn) in [("ca", "/CN=Test CA"), ("other-ca", "/CN=Other Test CA")] {
-            let key = format!("{name}.key");
-            openssl(d, &[&ec[..], &[key.as_str()]].concat());
-            openssl(
-                d,
-                &[
-                    "req",
-                    "-new",
-                    "-x509",
-                    "-config",
-                    "openssl.cnf",
-                    "-extensions",
-                    "ext_ca",
-                    "-key",
-                    &key,
-                    "-subj",
-                    cn,
-                    "-days",
-                    "3650",
-                    "-out",
-                    &format!("{name}.crt"),
-                ],
-            );
-        }
+        let ca = Ca::new("Test CA");
+        let other_ca = Ca::new("Other Test CA");
         // RSA for the server, so that ECDHE-RSA cipher suites apply.
-        openssl(
-            d,
-            &[
-                "genpkey",
-                "-algorithm",
-                "RSA",
-                "-pkeyopt",
-                "rsa_keygen_bits:2048",
-                "-out",
-                "server.key",
-            ],
-        );
-        openssl(d, &[&ec[..], &["client.key"]].concat());
-        let server = "/CN=localhost";
-        issue(
-            d,
-            "server.crt",
-            "server.key",
-            server,
-            "ca",
-            "ext_server",
-            LONG_AGO,
-            FAR_AHEAD,
-        );
-        issue(
-            d,
-            "expired.crt",
-            "server.key",
-            server,
-            "ca",
-            "ext_server",
-            LONG_AGO,
-            "20200201000000Z",
-        );
-        issue(
-            d,
-            "wrong-host.crt",
-            "server.key",
-            "/CN=wrong-host.invalid",
-            "ca",
-            "ext_wrong_host",
-            LONG_AGO,
-            FAR_AHEAD,
-        );
-        issue(
-            d,
-            "cn-only.crt",
-            "server.key",
-            server,
-            "ca",
-            "ext_cn_only",
-            LONG_AGO,
-            FAR_AHEAD,
-        );
-        issue(
-            d,
-            "other-server.crt",
-            "server.key",
-            server,
-            "other-ca",
-            "ext_server",
-            LONG_AGO,
-            FAR_AHEAD,
-        );
-        issue(
-            d,
-            "client.crt",
-            "client.key",
-            "/CN=test-client",
-            "ca",
-            "ext_client",
-            LONG_AGO,
-            FAR_AHEAD,
-        );
-        let pass = format!("pass:{KEY_PASSWORD}");
-        openssl(
-            d,
-            &[
-                "pkcs8",
-                "-topk8",
-                "-v2",
-                "aes-256-cbc",
-                "-in",
-                "client.key",
-                "-passout",
-                &pass,
-                "-out",
+        let server_key = pki::rsa_key(pki::TEST_RSA_KEY_1);
+        let client_key = pki::ec_key();
+        let server = |cn, sans, validity| Leaf {
+            cn,
+            sans,
+            usage: ServerAuth,
+            key_encipherment: true,
+            validity,
+        };
+        let names: &[&str] = &["localhost", "127.0.0.1", "::1"];
+        let client = Leaf {
+            cn: "test-client",
+            sans: &[],
+            usage: ClientAuth,
+            key_encipherment: false,
+            validity: ALWAYS,
+        };
+        let files: [(&'static str, String); 13] = [
+            ("ca.crt", ca.pem.clone()),
+            (
+                "server.crt",
+                ca.issue(&server("localhost", names, ALWAYS), &server_key),
+            ),
+            ("server.key", server_key.serialize_pem()),
+            (
+                "expired.crt",
+                ca.issue(&server("localhost", names, EXPIRED), &server_key),
+            ),
+            (
+                "wrong-host.crt",
+                ca.issue(
+                    &server("wrong-host.invalid", &["wrong-host.invalid"], ALWAYS),
+                    &server_key,
+                ),
+            ),
+            (
+                "cn-only.crt",
+                ca.issue(&server("localhost", &[], ALWAYS), &server_key),
+            ),
+            ("other-ca.crt", other_ca.pem.clone()),
+            (
+                "other-server.crt",
+                other_ca.issue(&server("localhost", names, ALWAYS), &server_key),
+            ),
+            ("client.crt", ca.issue(&client, &client_key)),
+            ("client.key", client_key.serialize_pem()),
+            (
                 "client-enc.key",
-            ],
-        );
-        openssl(
-            d,
-            &[
-                "ec",
-                "-aes256",
-                "-in",
-                "client.key",
-                "-passout",
-                &pass,
-                "-out",
+                pki::encrypted_pkcs8_pem(&client_key, KEY_PASSWORD, Pkcs8Cipher::Aes256),
+            ),
+            (
                 "client-legacy-enc.key",
-            ],
-        );
-        std::fs::write(d.join("no-cert.pem"), "This file holds no certificate.\n")
-            .expect("write no-cert.pem");
-        let names = [
-            "ca.crt",
-            "server.crt",
-            "server.key",
-            "expired.crt",
-            "wrong-host.crt",
-            "cn-only.crt",
-            "other-ca.crt",
-            "other-server.crt",
-            "client.crt",
-            "client.key",
-            "client-enc.key",
-            "client-legacy-enc.key",
-            "no-cert.pem",
+                pki::legacy_encrypted_pem(
+                    "EC PRIVATE KEY",
+                    &pki::sec1_der(&client_key),
+                    KEY_PASSWORD,
+                    LegacyCipher::Aes256,
+                ),
+            ),
+            ("no-cert.pem", "This file holds no certificate.\n".to_string()),
         ];
-        names
+        files
             .into_iter()
-            .map(|n| {
-                let data = std::fs::read(d.join(n)).unwrap_or_else(|e| panic!("read generated {n}: {e}"));
-                (n, data)
-            })
+            .map(|(n, text)| (n, text.into_bytes()))
             .collect()
     })
 }

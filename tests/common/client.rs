@@ -1,256 +1,42 @@
-//! A thin Rust wrapper around the library's C functions, for tests that drive a client against
-//! a real broker: the extern "C" callbacks record every event into a [`Recorder`] reached
-//! through the userdata pointer, and the test waits (with a time limit) for the events it
-//! expects. An optional hook runs inside each callback, so tests can call the API from there.
+//! The recording client: a handle of the library, driven through its C API, whose callbacks
+//! record every event into a [`Recorder`] (see [`super::events`]) that the test then looks at or
+//! waits for, always with a time limit. The v5 calls and callbacks are in `client_v5.rs`.
+//!
+//! Two sets of callbacks: [`Client::new`] records connect (also with flags), disconnect,
+//! publish, message, subscribe and unsubscribe, and log lines after [`Client::enable_log`];
+//! [`Client::logging`] records connect, disconnect, publish, message, subscribe, unsubscribe and
+//! log lines, and more with [`Client::with_extra_callbacks`] or [`Client::with_v5_callbacks`].
 
-use std::ffi::{CStr, CString, c_char, c_int, c_void};
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::ffi::{CString, c_char, c_int, c_void};
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
-use ::mosquitto::capi::types::{mosq_opt_arg, mosq_opt_t, mosquitto, mosquitto_message};
+use ::mosquitto::capi::types::{mosq_opt_arg, mosq_opt_t, mosquitto};
 use ::mosquitto::capi::{
-    auth, callbacks, client, connect, loop_, options, publish, socks, subscribe, tls, will,
+    auth, callbacks, client, connect, library, loop_, options, publish, socks, subscribe, tls, will,
 };
 
-use super::{TIMEOUT, now};
+pub use super::events::*;
+use super::{Gate, TIMEOUT, now};
 
-/// A received message, copied out of the callback.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Msg {
-    pub mid: i32,
-    pub topic: String,
-    pub payload: Vec<u8>,
-    pub qos: i32,
-    pub retain: bool,
-}
-
-/// One callback invocation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
-    Connect(i32),
-    ConnectFlags(i32, i32),
-    Disconnect(i32),
-    Publish(i32),
-    Message(Msg),
-    Subscribe { mid: i32, granted: Vec<i32> },
-    Unsubscribe(i32),
-    Log(i32, String),
-}
-
-/// The client pointer, as a value that may cross threads (the library is thread-safe).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Mosq(pub *mut mosquitto);
-
-// SAFETY: every function of the library may be called from any thread on any client.
-unsafe impl Send for Mosq {}
-// SAFETY: as above.
-unsafe impl Sync for Mosq {}
-
-/// Code run inside each callback after the event was recorded.
-pub type Hook = Arc<dyn Fn(Mosq, &Event) + Send + Sync>;
-
-#[derive(Default)]
-struct State {
-    events: Vec<Event>,
-    /// Messages from a panic inside a callback (which must not unwind into the library).
-    panics: Vec<String>,
-}
-
-/// Where the callbacks put what they saw.
-#[derive(Default)]
-pub struct Recorder {
-    state: Mutex<State>,
-    changed: Condvar,
-    hook: Mutex<Option<Hook>>,
-}
-
-impl Recorder {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn push(&self, mosq: *mut mosquitto, event: Event) {
-        let hook = self.hook.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        let copy = hook.as_ref().map(|_| event.clone());
-        {
-            let mut state = self.lock();
-            state.events.push(event);
-        }
-        self.changed.notify_all();
-        if let (Some(hook), Some(event)) = (hook, copy) {
-            if let Err(panic) = catch_unwind(AssertUnwindSafe(|| hook(Mosq(mosq), &event))) {
-                let text = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
-                self.lock()
-                    .panics
-                    .push(format!("hook panicked on {event:?}: {text}"));
-                self.changed.notify_all();
-            }
-        }
-    }
-
-    /// A copy of every event so far.
-    pub fn events(&self) -> Vec<Event> {
-        self.lock().events.clone()
-    }
-
-    /// Wait until `f` returns `Some` for the events so far, at most `limit`.
-    pub fn wait_until<T>(&self, limit: Duration, mut f: impl FnMut(&[Event]) -> Option<T>) -> Option<T> {
-        let deadline = now() + limit;
-        let mut state = self.lock();
-        loop {
-            assert!(state.panics.is_empty(), "{}", state.panics.join("\n"));
-            if let Some(v) = f(&state.events) {
-                return Some(v);
-            }
-            let left = deadline.saturating_duration_since(now());
-            if left.is_zero() {
-                return None;
-            }
-            state = self
-                .changed
-                .wait_timeout(state, left)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
-    }
-
-    /// Like [`Recorder::wait_until`], but panics with the events seen when time runs out.
-    #[track_caller]
-    pub fn wait_for<T>(&self, what: &str, limit: Duration, f: impl FnMut(&[Event]) -> Option<T>) -> T {
-        match self.wait_until(limit, f) {
-            Some(v) => v,
-            None => panic!(
-                "timed out after {limit:?} waiting for {what}; events:\n{}",
-                self.dump()
-            ),
-        }
-    }
-
-    /// The events (without log lines unless `logs`), one per line, for failure messages.
-    pub fn dump(&self) -> String {
-        let state = self.lock();
-        let mut out = String::new();
-        for e in &state.events {
-            match e {
-                Event::Message(m) if m.payload.len() > 64 => out.push_str(&format!(
-                    "  Message {{ mid: {}, topic: {:?}, {} bytes, qos: {}, retain: {} }}\n",
-                    m.mid,
-                    m.topic,
-                    m.payload.len(),
-                    m.qos,
-                    m.retain
-                )),
-                e => out.push_str(&format!("  {e:?}\n")),
-            }
-        }
-        for p in &state.panics {
-            out.push_str(&format!("  PANIC: {p}\n"));
-        }
-        out
-    }
-}
-
-// SAFETY (for all callbacks below): the library passes back the userdata pointer we gave it, which
-// points to the Recorder that the Client keeps alive for as long as the handle exists.
-unsafe fn recorder<'a>(userdata: *mut c_void) -> &'a Recorder {
-    // SAFETY: see above.
-    unsafe { &*(userdata as *const Recorder) }
-}
-
-unsafe extern "C" fn on_connect(mosq: *mut mosquitto, ud: *mut c_void, rc: c_int) {
-    // SAFETY: see `recorder`.
-    unsafe { recorder(ud) }.push(mosq, Event::Connect(rc));
-}
-
-unsafe extern "C" fn on_connect_flags(mosq: *mut mosquitto, ud: *mut c_void, rc: c_int, flags: c_int) {
-    // SAFETY: see `recorder`.
-    unsafe { recorder(ud) }.push(mosq, Event::ConnectFlags(rc, flags));
-}
-
-unsafe extern "C" fn on_disconnect(mosq: *mut mosquitto, ud: *mut c_void, rc: c_int) {
-    // SAFETY: see `recorder`.
-    unsafe { recorder(ud) }.push(mosq, Event::Disconnect(rc));
-}
-
-unsafe extern "C" fn on_publish(mosq: *mut mosquitto, ud: *mut c_void, mid: c_int) {
-    // SAFETY: see `recorder`.
-    unsafe { recorder(ud) }.push(mosq, Event::Publish(mid));
-}
-
-unsafe extern "C" fn on_message(mosq: *mut mosquitto, ud: *mut c_void, msg: *const mosquitto_message) {
-    // SAFETY: the library passes a valid message for the duration of the call.
-    let m = unsafe { &*msg };
-    let topic = if m.topic.is_null() {
-        String::from("<NULL>")
-    } else {
-        // SAFETY: a NUL-terminated topic.
-        unsafe { CStr::from_ptr(m.topic) }.to_string_lossy().into_owned()
-    };
-    let payload = if m.payload.is_null() || m.payloadlen <= 0 {
-        Vec::new()
-    } else {
-        // SAFETY: payloadlen bytes at payload.
-        unsafe { std::slice::from_raw_parts(m.payload as *const u8, m.payloadlen as usize) }.to_vec()
-    };
-    let event = Event::Message(Msg {
-        mid: m.mid,
-        topic,
-        payload,
-        qos: m.qos,
-        retain: m.retain,
-    });
-    // SAFETY: see `recorder`.
-    unsafe { recorder(ud) }.push(mosq, event);
-}
-
-unsafe extern "C" fn on_subscribe(
-    mosq: *mut mosquitto,
-    ud: *mut c_void,
-    mid: c_int,
-    count: c_int,
-    granted: *const c_int,
-) {
-    let granted = if granted.is_null() || count <= 0 {
-        Vec::new()
-    } else {
-        // SAFETY: `count` ints at `granted`.
-        unsafe { std::slice::from_raw_parts(granted, count as usize) }.to_vec()
-    };
-    // SAFETY: see `recorder`.
-    unsafe { recorder(ud) }.push(mosq, Event::Subscribe { mid, granted });
-}
-
-unsafe extern "C" fn on_unsubscribe(mosq: *mut mosquitto, ud: *mut c_void, mid: c_int) {
-    // SAFETY: see `recorder`.
-    unsafe { recorder(ud) }.push(mosq, Event::Unsubscribe(mid));
-}
-
-unsafe extern "C" fn on_log(mosq: *mut mosquitto, ud: *mut c_void, level: c_int, text: *const c_char) {
-    let text = if text.is_null() {
-        String::from("<NULL>")
-    } else {
-        // SAFETY: a NUL-terminated string.
-        unsafe { CStr::from_ptr(text) }.to_string_lossy().into_owned()
-    };
-    // SAFETY: see `recorder`.
-    unsafe { recorder(ud) }.push(mosq, Event::Log(level, text));
-}
-
-fn cstring(s: &str) -> CString {
+pub(super) fn cstring(s: &str) -> CString {
     CString::new(s).expect("no NUL in test strings")
 }
 
 /// The C type of the private key password callback of `mosquitto_tls_set`.
 pub type PwCallback = unsafe extern "C" fn(*mut c_char, c_int, c_int, *mut c_void) -> c_int;
 
-/// A client handle with every callback set to record into [`Client::rec`]. Destroyed on drop.
+fn lib_init() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        // SAFETY: plain library initialisation.
+        unsafe { library::mosquitto_lib_init() };
+    });
+}
+
+/// A client handle whose callbacks record into [`Client::rec`]. Destroyed on drop.
 pub struct Client {
-    mosq: *mut mosquitto,
+    pub(super) mosq: *mut mosquitto,
     pub rec: Arc<Recorder>,
     destroyed: bool,
 }
@@ -261,8 +47,9 @@ unsafe impl Send for Client {}
 unsafe impl Sync for Client {}
 
 impl Client {
-    /// `mosquitto_new(id, clean, recorder)` and every callback set.
-    pub fn new(id: Option<&str>, clean: bool) -> Client {
+    /// `mosquitto_new(id, clean, recorder)` without callbacks.
+    fn create(id: Option<&str>, clean: bool) -> Client {
+        lib_init();
         let rec = Arc::new(Recorder::default());
         let id = id.map(cstring);
         // SAFETY: a valid (or NULL) id; the userdata stays valid while `rec` lives.
@@ -274,21 +61,28 @@ impl Client {
             )
         };
         assert!(!mosq.is_null(), "mosquitto_new returned NULL");
-        // SAFETY: a valid handle; the callbacks have the right types.
-        unsafe {
-            callbacks::mosquitto_connect_callback_set(mosq, Some(on_connect));
-            callbacks::mosquitto_connect_with_flags_callback_set(mosq, Some(on_connect_flags));
-            callbacks::mosquitto_disconnect_callback_set(mosq, Some(on_disconnect));
-            callbacks::mosquitto_publish_callback_set(mosq, Some(on_publish));
-            callbacks::mosquitto_message_callback_set(mosq, Some(on_message));
-            callbacks::mosquitto_subscribe_callback_set(mosq, Some(on_subscribe));
-            callbacks::mosquitto_unsubscribe_callback_set(mosq, Some(on_unsubscribe));
-        }
         Client {
             mosq,
             rec,
             destroyed: false,
         }
+    }
+
+    /// `mosquitto_new(id, clean, recorder)` with the connect (also with flags), disconnect,
+    /// publish, message, subscribe and unsubscribe callbacks set.
+    pub fn new(id: Option<&str>, clean: bool) -> Client {
+        let c = Client::create(id, clean);
+        // SAFETY: a valid handle; the callbacks have the right types.
+        unsafe {
+            callbacks::mosquitto_connect_callback_set(c.mosq, Some(on_connect));
+            callbacks::mosquitto_connect_with_flags_callback_set(c.mosq, Some(on_connect_flags));
+            callbacks::mosquitto_disconnect_callback_set(c.mosq, Some(on_disconnect));
+            callbacks::mosquitto_publish_callback_set(c.mosq, Some(on_publish));
+            callbacks::mosquitto_message_callback_set(c.mosq, Some(on_message));
+            callbacks::mosquitto_subscribe_callback_set(c.mosq, Some(on_subscribe));
+            callbacks::mosquitto_unsubscribe_callback_set(c.mosq, Some(on_unsubscribe));
+        }
+        c
     }
 
     /// A new client speaking the given protocol version (3, 4 or 5).
@@ -298,10 +92,59 @@ impl Client {
         c
     }
 
+    /// `mosquitto_new(id, clean, recorder)` with the given protocol version and the connect,
+    /// disconnect, publish, message, subscribe, unsubscribe and log callbacks set.
+    pub fn logging(id: Option<&str>, clean: bool, protocol: c_int) -> Client {
+        let c = Client::create(id, clean);
+        if protocol != super::consts::V311 {
+            assert_eq!(c.set_protocol(protocol), 0, "setting the protocol version");
+        }
+        // SAFETY: a valid handle; the callbacks have the right types.
+        unsafe {
+            callbacks::mosquitto_connect_callback_set(c.mosq, Some(on_connect));
+            callbacks::mosquitto_disconnect_callback_set(c.mosq, Some(on_disconnect));
+            callbacks::mosquitto_publish_callback_set(c.mosq, Some(on_publish));
+            callbacks::mosquitto_message_callback_set(c.mosq, Some(on_message));
+            callbacks::mosquitto_subscribe_callback_set(c.mosq, Some(on_subscribe));
+            callbacks::mosquitto_unsubscribe_callback_set(c.mosq, Some(on_unsubscribe));
+            callbacks::mosquitto_log_callback_set(c.mosq, Some(on_log));
+        }
+        c
+    }
+
+    /// Also record `on_connect_with_flags`, `on_connect_v5`, `on_disconnect_v5` and
+    /// `on_publish_v5` (without their properties).
+    pub fn with_extra_callbacks(self) -> Self {
+        // SAFETY: valid client; the callbacks have the signatures the setters expect.
+        unsafe {
+            callbacks::mosquitto_connect_with_flags_callback_set(self.mosq, Some(on_connect_flags));
+            callbacks::mosquitto_connect_v5_callback_set(self.mosq, Some(on_connect_v5));
+            callbacks::mosquitto_disconnect_v5_callback_set(self.mosq, Some(on_disconnect_v5));
+            callbacks::mosquitto_publish_v5_callback_set(self.mosq, Some(on_publish_v5));
+        }
+        self
+    }
+
+    /// Make the connect callback publish a QoS 1 message (see [`Event::PublishCall`]).
+    pub fn publish_on_connect(self) -> Self {
+        // SAFETY: valid client; the callback has the signature the setter expects.
+        unsafe { callbacks::mosquitto_connect_callback_set(self.mosq, Some(on_connect_then_publish)) };
+        self
+    }
+
+    /// Make the publish callback call `mosquitto_disconnect`.
+    pub fn disconnect_on_publish(self) -> Self {
+        // SAFETY: valid client; the callback has the signature the setter expects.
+        unsafe { callbacks::mosquitto_publish_callback_set(self.mosq, Some(on_publish_then_disconnect)) };
+        self
+    }
+
     pub fn raw(&self) -> *mut mosquitto {
         self.mosq
     }
 
+    /// The handle as a value other threads may use (to run `mosquitto_loop_forever`, or from
+    /// hooks); the client must outlive that use.
     pub fn mosq(&self) -> Mosq {
         Mosq(self.mosq)
     }
@@ -315,6 +158,11 @@ impl Client {
     /// Run `hook` inside every callback, after the event was recorded.
     pub fn set_hook(&self, hook: impl Fn(Mosq, &Event) + Send + Sync + 'static) {
         *self.rec.hook.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(hook));
+    }
+
+    /// Make the message callback wait for `gate` and record whether it opened.
+    pub fn gate_messages(&self, gate: Arc<Gate>) {
+        *self.rec.message_gate.lock().unwrap_or_else(|e| e.into_inner()) = Some(gate);
     }
 
     pub fn set_protocol(&self, version: i32) -> i32 {
@@ -431,6 +279,17 @@ impl Client {
         }
     }
 
+    pub fn receive_maximum(&self, n: c_int) -> c_int {
+        // SAFETY: a valid handle.
+        unsafe {
+            options::mosquitto_int_option(
+                self.mosq,
+                mosq_opt_arg(mosq_opt_t::MOSQ_OPT_RECEIVE_MAXIMUM as c_int),
+                n,
+            )
+        }
+    }
+
     pub fn reconnect_delay_set(&self, delay: u32, max: u32, exponential: bool) -> i32 {
         // SAFETY: a valid handle.
         unsafe { options::mosquitto_reconnect_delay_set(self.mosq, delay, max, exponential) }
@@ -475,10 +334,34 @@ impl Client {
         subscribe_raw(self.mosq(), sub, qos)
     }
 
+    /// `mosquitto_subscribe_v5` without properties (the library ignores `options` for 3.x);
+    /// returns (rc, mid).
+    pub fn subscribe_with_options(&self, topic: &str, qos: c_int, options: c_int) -> (c_int, c_int) {
+        let topic = cstring(topic);
+        let mut mid: c_int = -1;
+        // SAFETY: valid client and topic, no properties.
+        let rc = unsafe {
+            subscribe::mosquitto_subscribe_v5(
+                self.mosq,
+                &mut mid,
+                topic.as_ptr(),
+                qos,
+                options,
+                std::ptr::null(),
+            )
+        };
+        (rc, mid)
+    }
+
+    /// `mosquitto_subscribe_multiple` without properties; returns (rc, mid).
+    pub fn subscribe_multiple(&self, topics: &[&str], qos: c_int, options: c_int) -> (c_int, c_int) {
+        self.subscribe_v5(topics, qos, options, std::ptr::null())
+    }
+
     /// `mosquitto_unsubscribe`: returns (rc, mid).
     pub fn unsubscribe(&self, sub: &str) -> (i32, i32) {
         let sub = cstring(sub);
-        let mut mid = 0;
+        let mut mid = -1;
         // SAFETY: a valid handle and topic.
         let rc = unsafe { subscribe::mosquitto_unsubscribe(self.mosq, &mut mid, sub.as_ptr()) };
         (rc, mid)
@@ -504,9 +387,11 @@ impl Client {
         unsafe { loop_::mosquitto_want_write(self.mosq) }
     }
 
+    /// One `mosquitto_loop_read(mosq, 1)`; nonzero results are recorded ([`Client::loop_rcs`]).
     pub fn loop_read(&self) -> i32 {
         // SAFETY: a valid handle.
-        unsafe { loop_::mosquitto_loop_read(self.mosq, 1) }
+        let rc = unsafe { loop_::mosquitto_loop_read(self.mosq, 1) };
+        self.note_loop_rc(rc)
     }
 
     pub fn loop_write(&self) -> i32 {
@@ -519,10 +404,23 @@ impl Client {
         unsafe { loop_::mosquitto_loop_misc(self.mosq) }
     }
 
-    /// One `mosquitto_loop(timeout_ms, 1)` pass.
+    /// One `mosquitto_loop(timeout_ms, 1)` pass; nonzero results are recorded
+    /// ([`Client::loop_rcs`]).
     pub fn loop_once(&self, timeout_ms: i32) -> i32 {
         // SAFETY: a valid handle.
-        unsafe { loop_::mosquitto_loop(self.mosq, timeout_ms, 1) }
+        let rc = unsafe { loop_::mosquitto_loop(self.mosq, timeout_ms, 1) };
+        self.note_loop_rc(rc)
+    }
+
+    fn note_loop_rc(&self, rc: i32) -> i32 {
+        if rc != 0 {
+            self.rec
+                .loop_rcs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(rc);
+        }
+        rc
     }
 
     /// Run `mosquitto_loop` passes until `f` holds for the events, at most `limit`. Returns the
@@ -621,7 +519,7 @@ impl Client {
         self.rec
             .wait_for(&format!("SUBACK for mid {mid}"), TIMEOUT, |ev| {
                 ev.iter().find_map(|e| match e {
-                    Event::Subscribe { mid: m, granted } if *m == mid => Some(granted.clone()),
+                    Event::Subscribe(m, granted) if *m == mid => Some(granted.clone()),
                     _ => None,
                 })
             })
@@ -663,8 +561,8 @@ impl Client {
         self.wait_subscribe(mid)
     }
 
-    /// The log lines recorded so far (see [`Client::enable_log`]).
-    pub fn logs(&self) -> Vec<String> {
+    /// The text of the log lines recorded so far (see [`Client::enable_log`]).
+    pub fn log_texts(&self) -> Vec<String> {
         self.rec
             .events()
             .into_iter()
@@ -673,6 +571,84 @@ impl Client {
                 _ => None,
             })
             .collect()
+    }
+
+    /// Drive `mosquitto_loop` until `pred` holds for the events (logs excluded) or `timeout`
+    /// passes; returns whether `pred` held. Without a connection the loop returns at once, so
+    /// then this sleeps a little between passes.
+    pub fn run_until(&self, timeout: Duration, pred: impl Fn(&[Event]) -> bool) -> bool {
+        let deadline = now() + timeout;
+        loop {
+            if pred(&self.events()) {
+                return true;
+            }
+            if now() >= deadline {
+                return false;
+            }
+            let rc = self.loop_once(20);
+            if rc == super::consts::MOSQ_ERR_NO_CONN {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+
+    /// Drive `mosquitto_loop` for `dur`.
+    pub fn run_for(&self, dur: Duration) {
+        self.run_until(dur, |_| false);
+    }
+
+    /// Wait (without driving the loop: a loop thread does that) until `pred` holds for the
+    /// events (logs excluded), at most `timeout`; returns whether it held.
+    pub fn wait_until(&self, timeout: Duration, pred: impl Fn(&[Event]) -> bool) -> bool {
+        self.rec
+            .wait_until(timeout, |ev| pred(&without_logs(ev)).then_some(()))
+            .is_some()
+    }
+
+    /// Every event except log lines, in order.
+    pub fn events(&self) -> Vec<Event> {
+        without_logs(&self.rec.events())
+    }
+
+    /// Every event including log lines, in order.
+    pub fn all_events(&self) -> Vec<Event> {
+        self.rec.events()
+    }
+
+    /// The log lines with their levels, in order.
+    pub fn logs(&self) -> Vec<(c_int, String)> {
+        self.rec
+            .events()
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Log(l, t) => Some((l, t)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether a log line equal to `text` was recorded at `level`.
+    pub fn logged(&self, level: c_int, text: &str) -> bool {
+        self.logs().iter().any(|(l, t)| *l == level && t == text)
+    }
+
+    /// The nonzero `mosquitto_loop` and `mosquitto_loop_read` results, in order.
+    pub fn loop_rcs(&self) -> Vec<c_int> {
+        self.rec
+            .loop_rcs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The disconnect callback codes, in order.
+    pub fn disconnects(&self) -> Vec<c_int> {
+        disconnects(&self.events())
+    }
+
+    /// A readable dump of every event, for assertion messages.
+    pub fn dump(&self) -> String {
+        format!("\n{}", self.rec.dump())
     }
 
     /// Destroy the handle now.
@@ -705,7 +681,7 @@ impl Drop for Client {
 /// `mosquitto_publish` on a raw handle (for hooks): returns (rc, mid).
 pub fn publish_raw(mosq: Mosq, topic: &str, payload: &[u8], qos: i32, retain: bool) -> (i32, i32) {
     let topic = cstring(topic);
-    let mut mid = 0;
+    let mut mid = -1;
     // SAFETY: a valid handle, topic and payload.
     let rc = unsafe {
         publish::mosquitto_publish(
@@ -728,38 +704,23 @@ pub fn publish_raw(mosq: Mosq, topic: &str, payload: &[u8], qos: i32, retain: bo
 /// `mosquitto_subscribe` on a raw handle (for hooks): returns (rc, mid).
 pub fn subscribe_raw(mosq: Mosq, sub: &str, qos: i32) -> (i32, i32) {
     let sub = cstring(sub);
-    let mut mid = 0;
+    let mut mid = -1;
     // SAFETY: a valid handle and topic.
     let rc = unsafe { subscribe::mosquitto_subscribe(mosq.0, &mut mid, sub.as_ptr(), qos) };
     (rc, mid)
 }
 
-/// The rc of every connect callback, in order.
-pub fn connects(ev: &[Event]) -> Vec<i32> {
-    ev.iter()
-        .filter_map(|e| match e {
-            Event::Connect(rc) => Some(*rc),
-            _ => None,
-        })
-        .collect()
+impl Mosq {
+    /// `mosquitto_loop_forever(mosq, timeout_ms, 1)`.
+    pub fn loop_forever(&self, timeout_ms: c_int) -> c_int {
+        // SAFETY: the client is alive (see `Client::mosq`).
+        unsafe { loop_::mosquitto_loop_forever(self.0, timeout_ms, 1) }
+    }
 }
 
-/// The rc of every disconnect callback, in order.
-pub fn disconnects(ev: &[Event]) -> Vec<i32> {
+fn without_logs(ev: &[Event]) -> Vec<Event> {
     ev.iter()
-        .filter_map(|e| match e {
-            Event::Disconnect(rc) => Some(*rc),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The messages received on `topic`, in order.
-pub fn messages_on(ev: &[Event], topic: &str) -> Vec<Msg> {
-    ev.iter()
-        .filter_map(|e| match e {
-            Event::Message(m) if m.topic == topic => Some(m.clone()),
-            _ => None,
-        })
+        .filter(|e| !matches!(e, Event::Log(..)))
+        .cloned()
         .collect()
 }

@@ -1,5 +1,13 @@
 //! Shared harness of the integration tests: paths, building the shared library, temporary
-//! directories, child processes with time limits, C compilation, and a real MQTT broker.
+//! directories, child processes with time limits, and in the submodules:
+//!
+//! - [`client`]: the recording client, the library driven through its C API, whose callbacks
+//!   record [`events`]; [`props`] builds and reads v5 property lists; [`consts`] has the
+//!   library's error codes, log levels and protocol versions;
+//! - [`fake`]: a scripted fake MQTT server that checks exact bytes;
+//! - [`broker`]: a real broker (Debian's `mosquitto`);
+//! - [`certs`]: certificates and keys for the TLS tests, made by [`pki`];
+//! - [`cprog`]: compiling and running the C test programs.
 //!
 //! Every wait here is bounded, and every process started here is killed when the value that
 //! owns it is dropped (also when a test panics).
@@ -11,13 +19,19 @@
 pub mod broker;
 pub mod certs;
 pub mod client;
+pub mod client_v5;
+pub mod consts;
 pub mod cprog;
+pub mod events;
+pub mod fake;
+pub mod pki;
+pub mod props;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -348,4 +362,34 @@ pub fn pattern(len: usize, seed: u32) -> Vec<u8> {
             (x >> 16) as u8
         })
         .collect()
+}
+
+/// A one-shot signal between two threads (a fake server's script and the client side, a
+/// callback and the test).
+#[derive(Default)]
+pub struct Gate {
+    open: Mutex<bool>,
+    cv: Condvar,
+}
+
+impl Gate {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    pub fn open(&self) {
+        *self.open.lock().unwrap() = true;
+        self.cv.notify_all();
+    }
+
+    pub fn is_open(&self) -> bool {
+        *self.open.lock().unwrap()
+    }
+
+    /// Wait up to `timeout` for the gate to open; returns whether it did.
+    pub fn wait(&self, timeout: Duration) -> bool {
+        let guard = self.open.lock().unwrap();
+        let (guard, _) = self.cv.wait_timeout_while(guard, timeout, |open| !*open).unwrap();
+        *guard
+    }
 }

@@ -1,11 +1,10 @@
-//! In-memory handshakes against certificates made with the openssl tool.
+//! In-memory handshakes against certificates made in memory (see `tests/common/pki.rs`).
 
 use super::errors::{alert_name, format_time};
 use super::keys::{hex_decode, is_der_sequence};
 use super::*;
 use std::collections::HashMap;
 use std::io::{Read, Write};
-use std::process::Command;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -46,67 +45,6 @@ impl Drop for TempDir {
     }
 }
 
-pub(super) const OPENSSL_CNF: &str = "\
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[v3_ca]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[server]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost, IP:127.0.0.1
-[wrongname]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:wrong.example, IP:10.9.9.9
-[client]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = clientAuth
-[cnonly]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-[iponly]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1
-[ca]
-default_ca = ca_sect
-[ca_sect]
-database = index.txt
-new_certs_dir = .
-serial = serial
-default_md = sha256
-policy = policy
-unique_subject = no
-[policy]
-commonName = supplied
-";
-
-/// Runs the openssl tool in `dir` with the space-separated `args`.
-pub(super) fn openssl(dir: &Path, args: &str) {
-    let args: Vec<&str> = args.split_whitespace().collect();
-    let out = Command::new("openssl")
-        .args(&args)
-        .current_dir(dir)
-        .output()
-        .expect("the openssl command-line tool is needed for these tests");
-    assert!(
-        out.status.success(),
-        "openssl {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 pub(super) const FIXTURE_FILES: &[&str] = &[
     "ca.crt",
     "other-ca.crt",
@@ -137,100 +75,139 @@ pub(super) const FIXTURE_FILES: &[&str] = &[
     "cn-with-dns-san.crt",
 ];
 
-/// Certificates and keys made once per test run with the openssl tool, kept in memory (the
-/// files are deleted at once).
+/// The certificate and key makers shared with the integration tests.
+#[allow(dead_code)]
+#[path = "../../../../tests/common/pki.rs"]
+mod pki;
+
+/// Certificates and keys made once per test run in memory (see [`pki`]), by file name.
 pub(super) fn fixture() -> &'static HashMap<&'static str, Vec<u8>> {
+    use pki::{ALWAYS, Ca, EXPIRED, LATER, Leaf, LegacyCipher, Pkcs8Cipher};
+    use rcgen::ExtendedKeyUsagePurpose::{ClientAuth, ServerAuth};
+
     static FIXTURE: OnceLock<HashMap<&'static str, Vec<u8>>> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let tmp = TempDir::new("fixture");
-        let d = tmp.0.as_path();
-        fs::write(d.join("cnf"), OPENSSL_CNF).unwrap();
-        fs::write(d.join("index.txt"), "").unwrap();
-        fs::write(d.join("serial"), "1000\n").unwrap();
-        let ec = "-pkeyopt ec_paramgen_curve:P-256";
-        let rsa = "-pkeyopt rsa_keygen_bits:2048";
-        for name in ["ca", "other-ca"] {
-            openssl(d, &format!("genpkey -algorithm EC {ec} -out {name}.key"));
-            openssl(
-                d,
-                &format!(
-                    "req -x509 -config cnf -extensions v3_ca -key {name}.key -days 3650 \
-                     -subj /CN={name} -out {name}.crt"
-                ),
-            );
-        }
-        openssl(d, &format!("genpkey -algorithm EC {ec} -out server.key"));
-        openssl(d, &format!("genpkey -algorithm RSA {rsa} -out server-rsa.key"));
-        openssl(d, &format!("genpkey -algorithm RSA {rsa} -out client.key"));
-        openssl(d, &format!("genpkey -algorithm EC {ec} -out client-ec.key"));
-        let (always, expired, later) = (
-            "20200101000000Z 20991231000000Z",
-            "20200101000000Z 20200201000000Z",
-            "20900101000000Z 20991231000000Z",
-        );
-        // certificate, key, common name, extensions, issuer, validity
+        let ca = Ca::new("ca");
+        let other_ca = Ca::new("other-ca");
+        let server_key = pki::ec_key();
+        let server_rsa_key = pki::rsa_key(pki::TEST_RSA_KEY_1);
+        let client_key = pki::rsa_key(pki::TEST_RSA_KEY_2);
+        let client_ec_key = pki::ec_key();
+        let names: &[&str] = &["localhost", "127.0.0.1"];
+        let wrong_names: &[&str] = &["wrong.example", "10.9.9.9"];
+        let leaf = |cn, sans, usage, validity| Leaf {
+            cn,
+            sans,
+            usage,
+            key_encipherment: true,
+            validity,
+        };
+        let server = |cn, sans| leaf(cn, sans, ServerAuth, ALWAYS);
+        let mut files: HashMap<&'static str, String> = HashMap::new();
+        files.insert("ca.crt", ca.pem.clone());
+        files.insert("other-ca.crt", other_ca.pem.clone());
+        files.insert("server.key", server_key.serialize_pem());
+        files.insert("server-rsa.key", server_rsa_key.serialize_pem());
+        files.insert("client.key", client_key.serialize_pem());
+        files.insert("client-ec.key", client_ec_key.serialize_pem());
+        // certificate, issuer, what it says, key
         let leaves = [
-            ("server", "server", "localhost", "server", "ca", always),
-            ("server-rsa", "server-rsa", "localhost", "server", "ca", always),
-            ("expired", "server", "localhost", "server", "ca", expired),
-            ("notyet", "server", "localhost", "server", "ca", later),
-            ("wrongname", "server", "wrong.example", "wrongname", "ca", always),
-            ("other", "server", "localhost", "server", "other-ca", always),
-            ("client", "client", "client", "client", "ca", always),
-            ("client-ec", "client-ec", "client-ec", "client", "ca", always),
+            ("server", &ca, server("localhost", names), &server_key),
+            ("server-rsa", &ca, server("localhost", names), &server_rsa_key),
+            (
+                "expired",
+                &ca,
+                leaf("localhost", names, ServerAuth, EXPIRED),
+                &server_key,
+            ),
+            (
+                "notyet",
+                &ca,
+                leaf("localhost", names, ServerAuth, LATER),
+                &server_key,
+            ),
+            (
+                "wrongname",
+                &ca,
+                server("wrong.example", wrong_names),
+                &server_key,
+            ),
+            ("other", &other_ca, server("localhost", names), &server_key),
+            (
+                "client",
+                &ca,
+                leaf("client", &[], ClientAuth, ALWAYS),
+                &client_key,
+            ),
+            (
+                "client-ec",
+                &ca,
+                leaf("client-ec", &[], ClientAuth, ALWAYS),
+                &client_ec_key,
+            ),
             // Names in the common name only (and in IP or other DNS SANs).
-            ("cn-localhost", "server", "localhost", "cnonly", "ca", always),
-            ("cn-wildcard", "server", "*.example.test", "cnonly", "ca", always),
-            ("cn-ip", "server", "127.0.0.1", "cnonly", "ca", always),
-            ("cn-with-ip-san", "server", "localhost", "iponly", "ca", always),
+            ("cn-localhost", &ca, server("localhost", &[]), &server_key),
+            ("cn-wildcard", &ca, server("*.example.test", &[]), &server_key),
+            ("cn-ip", &ca, server("127.0.0.1", &[]), &server_key),
+            (
+                "cn-with-ip-san",
+                &ca,
+                server("localhost", &["127.0.0.1"]),
+                &server_key,
+            ),
             (
                 "cn-with-dns-san",
-                "server",
-                "localhost",
-                "wrongname",
-                "ca",
-                always,
+                &ca,
+                server("localhost", wrong_names),
+                &server_key,
             ),
         ];
-        for (crt, key, cn, ext, ca, validity) in leaves {
-            let (start, end) = validity.split_once(' ').unwrap();
-            openssl(
-                d,
-                &format!("req -new -config cnf -key {key}.key -subj /CN={cn} -out {crt}.csr"),
-            );
-            openssl(
-                d,
-                &format!(
-                    "ca -batch -config cnf -extfile cnf -extensions {ext} -notext \
-                     -cert {ca}.crt -keyfile {ca}.key -in {crt}.csr -out {crt}.crt \
-                     -startdate {start} -enddate {end}"
-                ),
-            );
+        for (name, issuer, what, key) in leaves {
+            let file = FIXTURE_FILES
+                .iter()
+                .find(|f| **f == format!("{name}.crt"))
+                .expect("a fixture file name");
+            files.insert(file, issuer.issue(&what, key));
         }
         // Other formats and encryptions of the client keys.
-        let pass = "-passout pass:secret";
-        let topk8 = "pkcs8 -topk8 -in client.key";
-        openssl(d, "rsa -in client.key -traditional -out client-pkcs1.key");
-        openssl(d, "ec -in client-ec.key -out client-sec1.key");
-        openssl(d, &format!("{topk8} -v2 aes256 {pass} -out client-enc.key"));
-        openssl(
-            d,
-            &format!("{topk8} -v2 des3 -v2prf hmacWithSHA1 {pass} -out client-enc-des3.key"),
-        );
-        openssl(d, &format!("{topk8} -scrypt {pass} -out client-enc-scrypt.key"));
-        let rsa_legacy = "rsa -in client.key -traditional";
-        openssl(d, &format!("{rsa_legacy} -aes256 {pass} -out client-legacy.key"));
-        openssl(
-            d,
-            &format!("{rsa_legacy} -des3 {pass} -out client-legacy-des3.key"),
-        );
-        openssl(
-            d,
-            &format!("ec -in client-ec.key -aes128 {pass} -out client-ec-legacy.key"),
-        );
-        FIXTURE_FILES
-            .iter()
-            .map(|&n| (n, fs::read(d.join(n)).unwrap()))
+        let pass = "secret";
+        let pkcs1 = pki::pkcs1_der(&client_key);
+        let sec1 = pki::sec1_der(&client_ec_key);
+        files.insert("client-pkcs1.key", pki::pem("RSA PRIVATE KEY", &pkcs1));
+        files.insert("client-sec1.key", pki::pem("EC PRIVATE KEY", &sec1));
+        for (file, cipher) in [
+            ("client-enc.key", Pkcs8Cipher::Aes256),
+            ("client-enc-des3.key", Pkcs8Cipher::Des3Sha1),
+            ("client-enc-scrypt.key", Pkcs8Cipher::ScryptAes256),
+        ] {
+            files.insert(file, pki::encrypted_pkcs8_pem(&client_key, pass, cipher));
+        }
+        for (file, label, der, cipher) in [
+            (
+                "client-legacy.key",
+                "RSA PRIVATE KEY",
+                &pkcs1,
+                LegacyCipher::Aes256,
+            ),
+            (
+                "client-legacy-des3.key",
+                "RSA PRIVATE KEY",
+                &pkcs1,
+                LegacyCipher::Des3,
+            ),
+            (
+                "client-ec-legacy.key",
+                "EC PRIVATE KEY",
+                &sec1,
+                LegacyCipher::Aes128,
+            ),
+        ] {
+            files.insert(file, pki::legacy_encrypted_pem(label, der, pass, cipher));
+        }
+        assert_eq!(files.len(), FIXTURE_FILES.len());
+        files
+            .into_iter()
+            .map(|(n, text)| (n, text.into_bytes()))
             .collect()
     })
 }
