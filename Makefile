@@ -1,8 +1,10 @@
 # libmosquitto in Rust: build, C headers, examples, installation.
 #
-#   make                      build/lib/libmosquitto.so.1, the libmosquitto.so link and
-#                             libmosquitto.a (runs cargo build --release)
-#   make install              PREFIX=/usr/local (default), LIBDIR, INCLUDEDIR, PKGCONFIGDIR, DESTDIR
+#   make                      build/lib/libmosquitto.so.1, the libmosquitto.so link,
+#                             libmosquitto.a, build/sbin/mosquitto (the broker) and
+#                             build/bin/mosquitto_passwd (runs cargo build --release)
+#   make install              PREFIX=/usr/local (default), LIBDIR, INCLUDEDIR, PKGCONFIGDIR, BINDIR,
+#                             SBINDIR, DESTDIR
 #   make uninstall            remove what install put there
 #   make header               regenerate include/mosquitto.h and include/mqtt_protocol.h (cbindgen)
 #   make check-header         fail if the committed headers differ from what the sources generate,
@@ -36,11 +38,15 @@ PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
 
 BUILD := build
 LIBOUT := $(BUILD)/lib
 CARGO_TARGET_DIR ?= target
 RUST_LIB := $(CARGO_TARGET_DIR)/release/libmosquitto.a
+RUST_BINS := $(CARGO_TARGET_DIR)/release/mosquitto $(CARGO_TARGET_DIR)/release/mosquitto_passwd
+PROGRAMS := $(BUILD)/sbin/mosquitto $(BUILD)/bin/mosquitto_passwd
 RUST_SOURCES := Cargo.toml Cargo.lock build.rs $(shell find src -name '*.rs')
 
 SONAME := libmosquitto.so.1
@@ -60,13 +66,23 @@ EXAMPLES := $(patsubst c-examples/%.c,$(BUILD)/examples/%,$(wildcard c-examples/
 .PHONY: all install uninstall header check-header check-exports examples test demo check bench soak fuzz-smoke \
 	support-table update-support-table check-support-table clean cbindgen-version
 
-all: $(LIBOUT)/$(SONAME) $(LIBOUT)/libmosquitto.so $(LIBOUT)/libmosquitto.a
+all: $(LIBOUT)/$(SONAME) $(LIBOUT)/libmosquitto.so $(LIBOUT)/libmosquitto.a $(PROGRAMS)
 
 $(RUST_LIB): $(RUST_SOURCES)
 	$(CARGO) build --release --lib
 	@touch $@
 
-$(LIBOUT) $(BUILD)/examples:
+$(RUST_BINS) &: $(RUST_SOURCES)
+	$(CARGO) build --release --bins
+	@touch $(RUST_BINS)
+
+$(BUILD)/sbin/mosquitto: $(CARGO_TARGET_DIR)/release/mosquitto | $(BUILD)/sbin
+	cp $< $@
+
+$(BUILD)/bin/mosquitto_passwd: $(CARGO_TARGET_DIR)/release/mosquitto_passwd | $(BUILD)/bin
+	cp $< $@
+
+$(LIBOUT) $(BUILD)/examples $(BUILD)/sbin $(BUILD)/bin:
 	mkdir -p $@
 
 $(LIBOUT)/libmosquitto.a: $(RUST_LIB) | $(LIBOUT)
@@ -84,7 +100,10 @@ $(LIBOUT)/libmosquitto.so: | $(LIBOUT)
 	ln -sf $(SONAME) $@
 
 install: all
-	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR)
+	$(INSTALL) -m 755 $(BUILD)/sbin/mosquitto $(DESTDIR)$(SBINDIR)/mosquitto
+	$(INSTALL) -m 755 $(BUILD)/bin/mosquitto_passwd $(DESTDIR)$(BINDIR)/mosquitto_passwd
 	$(INSTALL) -m 755 $(LIBOUT)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmosquitto.so
 	$(INSTALL) -m 644 $(LIBOUT)/libmosquitto.a $(DESTDIR)$(LIBDIR)/libmosquitto.a
@@ -100,7 +119,8 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmosquitto.so \
 		$(DESTDIR)$(LIBDIR)/libmosquitto.a $(DESTDIR)$(INCLUDEDIR)/mosquitto.h \
 		$(DESTDIR)$(INCLUDEDIR)/mqtt_protocol.h $(DESTDIR)$(INCLUDEDIR)/mosquitto_embed.h \
-		$(DESTDIR)$(PKGCONFIGDIR)/libmosquitto.pc
+		$(DESTDIR)$(PKGCONFIGDIR)/libmosquitto.pc $(DESTDIR)$(SBINDIR)/mosquitto \
+		$(DESTDIR)$(BINDIR)/mosquitto_passwd
 
 # $(call generate_headers,DIR): run cbindgen on the sources, writing DIR/*.h.
 define generate_headers
