@@ -12,7 +12,7 @@
 
 #![forbid(unsafe_code)]
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// Where a message stands in its flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,8 +72,12 @@ pub enum AckOutcome<M> {
 pub struct OutFlow<M> {
     /// Messages by acceptance order.
     entries: BTreeMap<u64, Entry<M>>,
-    /// Acceptance order by packet identifier.
+    /// Acceptance order by packet identifier (the oldest message with that identifier).
     by_mid: HashMap<u16, u64>,
+    /// Later messages sharing an identifier with an older one, oldest first. Only a client
+    /// with more than 65535 messages outstanding has any (libmosquitto then hands out
+    /// identifiers still in use); an acknowledgement applies to the oldest.
+    shared_mids: HashMap<u16, VecDeque<u64>>,
     next_seq: u64,
     /// Every message accepted before this point holds a slot on the current connection (or
     /// has completed); the next one to send is the first at or after it.
@@ -89,6 +93,7 @@ impl<M> Default for OutFlow<M> {
         Self {
             entries: BTreeMap::new(),
             by_mid: HashMap::new(),
+            shared_mids: HashMap::new(),
             next_seq: 0,
             cursor: 0,
             on_wire: 0,
@@ -135,13 +140,19 @@ impl<M> OutFlow<M> {
     /// Accept a message; it waits for a slot behind every message accepted before it. With
     /// `held`, it is treated as sent on a connection that ended: it goes out (with DUP set)
     /// only once the next connection has been accepted, as libmosquitto sends a message it kept
-    /// while there was no connection. The caller makes sure `mid` is not in the store already
-    /// (see [`OutFlow::contains`]).
+    /// while there was no connection. The caller avoids identifiers in the store (see
+    /// [`OutFlow::contains`]) as long as there are free ones.
     pub fn push(&mut self, mid: u16, qos: u8, held: bool, message: M) {
-        self.remove(mid);
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.by_mid.insert(mid, seq);
+        match self.by_mid.entry(mid) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.shared_mids.entry(mid).or_default().push_back(seq);
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(seq);
+            }
+        }
         let state = if held {
             self.resends += 1;
             FlowState::ResendPublish
@@ -198,8 +209,35 @@ impl<M> OutFlow<M> {
     /// Remove a message that can never be sent (larger than the peer accepts, expired); returns
     /// it. Used right after [`OutFlow::next_transmit`] handed it out, or on a waiting message.
     pub fn remove(&mut self, mid: u16) -> Option<Entry<M>> {
-        let seq = self.by_mid.remove(&mid)?;
+        let seq = *self.by_mid.get(&mid)?;
+        self.remove_seq(seq)
+    }
+
+    /// Remove the message accepted as `seq`.
+    fn remove_seq(&mut self, seq: u64) -> Option<Entry<M>> {
         let entry = self.entries.remove(&seq)?;
+        let mid = entry.mid;
+        let later = self.shared_mids.get_mut(&mid);
+        if self.by_mid.get(&mid) == Some(&seq) {
+            match later {
+                Some(queue) => {
+                    if let Some(next) = queue.pop_front() {
+                        self.by_mid.insert(mid, next);
+                    }
+                    if queue.is_empty() {
+                        self.shared_mids.remove(&mid);
+                    }
+                }
+                None => {
+                    self.by_mid.remove(&mid);
+                }
+            }
+        } else if let Some(queue) = later {
+            queue.retain(|s| *s != seq);
+            if queue.is_empty() {
+                self.shared_mids.remove(&mid);
+            }
+        }
         self.leaving(entry.state);
         Some(entry)
     }
@@ -207,14 +245,14 @@ impl<M> OutFlow<M> {
     /// Remove every waiting message for which `drop` returns true (expired messages, for
     /// example); messages holding a slot are kept. Returns how many were removed.
     pub fn remove_waiting_if(&mut self, mut drop: impl FnMut(&Entry<M>) -> bool) -> usize {
-        let doomed: Vec<u16> = self
+        let doomed: Vec<u64> = self
             .entries
             .range(self.cursor..)
             .filter(|(_, e)| !e.state.on_wire() && drop(e))
-            .map(|(_, e)| e.mid)
+            .map(|(seq, _)| *seq)
             .collect();
-        for mid in &doomed {
-            self.remove(*mid);
+        for seq in &doomed {
+            self.remove_seq(*seq);
         }
         doomed.len()
     }
@@ -292,6 +330,7 @@ impl<M> OutFlow<M> {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.by_mid.clear();
+        self.shared_mids.clear();
         self.cursor = self.next_seq;
         self.on_wire = 0;
         self.resends = 0;
@@ -312,6 +351,26 @@ mod tests {
 
     const PUB: Transmit = Transmit::Publish { dup: false };
     const DUP: Transmit = Transmit::Publish { dup: true };
+
+    #[test]
+    fn a_shared_identifier_is_acknowledged_oldest_first() {
+        let mut f = OutFlow::default();
+        f.push(7, 1, false, "first");
+        f.push(8, 1, false, "other");
+        f.push(7, 1, false, "second");
+        assert_eq!(f.len(), 3);
+        assert_eq!(sent(&mut f, 10), vec![(7, PUB), (8, PUB), (7, PUB)]);
+        assert!(matches!(f.complete(7, 1), AckOutcome::Complete(e) if e.message == "first"));
+        assert!(matches!(f.complete(7, 1), AckOutcome::Complete(e) if e.message == "second"));
+        assert_eq!(f.complete(7, 1), AckOutcome::Unknown);
+        assert_eq!(f.len(), 1);
+        // A later message with the identifier, removed before the older one.
+        f.push(9, 1, false, "a");
+        f.push(9, 1, false, "b");
+        assert_eq!(f.remove_waiting_if(|e| e.message == "b"), 1);
+        assert!(matches!(f.remove(9), Some(e) if e.message == "a"));
+        assert!(!f.contains(9));
+    }
 
     #[test]
     fn slots_are_taken_in_order_and_given_back_by_acks() {

@@ -388,22 +388,28 @@ impl Session {
     }
 
     /// The next message id: the counter shared by PUBLISH, SUBSCRIBE and UNSUBSCRIBE, skipping
-    /// 0 and the ids of outgoing messages not yet complete. `None` when all 65535 are taken.
-    fn next_mid(&mut self) -> Option<u16> {
+    /// 0 and the ids of outgoing messages not yet complete. When all 65535 are in use, the next
+    /// one is used again, as libmosquitto does (acknowledgements then apply oldest first).
+    fn next_mid(&mut self) -> u16 {
         for _ in 0..u16::MAX {
-            self.last_mid = self.last_mid.wrapping_add(1);
-            if self.last_mid == 0 {
-                self.last_mid = 1;
-            }
+            self.advance_mid();
             if !self
                 .flows
                 .as_ref()
                 .is_some_and(|f| f.outgoing.contains(self.last_mid))
             {
-                return Some(self.last_mid);
+                return self.last_mid;
             }
         }
-        None
+        self.advance_mid();
+        self.last_mid
+    }
+
+    fn advance_mid(&mut self) {
+        self.last_mid = self.last_mid.wrapping_add(1);
+        if self.last_mid == 0 {
+            self.last_mid = 1;
+        }
     }
 }
 

@@ -55,10 +55,10 @@ impl Session {
     /// CONNECT of the attempt under way).
     pub(crate) fn publish(&mut self, req: PublishRequest<'_>) -> (Option<u16>, Result<(), Error>) {
         match self.check_publish(&req) {
-            Ok(retain) => match self.next_mid() {
-                Some(mid) => (Some(mid), self.publish_checked(req, retain, mid)),
-                None => (None, Err(Error::NoMem)),
-            },
+            Ok(retain) => {
+                let mid = self.next_mid();
+                (Some(mid), self.publish_checked(req, retain, mid))
+            }
             Err(e) => (None, Err(e)),
         }
     }
@@ -293,7 +293,7 @@ impl Session {
             properties: props,
         };
         self.check_size(&Packet::Subscribe(packet.clone()))?;
-        let mid = self.next_mid().ok_or(Error::NoMem)?;
+        let mid = self.next_mid();
         packet.mid = mid;
         if self.log_enabled {
             for (f, o) in &packet.filters {
@@ -331,7 +331,7 @@ impl Session {
             properties: props,
         };
         self.check_size(&Packet::Unsubscribe(packet.clone()))?;
-        let mid = self.next_mid().ok_or(Error::NoMem)?;
+        let mid = self.next_mid();
         packet.mid = mid;
         if self.log_enabled {
             for f in &packet.filters {
