@@ -67,6 +67,7 @@ const NO_CONN: c_int = mosq_err_t::MOSQ_ERR_NO_CONN as c_int;
 const ERRNO: c_int = mosq_err_t::MOSQ_ERR_ERRNO as c_int;
 const NOT_SUPPORTED: c_int = mosq_err_t::MOSQ_ERR_NOT_SUPPORTED as c_int;
 const ALREADY_EXISTS: c_int = mosq_err_t::MOSQ_ERR_ALREADY_EXISTS as c_int;
+const TLS: c_int = mosq_err_t::MOSQ_ERR_TLS as c_int;
 
 /// The handle behind a pointer from C.
 ///
@@ -236,7 +237,8 @@ pub unsafe extern "C" fn mosquitto_embed_log_callback_set(
 /// MOSQ_ERR_NOT_SUPPORTED when the configuration uses an option this broker does not
 /// implement yet (logged with its file and line); MOSQ_ERR_ERRNO when a listener cannot be
 /// opened or a password or ACL file cannot be read (`errno` says why, e.g. EADDRINUSE or
-/// EACCES); MOSQ_ERR_ALREADY_EXISTS when it already runs.
+/// EACCES); MOSQ_ERR_TLS when a TLS listener's certificate, key or CA file cannot be used;
+/// MOSQ_ERR_ALREADY_EXISTS when it already runs.
 ///
 /// # Safety
 /// `embed` is NULL or a live handle.
@@ -289,6 +291,7 @@ fn start_error_code(err: &StartError) -> c_int {
             set_errno(errno.unwrap_or(libc::EADDRNOTAVAIL));
             ERRNO
         }
+        StartError::Tls(_) => TLS,
         StartError::System(_) => {
             set_errno(libc::EAGAIN);
             ERRNO

@@ -15,6 +15,8 @@
 //! | `other-ca.crt` | a second CA, which the tests do not trust |
 //! | `other-server.crt` | the server's names and key, certified by the second CA |
 //! | `client.crt`, `client.key` | EC client certificate (X.509 v3, client authentication) from the CA |
+//! | `client-v1.crt` | the same client and key in the X.509 version 1 format (no extensions) |
+//! | `other-client.crt` | the client's key, certified by the second CA |
 //! | `client-enc.key` | `client.key` in encrypted PKCS#8 (AES-256), password [`KEY_PASSWORD`] |
 //! | `client-legacy-enc.key` | `client.key` with OpenSSL's traditional PEM encryption, same password |
 //! | `no-cert.pem` | a text file without any certificate |
@@ -55,7 +57,7 @@ fn generated() -> &'static BTreeMap<&'static str, Vec<u8>> {
             key_encipherment: false,
             validity: ALWAYS,
         };
-        let files: [(&'static str, String); 13] = [
+        let files: [(&'static str, String); 15] = [
             ("ca.crt", ca.pem.clone()),
             (
                 "server.crt",
@@ -83,6 +85,8 @@ fn generated() -> &'static BTreeMap<&'static str, Vec<u8>> {
                 other_ca.issue(&server("localhost", names, ALWAYS), &server_key),
             ),
             ("client.crt", ca.issue(&client, &client_key)),
+            ("client-v1.crt", ca.issue_v1(&client, &client_key)),
+            ("other-client.crt", other_ca.issue(&client, &client_key)),
             ("client.key", client_key.serialize_pem()),
             (
                 "client-enc.key",

@@ -176,6 +176,61 @@ impl Ca {
     }
 }
 
+impl Ca {
+    /// [`Ca::issue`] in the X.509 version 1 format (no version field, no extensions), as
+    /// `openssl x509 -req` makes certificates when it is given no extensions; PEM.
+    pub(crate) fn issue_v1(&self, leaf: &Leaf<'_>, key: &KeyPair) -> String {
+        use rcgen::SigningKey;
+        let v3 = self.issue(leaf, key);
+        let v3_der = pem_body(&v3);
+        let (_, cert, _) = der_element(&v3_der);
+        let (_, tbs, rest) = der_element(cert);
+        let (_, algorithm, _) = der_element(rest);
+        let mut fields = Vec::new();
+        let mut data = tbs;
+        while !data.is_empty() {
+            let (tag, contents, next) = der_element(data);
+            // [0] version and [3] extensions are left out.
+            if tag != 0xa0 && tag != 0xa3 {
+                fields.extend(der(tag, contents));
+            }
+            data = next;
+        }
+        let tbs = der(0x30, &fields);
+        let signature = self.issuer.key().sign(&tbs).expect("sign");
+        let mut bits = vec![0u8];
+        bits.extend(signature);
+        let mut body = tbs;
+        body.extend(der(0x30, algorithm));
+        body.extend(der(0x03, &bits));
+        pem("CERTIFICATE", &der(0x30, &body))
+    }
+}
+
+/// The DER inside the first PEM block of `text`.
+fn pem_body(text: &str) -> Vec<u8> {
+    let b64: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let bytes: Vec<u8> = b64.bytes().filter(|c| *c != b'=').map(value).collect();
+    let mut out = Vec::new();
+    for chunk in bytes.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &v)| n | u32::from(v) << (18 - 6 * i));
+        for i in 0..chunk.len().saturating_sub(1) {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    out
+}
+
 // --- key formats ------------------------------------------------------------------------------
 
 /// `der` as a PEM block labelled `label`, with RFC 1421 header lines if any.

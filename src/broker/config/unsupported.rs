@@ -9,8 +9,6 @@ use super::model::{Config, Directive};
 enum When {
     /// Whenever it is given.
     Always,
-    /// When its value is `true` (or `1`).
-    IfTrue,
     /// When `persistence` ends up true.
     IfPersistence,
     /// When its first value word is this.
@@ -26,22 +24,12 @@ const UNSUPPORTED: &[(&str, When)] = &[
     ("persistence_location", When::IfPersistence),
     ("autosave_interval", When::IfPersistence),
     ("autosave_on_changes", When::IfPersistence),
-    // Listener TLS and PSK.
-    ("cafile", When::Always),
-    ("capath", When::Always),
-    ("certfile", When::Always),
-    ("keyfile", When::Always),
-    ("ciphers", When::Always),
-    ("ciphers_tls1.3", When::Always),
-    ("crlfile", When::Always),
+    // Listener TLS: what rustls has no equivalent for. PSK (rustls has no TLS-PSK), OpenSSL
+    // engines and key forms, and Diffie-Hellman parameters (rustls offers no DHE suites).
     ("dhparamfile", When::Always),
-    ("require_certificate", When::IfTrue),
-    ("tls_version", When::Always),
     ("tls_engine", When::Always),
     ("tls_engine_kpass_sha1", When::Always),
-    ("tls_keyform", When::Always),
-    ("use_identity_as_username", When::IfTrue),
-    ("use_subject_as_username", When::IfTrue),
+    ("tls_keyform", When::IfValue("engine")),
     ("psk_hint", When::Always),
     ("psk_file", When::Always),
     // WebSockets.
@@ -112,7 +100,6 @@ fn in_force(config: &Config, directive: &Directive, when: When) -> bool {
     let first_word = directive.value.split(' ').next().unwrap_or_default();
     match when {
         When::Always => true,
-        When::IfTrue => matches!(first_word, "true" | "1"),
         When::IfPersistence => config.persistence,
         When::IfValue(value) => first_word == value,
     }

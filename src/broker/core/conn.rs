@@ -51,6 +51,9 @@ pub struct Conn {
     pub client_id: Option<Arc<str>>,
     pub username: Option<Arc<str>>,
     pub password: Option<Box<[u8]>>,
+    /// The identity from the client's TLS certificate (listeners with
+    /// `use_identity_as_username` or `use_subject_as_username`).
+    pub identity: Option<Arc<str>>,
     /// Keepalive in seconds (0: none) and when the last complete packet arrived.
     pub keepalive: u16,
     pub last_in: Instant,
@@ -87,6 +90,7 @@ impl Conn {
             client_id: None,
             username: None,
             password: None,
+            identity: None,
             keepalive: 60,
             last_in: now,
             inbuf: Vec::new(),

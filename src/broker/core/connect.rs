@@ -24,6 +24,7 @@ use crate::protocol::{
 /// CONNACK return codes of MQTT 3.x.
 const V3_BAD_PROTOCOL: u8 = 1;
 const V3_ID_REJECTED: u8 = 2;
+const V3_BAD_USERNAME_OR_PASSWORD: u8 = 4;
 const V3_NOT_AUTHORISED: u8 = 5;
 
 impl Shard {
@@ -141,17 +142,23 @@ impl Shard {
     }
 
     /// A decoded CONNECT.
-    pub(super) fn on_connect(&mut self, conn: ConnId, connect: Connect, now: Instant) {
+    pub(super) fn on_connect(&mut self, conn: ConnId, mut connect: Connect, now: Instant) {
         let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) else {
             return;
         };
         c.version = connect.version;
         let listener_index = c.listener;
         let peer_name = c.peer_text.clone();
+        let identity = c.identity.clone();
         let Some(listener) = self.settings.listeners.get(listener_index).cloned() else {
             self.end(conn, Ending::Refused, now);
             return;
         };
+        if listener.identity_as_username {
+            // The certificate names the client; what CONNECT says does not count.
+            connect.username = identity.as_deref().map(str::to_owned);
+            connect.password = None;
+        }
         let version = connect.version;
         let v5 = version.is_v5();
         // The name used in log lines until the id is settled: the address.
@@ -266,6 +273,7 @@ impl Shard {
             c.handed_off = true;
             let peer = c.peer;
             let peer_text = c.peer_text.clone();
+            let identity = c.identity.clone();
             let rest = std::mem::take(&mut c.inbuf);
             let mut connect = connect;
             connect.client_id = client_id;
@@ -277,12 +285,27 @@ impl Shard {
                 peer,
                 peer_text,
                 listener: listener_index,
+                identity,
             });
             return;
         }
 
-        // Credentials.
-        let security = self.security.get(listener.security).cloned();
+        // Credentials: the certificate's identity, or the password file.
+        if listener.identity_as_username && connect.username.is_none() {
+            return self.refuse(
+                conn,
+                &ip,
+                V3_BAD_USERNAME_OR_PASSWORD,
+                rc::BAD_USERNAME_OR_PASSWORD,
+                Ending::NotAuthorised,
+                now,
+            );
+        }
+        let security = self
+            .security
+            .get(listener.security)
+            .cloned()
+            .filter(|_| !listener.identity_as_username);
         let outcome = security.as_ref().map_or(AuthOutcome::Accepted, |s| {
             s.authenticate(
                 &client_id,

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::conn::{Conn, Ending};
 use super::session::NEVER;
-use super::shard::{ConnId, Shard, Stats};
+use super::shard::{ConnId, Handoff, Shard, Stats};
 use crate::broker::config::LogTypes;
 use crate::protocol::{
     self, DecodeError, Disconnect, FixedHeader, MAX_REMAINING_LENGTH, Packet, Sender, kind,
@@ -24,6 +24,7 @@ pub(super) mod rc {
     pub(crate) const UNSPECIFIED: u8 = 0x80;
     pub(crate) const MALFORMED: u8 = 0x81;
     pub(crate) const PROTOCOL: u8 = 0x82;
+    pub(crate) const BAD_USERNAME_OR_PASSWORD: u8 = 0x86;
     pub(crate) const NOT_AUTHORIZED: u8 = 0x87;
     pub(crate) const SESSION_TAKEN_OVER: u8 = 0x8E;
     pub(crate) const TOPIC_ALIAS_INVALID: u8 = 0x94;
@@ -79,7 +80,7 @@ impl Shard {
     }
 
     /// The peer's address and port for log lines, and the listener's port.
-    pub(super) fn peer_parts(&self, conn: ConnId) -> (String, u16, u16) {
+    pub fn peer_parts(&self, conn: ConnId) -> (String, u16, u16) {
         let Some(c) = self.conns.get(conn).and_then(Option::as_ref) else {
             return (String::new(), 0, 0);
         };
@@ -90,17 +91,32 @@ impl Shard {
         }
     }
 
+    /// The identity a TLS listener took from the client's certificate (`None`: no usable
+    /// certificate), for `use_identity_as_username` and `use_subject_as_username`.
+    pub fn set_identity(&mut self, conn: ConnId, identity: Option<String>) {
+        if let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) {
+            c.identity = identity.map(Arc::from);
+        }
+    }
+
+    /// End a connection without a log line of its own (the worker logged why).
+    pub fn abort(&mut self, conn: ConnId, now: Instant) {
+        self.end(conn, Ending::Refused, now);
+    }
+
     /// A connection handed over by another shard, with its CONNECT and the bytes after it.
-    pub fn adopt(
-        &mut self,
-        peer: Option<SocketAddr>,
-        peer_text: String,
-        listener: usize,
-        connect: protocol::Connect,
-        rest: &[u8],
-        now: Instant,
-    ) -> ConnId {
-        let conn = Conn::new(peer, peer_text, listener, now);
+    pub fn adopt(&mut self, handoff: Handoff, now: Instant) -> ConnId {
+        let Handoff {
+            connect,
+            rest,
+            peer,
+            peer_text,
+            listener,
+            identity,
+            ..
+        } = handoff;
+        let mut conn = Conn::new(peer, peer_text, listener, now);
+        conn.identity = identity;
         let id = match self.free_conns.pop() {
             Some(id) => {
                 self.conns[id] = Some(conn);
@@ -112,9 +128,9 @@ impl Shard {
             }
         };
         Stats::add(&self.shared.stats.sockets, 1);
-        self.on_connect(id, connect, now);
+        self.on_connect(id, *connect, now);
         if !rest.is_empty() {
-            self.input(id, rest, now);
+            self.input(id, &rest, now);
         }
         id
     }

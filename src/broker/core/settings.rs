@@ -22,6 +22,9 @@ pub struct ListenerSettings {
     pub auto_id_prefix: String,
     /// Index into the broker's security table.
     pub security: usize,
+    /// The username is the identity of the client's TLS certificate; the password file is not
+    /// used on this listener.
+    pub identity_as_username: bool,
 }
 
 /// The core's settings.
@@ -73,6 +76,7 @@ impl Default for Settings {
                 allow_zero_length_clientid: true,
                 auto_id_prefix: "auto-".into(),
                 security: 0,
+                identity_as_username: false,
             }],
             max_inflight_messages: 20,
             max_inflight_bytes: 0,

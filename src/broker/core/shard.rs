@@ -141,6 +141,8 @@ pub struct Handoff {
     pub peer: Option<SocketAddr>,
     pub peer_text: String,
     pub listener: usize,
+    /// The identity from the client's TLS certificate, if the listener uses it.
+    pub identity: Option<Arc<str>>,
 }
 
 /// A log line: its type (one of the `LogTypes` bits) and text.

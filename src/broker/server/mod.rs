@@ -18,6 +18,7 @@
 
 mod listen;
 mod log;
+mod stream;
 mod sys;
 mod worker;
 
@@ -32,7 +33,7 @@ use parking_lot::{Mutex, RwLock};
 pub use self::log::LogCallback;
 use self::log::Logger;
 pub(crate) use self::log::unix_now;
-use self::worker::{Hub, Inbox, Mail, Worker};
+use self::worker::{Hub, Identity, Inbox, Mail, Worker};
 use crate::broker::auth::{LoadError, LogLevel, Security};
 use crate::broker::config::{
     Config, ConfigError, ConfigReader, Listener, LogTypes, MessageLevel, Unsupported,
@@ -76,6 +77,8 @@ pub enum StartError {
     /// A listening socket could not be opened (exit 1), with mosquitto's line and the
     /// system's error number.
     Bind(String, Option<i32>),
+    /// A TLS listener's certificate, key or CA could not be used (exit 1).
+    Tls(String),
     /// Anything else the system refused (threads, poll, pid file; exit 1).
     System(String),
 }
@@ -86,7 +89,7 @@ impl StartError {
         match self {
             Self::Config(_) | Self::Unsupported(_) => 3,
             Self::Security(e) => e.exit_code(),
-            Self::Bind(..) | Self::System(_) => 1,
+            Self::Bind(..) | Self::Tls(_) | Self::System(_) => 1,
         }
     }
 
@@ -96,7 +99,7 @@ impl StartError {
             Self::Config(e) => e.lines(),
             Self::Unsupported(list) => list.iter().map(ToString::to_string).collect(),
             Self::Security(e) => e.log.iter().map(|l| l.text.clone()).collect(),
-            Self::Bind(line, _) | Self::System(line) => vec![line.clone()],
+            Self::Bind(line, _) | Self::Tls(line) | Self::System(line) => vec![line.clone()],
         }
     }
 }
@@ -297,6 +300,11 @@ impl BrokerBuilder {
             n => n,
         };
 
+        let tls = tls_configs(&listeners).map_err(|line| {
+            logger.write(LogTypes::ERROR, &line);
+            StartError::Tls(line)
+        })?;
+
         // Listening sockets, in the configuration's order.
         let mut sockets = Vec::new();
         let mut ports = Vec::new();
@@ -361,6 +369,8 @@ impl BrokerBuilder {
             listener_clients: listeners.iter().map(|_| AtomicUsize::new(0)).collect(),
             listener_limits: settings.listeners.iter().map(|l| l.max_connections).collect(),
             tcp_nodelay: config.set_tcp_nodelay,
+            tls: RwLock::new(tls),
+            identity: listeners.iter().map(identity_of).collect(),
         });
         let shared = Arc::new(Shared::default());
         let mut threads = Vec::new();
@@ -540,6 +550,16 @@ impl Broker {
                 return Err(e);
             }
         };
+        // Certificates and keys are read again; listeners keep their other options.
+        let mut tls_listeners = listeners.clone();
+        for (old, fresh) in tls_listeners.iter_mut().zip(&new_listeners) {
+            old.tls.certfile = fresh.tls.certfile.clone();
+            old.tls.keyfile = fresh.tls.keyfile.clone();
+        }
+        match tls_configs(&tls_listeners) {
+            Ok(tls) => *self.hub.tls.write() = tls,
+            Err(line) => logger.write(LogTypes::ERROR, &line),
+        }
         let (new_logger, notes) = Logger::from_config(&new, self.callback.clone());
         for note in notes {
             new_logger.write(LogTypes::ERROR, &note);
@@ -660,6 +680,51 @@ fn load_security(
     Ok(Arc::new(table))
 }
 
+/// What a listener takes from client certificates as usernames.
+fn identity_of(l: &Listener) -> Identity {
+    if !l.tls.certificate_enabled() {
+        Identity::None
+    } else if l.tls.use_identity_as_username {
+        Identity::CommonName
+    } else if l.tls.use_subject_as_username {
+        Identity::Subject
+    } else {
+        Identity::None
+    }
+}
+
+/// The TLS configuration of each listener (`None`: plain); the error is the line to log.
+fn tls_configs(listeners: &[Listener]) -> Result<Vec<Option<Arc<rustls::ServerConfig>>>, String> {
+    use crate::transport::tls::{ServerTlsSettings, server_config};
+    let mut out = Vec::with_capacity(listeners.len());
+    for l in listeners {
+        let t = &l.tls;
+        let (Some(certfile), Some(keyfile)) = (&t.certfile, &t.keyfile) else {
+            if t.certfile.is_some() || t.keyfile.is_some() {
+                return Err(format!(
+                    "Error: Both certfile and keyfile must be given for TLS on the listener of port {}.",
+                    l.port
+                ));
+            }
+            out.push(None);
+            continue;
+        };
+        let settings = ServerTlsSettings {
+            cafile: t.cafile.as_ref().map(PathBuf::from),
+            capath: t.capath.as_ref().map(PathBuf::from),
+            certfile: PathBuf::from(certfile),
+            keyfile: PathBuf::from(keyfile),
+            crlfile: t.crlfile.as_ref().map(PathBuf::from),
+            require_certificate: t.require_certificate,
+            tls_version: t.tls_version.clone(),
+            ciphers: t.ciphers.clone(),
+            ciphers_tls13: t.ciphers_tls13.clone(),
+        };
+        out.push(Some(server_config(&settings)?));
+    }
+    Ok(out)
+}
+
 /// The core's settings from a configuration.
 fn settings_from(config: &Config, listeners: &[Listener], shards: u16) -> Settings {
     let listeners = listeners
@@ -677,6 +742,7 @@ fn settings_from(config: &Config, listeners: &[Listener], shards: u16) -> Settin
                 allow_zero_length_clientid: sec.allow_zero_length_clientid,
                 auto_id_prefix: sec.auto_id_prefix().to_owned(),
                 security: if config.per_listener_settings { i } else { 0 },
+                identity_as_username: identity_of(l) != Identity::None,
             }
         })
         .collect();

@@ -2,7 +2,7 @@
 //! socket, and the [`Shard`] that handles their protocol. Workers exchange commands and
 //! connections through each other's inbox, in batches, with one wake-up per batch.
 
-use std::io::{self, Read, Write};
+use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -13,6 +13,7 @@ use parking_lot::{Mutex, RwLock};
 
 use super::listen::Listening;
 use super::log::Logger;
+use super::stream::{Stream, TlsFailure};
 use super::sys::SysPublisher;
 use crate::broker::config::LogTypes;
 use crate::broker::core::message::Message;
@@ -29,43 +30,13 @@ const READ_CHUNK: usize = 64 * 1024;
 /// Pending output above which a connection is not read until it drains (back-pressure).
 const OUTPUT_HIGH_WATER: usize = 8 << 20;
 
-/// A client socket.
-#[derive(Debug)]
-pub(super) enum Socket {
-    Tcp(TcpStream),
-    Unix(UnixStream),
-}
-
-impl Socket {
-    fn source(&mut self) -> &mut dyn mio::event::Source {
-        match self {
-            Self::Tcp(s) => s,
-            Self::Unix(s) => s,
-        }
-    }
-
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Self::Tcp(s) => s.read(buf),
-            Self::Unix(s) => s.read(buf),
-        }
-    }
-
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Self::Tcp(s) => s.write(buf),
-            Self::Unix(s) => s.write(buf),
-        }
-    }
-}
-
 /// Something for a worker from elsewhere.
 #[derive(Debug)]
 pub(super) enum Mail {
     Command(Command),
     /// A connection whose client id belongs to this worker's shard.
     Handoff {
-        socket: Socket,
+        socket: Stream,
         handoff: Handoff,
     },
 }
@@ -88,6 +59,20 @@ pub(super) struct Hub {
     pub(super) listener_clients: Vec<AtomicUsize>,
     pub(super) listener_limits: Vec<Option<usize>>,
     pub(super) tcp_nodelay: bool,
+    /// Each listener's TLS configuration (replaced on reload) and what it takes from the
+    /// client's certificate.
+    pub(super) tls: RwLock<Vec<Option<Arc<rustls::ServerConfig>>>>,
+    pub(super) identity: Vec<Identity>,
+}
+
+/// What a TLS listener takes from a client certificate as the username.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Identity {
+    None,
+    /// `use_identity_as_username`: the common name.
+    CommonName,
+    /// `use_subject_as_username`: the subject in RFC 2253 form.
+    Subject,
 }
 
 impl Hub {
@@ -112,8 +97,10 @@ impl Hub {
 }
 
 struct Client {
-    socket: Socket,
+    socket: Stream,
     listener: usize,
+    /// The certificate identity was passed to the shard (TLS listeners that use it).
+    identity_done: bool,
     /// Registered for writable events too.
     wants_write: bool,
     /// The read stopped before `WouldBlock` (budget): read again later.
@@ -252,19 +239,22 @@ impl Worker {
             };
             let listener = *listener;
             let accepted = match l {
-                Listening::Tcp(l) => {
-                    // SAFETY-free path: accept on the std listener, then hand the stream to mio.
-                    l.accept().map(|(s, addr)| {
-                        let _ = s.set_nonblocking(true);
-                        if self.hub.tcp_nodelay {
-                            let _ = s.set_nodelay(true);
-                        }
-                        (Socket::Tcp(TcpStream::from_std(s)), Some(addr))
-                    })
-                }
-                Listening::Unix(l, _) => l.accept().map(|(s, _)| {
-                    let _ = s.set_nonblocking(true);
-                    (Socket::Unix(UnixStream::from_std(s)), None)
+                Listening::Tcp(l) => l.accept().and_then(|(s, addr)| {
+                    s.set_nonblocking(true)?;
+                    if self.hub.tcp_nodelay {
+                        let _ = s.set_nodelay(true);
+                    }
+                    let s = TcpStream::from_std(s);
+                    let tls = self.hub.tls.read().get(listener).cloned().flatten();
+                    let stream = match tls {
+                        Some(config) => Stream::tls(s, config)?,
+                        None => Stream::Tcp(s),
+                    };
+                    Ok((stream, Some(addr)))
+                }),
+                Listening::Unix(l, _) => l.accept().and_then(|(s, _)| {
+                    s.set_nonblocking(true)?;
+                    Ok((Stream::Unix(UnixStream::from_std(s)), None))
                 }),
             };
             let (socket, addr) = match accepted {
@@ -304,7 +294,7 @@ impl Worker {
         }
     }
 
-    fn register(&mut self, id: ConnId, mut socket: Socket, listener: usize) {
+    fn register(&mut self, id: ConnId, mut socket: Stream, listener: usize) {
         if self
             .poll
             .registry()
@@ -320,9 +310,15 @@ impl Worker {
         if self.clients.len() <= id {
             self.clients.resize_with(id + 1, || None);
         }
+        let identity_done = self
+            .hub
+            .identity
+            .get(listener)
+            .is_none_or(|i| *i == Identity::None);
         self.clients[id] = Some(Client {
             socket,
             listener,
+            identity_done,
             wants_write: false,
             read_pending: true,
             throttled: false,
@@ -343,15 +339,8 @@ impl Worker {
             match m {
                 Mail::Command(cmd) => self.shard.command(cmd, t),
                 Mail::Handoff { socket, handoff } => {
-                    let Handoff {
-                        connect,
-                        rest,
-                        peer,
-                        peer_text,
-                        listener,
-                        ..
-                    } = handoff;
-                    let id = self.shard.adopt(peer, peer_text, listener, *connect, &rest, t);
+                    let listener = handoff.listener;
+                    let id = self.shard.adopt(handoff, t);
                     self.register(id, socket, listener);
                 }
             }
@@ -372,7 +361,33 @@ impl Worker {
             let Some(c) = self.clients.get_mut(id).and_then(Option::as_mut) else {
                 return;
             };
-            match c.socket.read(&mut self.read_buf) {
+            let result = c.socket.read(&mut self.read_buf);
+            if c.socket.wants_write() {
+                // Handshake messages the socket did not take yet.
+                self.flush(id);
+            }
+            let Some(c) = self.clients.get_mut(id).and_then(Option::as_mut) else {
+                return;
+            };
+            if !c.identity_done && !c.socket.handshaking() {
+                c.identity_done = true;
+                let kind = self
+                    .hub
+                    .identity
+                    .get(c.listener)
+                    .copied()
+                    .unwrap_or(Identity::None);
+                let identity = c.socket.peer_certificate().and_then(|der| match kind {
+                    Identity::CommonName => crate::transport::tls::peer_common_name(der),
+                    Identity::Subject => crate::transport::tls::peer_subject(der),
+                    Identity::None => None,
+                });
+                self.shard.set_identity(id, identity);
+            }
+            let Some(c) = self.clients.get_mut(id).and_then(Option::as_mut) else {
+                return;
+            };
+            match result {
                 Ok(0) => {
                     c.read_pending = false;
                     self.shard.closed(id, None, t);
@@ -402,8 +417,16 @@ impl Worker {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     c.read_pending = false;
-                    let text = e.to_string();
-                    self.shard.closed(id, Some(&text), t);
+                    match e.get_ref().and_then(|inner| inner.downcast_ref::<TlsFailure>()) {
+                        Some(failure) => {
+                            // mosquitto's line for a failed TLS handshake or a bad record.
+                            let (ip, _, _) = self.shard.peer_parts(id);
+                            let line = format!("Client connection from {ip} failed: {failure}.");
+                            self.log(LogTypes::NOTICE, &line);
+                            self.shard.abort(id, t);
+                        }
+                        None => self.shard.closed(id, Some(&e.to_string()), t),
+                    }
                     return;
                 }
             }
@@ -425,10 +448,13 @@ impl Worker {
         let Some(c) = self.clients.get_mut(id).and_then(Option::as_mut) else {
             return;
         };
+        let mut failed = match c.socket.flush_records() {
+            Ok(()) => None,
+            Err(e) => Some(e.to_string()),
+        };
         let bytes = self.shard.take_output_bytes(id);
         let mut written = 0;
-        let mut failed = None;
-        while written < bytes.len() {
+        while failed.is_none() && written < bytes.len() {
             match c.socket.write(&bytes[written..]) {
                 Ok(0) => break,
                 Ok(n) => written += n,
@@ -449,7 +475,7 @@ impl Worker {
             b.clear();
             b
         };
-        let blocked = !rest.is_empty() && failed.is_none();
+        let blocked = (!rest.is_empty() || c.socket.wants_write()) && failed.is_none();
         self.shard.return_output_bytes(id, rest);
         let want = blocked;
         if want != c.wants_write {

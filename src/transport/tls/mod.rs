@@ -31,8 +31,12 @@
 mod ciphers;
 mod errors;
 mod keys;
+#[cfg(feature = "broker")]
+mod server;
 #[cfg(test)]
 mod tests;
+#[cfg(feature = "broker")]
+mod v1;
 mod verify;
 mod x509;
 
@@ -40,6 +44,8 @@ pub(crate) use ciphers::check_ciphers;
 use ciphers::select_suites;
 pub(crate) use errors::{ErrorClass, KeyError, TlsSetupError, describe_error};
 use keys::load_key;
+#[cfg(feature = "broker")]
+pub(crate) use server::{ServerTlsSettings, peer_common_name, peer_subject, server_config};
 use verify::{AcceptAnyCertificate, CommonNameFallback, SkipHostName};
 
 use std::collections::HashSet;
