@@ -33,7 +33,6 @@ const UNSUPPORTED: &[(&str, When)] = &[
     ("psk_hint", When::Always),
     ("psk_file", When::Always),
     // WebSockets.
-    ("protocol", When::IfValue("websockets")),
     ("http_dir", When::Always),
     ("websockets_log_level", When::Always),
     ("websockets_headers_size", When::Always),

@@ -230,6 +230,14 @@ impl Shard {
         pos
     }
 
+    /// Whether a connection's CONNECT was accepted.
+    pub fn is_connected(&self, conn: ConnId) -> bool {
+        self.conns
+            .get(conn)
+            .and_then(Option::as_ref)
+            .is_some_and(|c| c.session.is_some())
+    }
+
     /// Whether a connection is being moved to another shard (the worker stops reading it).
     pub fn handed_off(&self, conn: ConnId) -> bool {
         self.conns

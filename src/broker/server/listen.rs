@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use socket2::{Domain, Protocol, Socket, Type};
 
-use crate::broker::config::{Listener, SocketDomain};
+use crate::broker::config::{Listener, Protocol as ListenerProtocol, SocketDomain};
 
 /// One listening socket of a listener.
 #[derive(Debug)]
@@ -102,11 +102,20 @@ pub(super) fn open(listener: &Listener, backlog: i32) -> Result<(Vec<Listening>,
         if port != 0 {
             addr.set_port(port);
         }
-        let family = if addr.is_ipv4() { "ipv4" } else { "ipv6" };
-        log.push(format!(
-            "Opening {family} listen socket on port {}.",
-            listener.port
-        ));
+        if listener.protocol == ListenerProtocol::Websockets {
+            if out.is_empty() {
+                log.push(format!(
+                    "Opening websockets listen socket on port {}.",
+                    listener.port
+                ));
+            }
+        } else {
+            let family = if addr.is_ipv4() { "ipv4" } else { "ipv6" };
+            log.push(format!(
+                "Opening {family} listen socket on port {}.",
+                listener.port
+            ));
+        }
         let socket = match bind_one(addr, listener, backlog) {
             Ok(s) => s,
             // Without a bind address, a machine without IPv6 still serves IPv4.

@@ -371,6 +371,14 @@ impl BrokerBuilder {
             tcp_nodelay: config.set_tcp_nodelay,
             tls: RwLock::new(tls),
             identity: listeners.iter().map(identity_of).collect(),
+            websockets: listeners
+                .iter()
+                .map(|l| l.protocol == crate::broker::config::Protocol::Websockets)
+                .collect(),
+            max_packet: match config.max_packet_size {
+                0 => crate::protocol::MAX_REMAINING_LENGTH + 5,
+                n => n as usize,
+            },
         });
         let shared = Arc::new(Shared::default());
         let mut threads = Vec::new();

@@ -1,15 +1,24 @@
-//! A client's byte stream: plain TCP, a Unix socket, or TLS over TCP (rustls), behind one
-//! non-blocking read/write interface for the worker.
+//! A client's byte stream: plain TCP, a Unix socket, TLS over TCP (rustls), or MQTT over
+//! WebSockets (tungstenite) on either of the first three, behind one non-blocking read/write
+//! interface for the worker.
 
 use std::io::{self, Read, Write};
 use std::sync::Arc;
 
+use bytes::Bytes;
 use mio::net::{TcpStream, UnixStream};
 use rustls::{ServerConfig, ServerConnection};
+use tungstenite::error::ProtocolError;
+use tungstenite::handshake::server::{Callback, ErrorResponse, Request, Response, ServerHandshake};
+use tungstenite::handshake::{HandshakeError, MidHandshake};
+use tungstenite::protocol::WebSocketConfig;
+use tungstenite::{Message, WebSocket};
 
 /// Plaintext handed to rustls per write call, so that encrypted records never pile up far
 /// beyond what the socket takes.
 const TLS_WRITE_CHUNK: usize = 64 * 1024;
+/// The most bytes sent in one WebSocket frame.
+const WS_WRITE_CHUNK: usize = 256 * 1024;
 
 /// A TLS connection on a TCP socket.
 pub(super) struct TlsStream {
@@ -22,6 +31,7 @@ pub(super) enum Stream {
     Tcp(TcpStream),
     Unix(UnixStream),
     Tls(Box<TlsStream>),
+    Ws(Box<WsStream>),
 }
 
 impl std::fmt::Debug for Stream {
@@ -30,6 +40,7 @@ impl std::fmt::Debug for Stream {
             Self::Tcp(_) => "Stream::Tcp",
             Self::Unix(_) => "Stream::Unix",
             Self::Tls(_) => "Stream::Tls",
+            Self::Ws(_) => "Stream::Ws",
         })
     }
 }
@@ -53,11 +64,29 @@ impl Stream {
         Ok(Self::Tls(Box::new(TlsStream { sock, tls })))
     }
 
-    pub(super) fn source(&mut self) -> &mut dyn mio::event::Source {
+    /// MQTT over WebSockets on `inner`, starting with the HTTP upgrade.
+    pub(super) fn websocket(inner: Stream, max_message: Option<usize>) -> Self {
+        let config = WebSocketConfig::default()
+            .read_buffer_size(16 * 1024)
+            .write_buffer_size(0)
+            .max_message_size(max_message)
+            .max_frame_size(max_message);
+        let mid = ServerHandshake::start(inner, Subprotocol, Some(config));
+        Self::Ws(Box::new(WsStream {
+            state: WsState::Handshaking(mid),
+            unread: Bytes::new(),
+            blocked: false,
+        }))
+    }
+
+    /// The socket to register with the poller (`None` once a failed WebSocket upgrade dropped
+    /// it).
+    pub(super) fn source(&mut self) -> Option<&mut dyn mio::event::Source> {
         match self {
-            Self::Tcp(s) => s,
-            Self::Unix(s) => s,
-            Self::Tls(t) => &mut t.sock,
+            Self::Tcp(s) => Some(s),
+            Self::Unix(s) => Some(s),
+            Self::Tls(t) => Some(&mut t.sock),
+            Self::Ws(w) => w.inner_mut()?.source(),
         }
     }
 
@@ -67,6 +96,7 @@ impl Stream {
             Self::Tcp(s) => s.read(buf),
             Self::Unix(s) => s.read(buf),
             Self::Tls(t) => t.read(buf),
+            Self::Ws(w) => w.read(buf),
         }
     }
 
@@ -76,32 +106,268 @@ impl Stream {
             Self::Tcp(s) => s.write(buf),
             Self::Unix(s) => s.write(buf),
             Self::Tls(t) => t.write(buf),
+            Self::Ws(w) => w.write(buf),
         }
     }
 
-    /// Send what TLS has waiting for the socket (handshake messages, records, alerts).
+    /// Send what waits for the socket (TLS records, WebSocket frames, the upgrade's reply).
     pub(super) fn flush_records(&mut self) -> io::Result<()> {
         match self {
             Self::Tls(t) => t.flush_records(),
+            Self::Ws(w) => w.flush(),
             _ => Ok(()),
         }
     }
 
-    /// Whether TLS records wait for the socket.
+    /// Whether bytes wait for the socket.
     pub(super) fn wants_write(&self) -> bool {
-        matches!(self, Self::Tls(t) if t.tls.wants_write())
+        match self {
+            Self::Tls(t) => t.tls.wants_write(),
+            Self::Ws(w) => w.wants_write(),
+            _ => false,
+        }
     }
 
-    /// Whether the TLS handshake has not finished yet (never for plain streams).
+    /// Whether a TLS handshake or WebSocket upgrade has not finished yet.
     pub(super) fn handshaking(&self) -> bool {
-        matches!(self, Self::Tls(t) if t.tls.is_handshaking())
+        match self {
+            Self::Tls(t) => t.tls.is_handshaking(),
+            Self::Ws(w) => !matches!(w.state, WsState::Open(_)),
+            _ => false,
+        }
+    }
+
+    /// Let WebSocket frames be as large as `limit` (once the client is connected).
+    pub(super) fn raise_frame_limit(&mut self, limit: usize) {
+        if let Self::Ws(w) = self {
+            if let WsState::Open(ws) = &mut w.state {
+                ws.set_config(|c| {
+                    c.max_message_size = Some(limit);
+                    c.max_frame_size = Some(limit);
+                });
+            }
+        }
     }
 
     /// The client's certificate (DER), once the handshake is done.
     pub(super) fn peer_certificate(&self) -> Option<&[u8]> {
         match self {
             Self::Tls(t) => t.tls.peer_certificates()?.first().map(|c| c.as_ref()),
+            Self::Ws(w) => w.inner()?.peer_certificate(),
             _ => None,
+        }
+    }
+}
+
+/// The stream under a WebSocket, as tungstenite reads and writes it.
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        Stream::read(self, buf)
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Stream::write(self, buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.flush_records()
+    }
+}
+
+/// Accepts the upgrade with the MQTT subprotocol the client asks for (`mqtt`, or `mqttv3.1`
+/// of older clients); a client that names none is accepted too.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Subprotocol;
+
+impl Callback for Subprotocol {
+    fn on_request(self, request: &Request, mut response: Response) -> Result<Response, ErrorResponse> {
+        let offered = request
+            .headers()
+            .get_all("Sec-WebSocket-Protocol")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .find(|p| p.eq_ignore_ascii_case("mqtt") || p.eq_ignore_ascii_case("mqttv3.1"))
+            .map(str::to_owned);
+        if let Some(p) = offered.and_then(|p| p.parse().ok()) {
+            response.headers_mut().insert("Sec-WebSocket-Protocol", p);
+        }
+        Ok(response)
+    }
+}
+
+enum WsState {
+    Handshaking(MidHandshake<ServerHandshake<Stream, Subprotocol>>),
+    Open(WebSocket<Stream>),
+    /// The upgrade failed; the socket is gone.
+    Failed,
+}
+
+/// MQTT over WebSockets: binary frames carry the byte stream.
+pub(super) struct WsStream {
+    state: WsState,
+    /// The rest of a frame that did not fit the caller's buffer.
+    unread: Bytes,
+    /// Frames wait in tungstenite's buffer for the socket.
+    blocked: bool,
+}
+
+/// A WebSocket failure, for the worker's log line.
+#[derive(Debug)]
+pub(super) struct WsFailure(pub(super) String);
+
+impl std::fmt::Display for WsFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for WsFailure {}
+
+/// A tungstenite error as an I/O error (`WouldBlock` stays `WouldBlock`).
+fn ws_error(e: tungstenite::Error) -> io::Error {
+    match e {
+        tungstenite::Error::Io(e) => e,
+        tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {
+            io::ErrorKind::ConnectionAborted.into()
+        }
+        other => io::Error::new(io::ErrorKind::InvalidData, WsFailure(other.to_string())),
+    }
+}
+
+impl WsStream {
+    fn inner(&self) -> Option<&Stream> {
+        match &self.state {
+            WsState::Handshaking(mid) => Some(mid.get_ref().get_ref()),
+            WsState::Open(ws) => Some(ws.get_ref()),
+            WsState::Failed => None,
+        }
+    }
+
+    fn inner_mut(&mut self) -> Option<&mut Stream> {
+        match &mut self.state {
+            WsState::Handshaking(mid) => Some(mid.get_mut().get_mut()),
+            WsState::Open(ws) => Some(ws.get_mut()),
+            WsState::Failed => None,
+        }
+    }
+
+    fn wants_write(&self) -> bool {
+        self.blocked || self.inner().is_some_and(Stream::wants_write)
+    }
+
+    /// Take the upgrade one step further; `WouldBlock` until it is done.
+    fn handshake(&mut self) -> io::Result<()> {
+        let state = std::mem::replace(&mut self.state, WsState::Failed);
+        match state {
+            WsState::Handshaking(mid) => match mid.handshake() {
+                Ok(ws) => {
+                    self.state = WsState::Open(ws);
+                    Ok(())
+                }
+                Err(HandshakeError::Interrupted(mid)) => {
+                    self.state = WsState::Handshaking(mid);
+                    Err(io::ErrorKind::WouldBlock.into())
+                }
+                Err(HandshakeError::Failure(e)) => Err(ws_error(e)),
+            },
+            other => {
+                self.state = other;
+                Ok(())
+            }
+        }
+    }
+
+    fn open(&mut self) -> io::Result<&mut WebSocket<Stream>> {
+        self.handshake()?;
+        match &mut self.state {
+            WsState::Open(ws) => Ok(ws),
+            _ => Err(io::ErrorKind::NotConnected.into()),
+        }
+    }
+
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if !self.unread.is_empty() {
+                let n = self.unread.len().min(buf.len());
+                buf[..n].copy_from_slice(&self.unread[..n]);
+                self.unread = self.unread.slice(n..);
+                return Ok(n);
+            }
+            let ws = self.open()?;
+            match ws.read() {
+                Ok(Message::Binary(data)) => self.unread = data,
+                Ok(Message::Text(_)) => {
+                    // MQTT travels in binary frames only.
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        WsFailure("text frame received".into()),
+                    ));
+                }
+                Ok(Message::Close(_)) => {
+                    let _ = self.flush();
+                    return Ok(0);
+                }
+                // Pings are answered by tungstenite; the answer goes out with the next flush.
+                Ok(_) => self.blocked = true,
+                Err(
+                    tungstenite::Error::ConnectionClosed
+                    | tungstenite::Error::AlreadyClosed
+                    | tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake),
+                ) => return Ok(0),
+                Err(e) => return Err(ws_error(e)),
+            }
+        }
+    }
+
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.blocked {
+            self.flush()?;
+            if self.blocked {
+                return Err(io::ErrorKind::WouldBlock.into());
+            }
+        }
+        let ws = self.open()?;
+        let n = buf.len().min(WS_WRITE_CHUNK);
+        // A frame given to tungstenite is taken even when the socket is full: it then waits in
+        // tungstenite's buffer and no more is taken until it has gone.
+        match ws.write(Message::Binary(Bytes::copy_from_slice(&buf[..n]))) {
+            Ok(()) => {}
+            Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(ws_error(e)),
+        }
+        self.blocked = true;
+        match self.flush() {
+            Ok(()) => Ok(n),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(n),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Push buffered frames (and the upgrade) to the socket; `Ok` also when the socket is
+    /// full (then [`WsStream::wants_write`] stays true).
+    fn flush(&mut self) -> io::Result<()> {
+        match self.handshake() {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+            Err(e) => return Err(e),
+        }
+        let WsState::Open(ws) = &mut self.state else {
+            return Ok(());
+        };
+        match ws.flush() {
+            Ok(()) => {
+                self.blocked = false;
+                Ok(())
+            }
+            Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {
+                self.blocked = true;
+                Ok(())
+            }
+            Err(e) => Err(ws_error(e)),
         }
     }
 }

@@ -27,6 +27,8 @@ const LISTENER_BASE: usize = usize::MAX - 1;
 const READ_BUDGET: usize = 1 << 20;
 /// The read buffer of a worker.
 const READ_CHUNK: usize = 64 * 1024;
+/// The largest WebSocket frame accepted before CONNECT (the CONNECT size limit).
+const CONNECT_LIMIT: usize = 100_000;
 /// Pending output above which a connection is not read until it drains (back-pressure).
 const OUTPUT_HIGH_WATER: usize = 8 << 20;
 
@@ -63,6 +65,11 @@ pub(super) struct Hub {
     /// client's certificate.
     pub(super) tls: RwLock<Vec<Option<Arc<rustls::ServerConfig>>>>,
     pub(super) identity: Vec<Identity>,
+    /// Listeners that speak MQTT over WebSockets.
+    pub(super) websockets: Vec<bool>,
+    /// The largest packet a client may send once connected (WebSocket frames are limited to
+    /// it, and to the CONNECT limit before).
+    pub(super) max_packet: usize,
 }
 
 /// What a TLS listener takes from a client certificate as the username.
@@ -101,6 +108,8 @@ struct Client {
     listener: usize,
     /// The certificate identity was passed to the shard (TLS listeners that use it).
     identity_done: bool,
+    /// WebSocket frames may be as large as a packet (the client is connected).
+    limit_raised: bool,
     /// Registered for writable events too.
     wants_write: bool,
     /// The read stopped before `WouldBlock` (budget): read again later.
@@ -246,15 +255,22 @@ impl Worker {
                     }
                     let s = TcpStream::from_std(s);
                     let tls = self.hub.tls.read().get(listener).cloned().flatten();
-                    let stream = match tls {
+                    let mut stream = match tls {
                         Some(config) => Stream::tls(s, config)?,
                         None => Stream::Tcp(s),
                     };
+                    if self.hub.websockets.get(listener).copied().unwrap_or(false) {
+                        stream = Stream::websocket(stream, Some(CONNECT_LIMIT));
+                    }
                     Ok((stream, Some(addr)))
                 }),
                 Listening::Unix(l, _) => l.accept().and_then(|(s, _)| {
                     s.set_nonblocking(true)?;
-                    Ok((Stream::Unix(UnixStream::from_std(s)), None))
+                    let mut stream = Stream::Unix(UnixStream::from_std(s));
+                    if self.hub.websockets.get(listener).copied().unwrap_or(false) {
+                        stream = Stream::websocket(stream, Some(CONNECT_LIMIT));
+                    }
+                    Ok((stream, None))
                 }),
             };
             let (socket, addr) = match accepted {
@@ -295,12 +311,14 @@ impl Worker {
     }
 
     fn register(&mut self, id: ConnId, mut socket: Stream, listener: usize) {
-        if self
-            .poll
-            .registry()
-            .register(socket.source(), Token(id), Interest::READABLE)
-            .is_err()
-        {
+        let registered = match socket.source() {
+            Some(source) => self
+                .poll
+                .registry()
+                .register(source, Token(id), Interest::READABLE),
+            None => Err(io::ErrorKind::NotConnected.into()),
+        };
+        if registered.is_err() {
             self.shard
                 .closed(id, Some("Unable to register the socket"), now());
             self.shard.forget(id);
@@ -319,6 +337,7 @@ impl Worker {
             socket,
             listener,
             identity_done,
+            limit_raised: false,
             wants_write: false,
             read_pending: true,
             throttled: false,
@@ -361,6 +380,11 @@ impl Worker {
             let Some(c) = self.clients.get_mut(id).and_then(Option::as_mut) else {
                 return;
             };
+            if !c.limit_raised && self.shard.is_connected(id) {
+                // Connected (here, or in the shard that handed the connection over).
+                c.limit_raised = true;
+                c.socket.raise_frame_limit(self.hub.max_packet);
+            }
             let result = c.socket.read(&mut self.read_buf);
             if c.socket.wants_write() {
                 // Handshake messages the socket did not take yet.
@@ -396,6 +420,7 @@ impl Worker {
                 Ok(n) => {
                     self.shard.input(id, &self.read_buf[..n], t);
                     total += n;
+
                     if self.shard.done_reading(id) {
                         if let Some(c) = self.clients.get_mut(id).and_then(Option::as_mut) {
                             c.read_pending = false;
@@ -484,10 +509,9 @@ impl Worker {
             } else {
                 Interest::READABLE
             };
-            let _ = self
-                .poll
-                .registry()
-                .reregister(c.socket.source(), Token(id), interest);
+            if let Some(source) = c.socket.source() {
+                let _ = self.poll.registry().reregister(source, Token(id), interest);
+            }
             c.wants_write = want;
         }
         if c.throttled && self.shard.pending_output(id) <= OUTPUT_HIGH_WATER / 2 {
@@ -504,7 +528,9 @@ impl Worker {
     fn close(&mut self, id: ConnId) {
         self.flush(id);
         if let Some(mut c) = self.clients.get_mut(id).and_then(Option::take) {
-            let _ = self.poll.registry().deregister(c.socket.source());
+            if let Some(source) = c.socket.source() {
+                let _ = self.poll.registry().deregister(source);
+            }
             self.release_listener(c.listener);
         }
         self.shard.forget(id);
@@ -558,7 +584,9 @@ impl Worker {
             let Some(mut c) = self.clients.get_mut(id).and_then(Option::take) else {
                 continue;
             };
-            let _ = self.poll.registry().deregister(c.socket.source());
+            if let Some(source) = c.socket.source() {
+                let _ = self.poll.registry().deregister(source);
+            }
             self.shard.forget(id);
             let to = usize::from(handoff.to);
             if let Some(m) = mail.get_mut(to) {
