@@ -417,6 +417,9 @@ impl Worker {
             c.read_pending = false;
             c.throttled = true;
         }
+        // Commands for other shards go out before this client's SUBACKs.
+        let out = self.shard.take_output();
+        self.handle_output(out);
         self.flush(id);
     }
 
@@ -484,7 +487,26 @@ impl Worker {
         self.shard.forget(id);
     }
 
-    /// Carry out what the shard produced.
+    /// Post commands to the other shards, then announce subscription changes among them.
+    fn post_commands(&self, commands: Vec<(u16, Command)>, subscriptions_changed: bool) {
+        let shards = self.hub.inboxes.len();
+        let mut mail: Vec<Vec<Mail>> = (0..shards).map(|_| Vec::new()).collect();
+        for (to, cmd) in commands {
+            if let Some(m) = mail.get_mut(usize::from(to)) {
+                m.push(Mail::Command(cmd));
+            }
+        }
+        for (to, m) in mail.into_iter().enumerate() {
+            self.hub.post(to, m);
+        }
+        if subscriptions_changed {
+            self.shard.announce_subscription_changes();
+        }
+    }
+
+    /// Carry out what the shard produced. Commands for other shards are posted before anything
+    /// is written to a client: a message published after a SUBACK, on whatever worker, must
+    /// find the subscription.
     fn handle_output(&mut self, out: Output) {
         let Output {
             writable,
@@ -492,6 +514,7 @@ impl Worker {
             commands,
             handoffs,
             logs,
+            subscriptions_changed,
             ..
         } = out;
         let logger = self.hub.logger.read().clone();
@@ -514,6 +537,7 @@ impl Worker {
                 published = true;
             }
         }
+        self.post_commands(commands, subscriptions_changed);
         for id in writable {
             self.flush(id);
         }
@@ -522,11 +546,6 @@ impl Worker {
         }
         let shards = self.hub.inboxes.len();
         let mut mail: Vec<Vec<Mail>> = (0..shards).map(|_| Vec::new()).collect();
-        for (to, cmd) in commands {
-            if let Some(m) = mail.get_mut(usize::from(to)) {
-                m.push(Mail::Command(cmd));
-            }
-        }
         for handoff in handoffs {
             let id = handoff.conn;
             let Some(mut c) = self.clients.get_mut(id).and_then(Option::take) else {
@@ -554,25 +573,18 @@ impl Worker {
                     close,
                     commands,
                     logs,
+                    subscriptions_changed,
                     ..
                 } = more;
                 for line in &logs {
                     logger.write(line.kind, &line.text);
                 }
+                self.post_commands(commands, subscriptions_changed);
                 for id in writable {
                     self.flush(id);
                 }
                 for id in close {
                     self.close(id);
-                }
-                let mut mail: Vec<Vec<Mail>> = (0..shards).map(|_| Vec::new()).collect();
-                for (to, cmd) in commands {
-                    if let Some(m) = mail.get_mut(usize::from(to)) {
-                        m.push(Mail::Command(cmd));
-                    }
-                }
-                for (to, m) in mail.into_iter().enumerate() {
-                    self.hub.post(to, m);
                 }
             }
         }
