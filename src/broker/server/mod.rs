@@ -361,6 +361,8 @@ impl BrokerBuilder {
             listener_clients: listeners.iter().map(|_| AtomicUsize::new(0)).collect(),
             listener_limits: settings.listeners.iter().map(|l| l.max_connections).collect(),
             tcp_nodelay: config.set_tcp_nodelay,
+            wills_published: Mutex::new(0),
+            wills_published_cv: parking_lot::Condvar::new(),
         });
         let shared = Arc::new(Shared::default());
         let mut threads = Vec::new();

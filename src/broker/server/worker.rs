@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use mio::net::{TcpStream, UnixStream};
 use mio::{Events, Interest, Poll, Token, Waker};
-use parking_lot::{Mutex, RwLock};
+use parking_lot::{Condvar, Mutex, RwLock};
 
 use super::listen::Listening;
 use super::log::Logger;
@@ -88,6 +88,9 @@ pub(super) struct Hub {
     pub(super) listener_clients: Vec<AtomicUsize>,
     pub(super) listener_limits: Vec<Option<usize>>,
     pub(super) tcp_nodelay: bool,
+    /// Workers that have published their wills while shutting down.
+    pub(super) wills_published: Mutex<usize>,
+    pub(super) wills_published_cv: Condvar,
 }
 
 impl Hub {
@@ -99,6 +102,25 @@ impl Hub {
         if let Some(inbox) = self.inboxes.get(worker) {
             inbox.mail.lock().extend(mail);
             let _ = inbox.waker.wake();
+        }
+    }
+
+    /// While shutting down: note that this worker has published its wills, and wait until every
+    /// worker has (at most a few seconds), so that wills reach the clients of every worker
+    /// before any socket closes.
+    fn wills_published(&self) {
+        let mut done = self.wills_published.lock();
+        *done += 1;
+        self.wills_published_cv.notify_all();
+        let deadline = now() + Duration::from_secs(3);
+        while *done < self.inboxes.len() {
+            if self
+                .wills_published_cv
+                .wait_until(&mut done, deadline)
+                .timed_out()
+            {
+                break;
+            }
         }
     }
 
@@ -590,11 +612,18 @@ impl Worker {
         }
     }
 
-    /// Stop: every connection ends (wills are published), sockets are closed.
+    /// Stop: wills are published (every worker publishes its own, then waits for the others
+    /// and delivers theirs), then every connection ends and the sockets are closed.
     fn shutdown(mut self) {
         let t = now();
         self.read_mail(t);
         self.shard.shutdown(t);
+        let out = self.shard.take_output();
+        self.handle_output(out);
+        self.hub.wills_published();
+        let t = now();
+        self.read_mail(t);
+        self.shard.close_all(t);
         let out = self.shard.take_output();
         self.handle_output(out);
         let ids: Vec<ConnId> = (0..self.clients.len())
