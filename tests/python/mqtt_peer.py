@@ -52,7 +52,7 @@ class Peer:
     """One client: `Peer(port, "id", version="5")`, then connect(), subscribe(), publish(),
     take() and disconnect()."""
 
-    def __init__(self, port, client_id, version="5", clean=True):
+    def __init__(self, port, client_id, version="5", clean=True, username=None, password=None):
         self.port = port
         self.version = version
         self.clean = clean
@@ -63,6 +63,8 @@ class Peer:
             self.client = mqtt.Client(
                 client_id=client_id, clean_session=clean, protocol=VERSIONS[version]
             )
+        if username is not None:
+            self.client.username_pw_set(username, password)
         self.messages = queue.Queue()
         self.lock = threading.Condition()
         self.connack = None
