@@ -21,7 +21,7 @@ fn usage() -> String {
          Not recommended in conjunction with the -c option.\n \
          -v : verbose mode - enable all logging types. This overrides\n      \
          any logging options given in the config file.\n\n\
-         See https://mosquitto.org/ for more information.\n"
+         See https://mosquitto.org/ for more information.\n\n"
     )
 }
 
