@@ -309,7 +309,10 @@ impl BrokerBuilder {
                     ports.push(opened.first().map_or(0, listen::Listening::port));
                     sockets.extend(opened.into_iter().map(|s| (s, index)));
                 }
-                Err(listen::BindError { line, errno }) => {
+                Err(listen::BindError { line, errno, logged }) => {
+                    for l in logged {
+                        logger.write(LogTypes::INFORMATION, &l);
+                    }
                     logger.write(LogTypes::ERROR, &line);
                     return Err(StartError::Bind(line, errno));
                 }
