@@ -485,6 +485,19 @@ fn daemon_writes_its_pid_without_newline_and_removes_it() {
             ),
         );
         let out = run(&program, &["-d", "-c", path(&conf)], dir.path());
+        let text = poll_until(TIMEOUT, || {
+            std::fs::read_to_string(&pid_file).ok().filter(|t| !t.is_empty())
+        });
+        // Kill the daemon whatever happens next.
+        struct Reaper(i32);
+        impl Drop for Reaper {
+            fn drop(&mut self) {
+                // SAFETY: kill(2) on a pid read from the broker's pid file.
+                unsafe { libc::kill(self.0, libc::SIGKILL) };
+            }
+        }
+        let pid: Option<i32> = text.as_deref().and_then(|t| t.trim().parse().ok());
+        let _reaper = pid.map(Reaper);
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -500,22 +513,15 @@ fn daemon_writes_its_pid_without_newline_and_removes_it() {
         };
         assert_eq!(out.stdout_str(), "", "{}", program.display());
         assert_eq!(normal(&out.stderr_str()), before_fork, "{}", program.display());
-        let text = poll_until(TIMEOUT, || {
-            std::fs::read_to_string(&pid_file).ok().filter(|t| !t.is_empty())
-        })
-        .expect("the pid file");
-        let pid: i32 = text
-            .parse()
-            .unwrap_or_else(|_| panic!("{}: pid file {text:?}", program.display()));
-        // Kill it whatever happens next.
-        struct Reaper(i32);
-        impl Drop for Reaper {
-            fn drop(&mut self) {
-                // SAFETY: kill(2) on a pid read from the broker's pid file.
-                unsafe { libc::kill(self.0, libc::SIGKILL) };
-            }
-        }
-        let _reaper = Reaper(pid);
+        let (Some(text), Some(pid)) = (text, pid) else {
+            panic!("{}: no pid in the pid file", program.display());
+        };
+        assert_eq!(
+            text,
+            pid.to_string(),
+            "{}: the pid alone, no newline",
+            program.display()
+        );
         assert!(!ended(pid), "the daemon is running");
         publish(port, &["-t", "t", "-m", "to the daemon"]);
         // SAFETY: as above.
