@@ -13,6 +13,7 @@
 #                             functions of the version script, each with its version node
 #   make examples             build c-examples/*.c into build/examples/
 #   make demo                 build everything and run the demonstration (c-examples/demo.sh)
+#                             against Debian's broker and against ours, then the embedded broker
 #   make check                every test and check; what CI runs
 #   make test                 cargo test
 #   make bench                throughput and CPU per message, ours against the system's library,
@@ -170,7 +171,12 @@ test:
 demo:
 	.ci/deps.sh demo
 	$(MAKE) all examples
+	@echo "==== the examples against Debian's mosquitto"
 	c-examples/demo.sh $(LIBOUT) $(BUILD)/examples
+	@echo "==== the examples against this project's mosquitto ($(BUILD)/sbin/mosquitto)"
+	MOSQUITTO=$(CURDIR)/$(BUILD)/sbin/mosquitto c-examples/demo.sh $(LIBOUT) $(BUILD)/examples
+	@echo "==== a broker inside a program (c-examples/embedded_broker.c)"
+	timeout -k 5 30 $(BUILD)/examples/embedded_broker
 
 check:
 	.ci/deps.sh check

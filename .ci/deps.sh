@@ -5,7 +5,8 @@
 #   demo   a C compiler, cargo and Debian's mosquitto broker
 #   check  also Debian's mosquitto clients and reference libmosquitto (for the comparison
 #          tests and the benchmark), valgrind, pkg-config, microsocks (a SOCKS5 proxy for
-#          the proxy tests), iproute2 and nftables (the link-cut test's namespaces and packet
+#          the proxy tests), paho-mqtt for Debian's python3 (an independent client for the
+#          broker tests), iproute2 and nftables (the link-cut test's namespaces and packet
 #          loss), rustfmt, clippy and the pinned cbindgen that generates the headers
 #
 # Missing Debian packages are installed with apt-get when running as root (or with sudo
@@ -26,6 +27,7 @@ if [ "$what" = check ]; then
 	need pkg-config pkg-config
 	need microsocks microsocks
 	need python3 python3
+	/usr/bin/python3 -c 'import paho.mqtt.client' >/dev/null 2>&1 || packages+=(python3-paho-mqtt)
 	need ip iproute2
 	need nft nftables
 fi

@@ -1,4 +1,5 @@
-//! The C test programs in `tests/c/*.c`, built against this project's `include/` and run on
+//! The C test programs in `tests/c/*.c` (but the embedded broker's `embed_*.c`, which
+//! `tests/broker_embed.rs` runs), built against this project's `include/` and run on
 //! `build/lib/libmosquitto.so.1`:
 //!
 //! - every program must exit with status 0 on our library;

@@ -5,7 +5,6 @@ use std::ffi::{CString, OsString};
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 
-use super::config::LogTypes;
 use super::server::{BrokerBuilder, VERSION};
 
 /// The help text, printed for `-h` and after an unknown option.
@@ -21,11 +20,12 @@ fn usage() -> String {
          Not recommended in conjunction with the -c option.\n \
          -v : verbose mode - enable all logging types. This overrides\n      \
          any logging options given in the config file.\n\n\
-         See https://mosquitto.org/ for more information.\n"
+         See https://mosquitto.org/ for more information.\n\n"
     )
 }
 
-/// An error line before logging is configured: stderr, with mosquitto's timestamp.
+/// A line before logging is configured (errors, and the warnings of the privilege drop, which
+/// mosquitto prints before it reads the log settings): stderr, with mosquitto's timestamp.
 fn early_error(text: &str) {
     let now = super::server::unix_now();
     let _ = writeln!(std::io::stderr().lock(), "{now}: {text}");
@@ -112,7 +112,7 @@ pub fn main(args: &[OsString]) -> i32 {
         }
     }
     let user = builder.configured_user();
-    if let Err(line) = drop_privileges(&user, &mut builder) {
+    if let Err(line) = drop_privileges(&user) {
         early_error(&line);
         return 1;
     }
@@ -146,7 +146,7 @@ pub fn main(args: &[OsString]) -> i32 {
 
 /// As root, become `user` (mosquitto's rules: `mosquitto` falls back to `nobody`); returns the
 /// error line otherwise. Warns when the broker still runs as root.
-fn drop_privileges(user: &str, builder: &mut BrokerBuilder) -> Result<(), String> {
+fn drop_privileges(user: &str) -> Result<(), String> {
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
         return Ok(());
@@ -159,13 +159,10 @@ fn drop_privileges(user: &str, builder: &mut BrokerBuilder) -> Result<(), String
                 "Error: Unable to drop privileges to '{name}' because this user does not exist."
             ));
         }
-        builder.early_line(
-            LogTypes::WARNING,
-            format!(
-                "Warning: Unable to drop privileges to '{name}' because this user does not exist. Trying \
-                 'nobody' instead."
-            ),
-        );
+        early_error(&format!(
+            "Warning: Unable to drop privileges to '{name}' because this user does not exist. Trying \
+             'nobody' instead."
+        ));
         name = "nobody".into();
         entry = lookup_user(&name);
         if entry.is_none() {
@@ -188,10 +185,7 @@ fn drop_privileges(user: &str, builder: &mut BrokerBuilder) -> Result<(), String
     }
     // SAFETY: as above.
     if unsafe { libc::geteuid() } == 0 {
-        builder.early_line(
-            LogTypes::WARNING,
-            "Warning: Mosquitto should not be run as root/administrator.".into(),
-        );
+        early_error("Warning: Mosquitto should not be run as root/administrator.");
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! A real MQTT broker for the tests: Debian's `mosquitto`, started with a configuration file of
-//! its own on free loopback ports, and killed on drop.
+//! A real MQTT broker for the tests: Debian's `mosquitto` (or the program in
+//! [`BrokerConfig::program`], such as this project's own `mosquitto` command), started with a
+//! configuration file of its own on free loopback ports, and killed on drop.
 //!
 //! It has an anonymous listener ([`Broker::port`]), a listener that requires the user name and
 //! password [`USER`]/[`PASSWORD`] ([`Broker::auth_port`]), and optionally a Unix-domain socket
@@ -49,6 +50,9 @@ pub struct BrokerConfig {
     pub listeners: Vec<Listener>,
     /// Environment variables for the broker process (such as `OPENSSL_CONF`).
     pub env: Vec<(String, String)>,
+    /// The broker program to run instead of Debian's (this project's `mosquitto` command, for
+    /// the tests of our broker).
+    pub program: Option<PathBuf>,
 }
 
 /// A further listener of the broker.
@@ -262,10 +266,24 @@ impl Broker {
         path
     }
 
+    /// The program this broker runs.
+    fn program(&self) -> PathBuf {
+        self.config
+            .program
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(broker_program()))
+    }
+
+    /// The pid of the broker process, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     fn launch(&mut self) -> Result<(), String> {
         let conf = self.write_config();
         let _ = std::fs::remove_file(self.socket_path());
-        let mut cmd = Command::new(broker_program());
+        let program = self.program();
+        let mut cmd = Command::new(&program);
         cmd.arg("-c")
             .arg(&conf)
             .env_remove("LD_LIBRARY_PATH")
@@ -283,7 +301,7 @@ impl Broker {
         }
         let mut child = cmd
             .spawn()
-            .map_err(|e| format!("cannot run {}: {e}", broker_program()))?;
+            .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
         let deadline = now() + TIMEOUT;
         loop {
             if let Ok(Some(status)) = child.try_wait() {

@@ -192,8 +192,25 @@ pub fn needs_broker(src: &Path) -> bool {
     markers(src).iter().any(|m| m == "broker")
 }
 
-/// The C test programs: every `tests/c/*.c`, sorted.
+/// The C test programs of the client library: every `tests/c/*.c` but the embedded broker's
+/// (`embed_*.c`, see [`embed_programs`]), sorted.
 pub fn programs() -> Vec<PathBuf> {
+    all_programs().into_iter().filter(|p| !is_embed(p)).collect()
+}
+
+/// The C test programs of the embedded broker, `tests/c/embed_*.c` (tests/broker_embed.rs
+/// runs them).
+pub fn embed_programs() -> Vec<PathBuf> {
+    all_programs().into_iter().filter(|p| is_embed(p)).collect()
+}
+
+fn is_embed(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("embed_"))
+}
+
+fn all_programs() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(c_dir())
         .expect("read tests/c")
         .flatten()

@@ -548,12 +548,8 @@ impl Shard {
     /// too), no DISCONNECT is sent.
     pub fn shutdown(&mut self, now: Instant) {
         self.stopping = true;
-        let conns: Vec<ConnId> = (0..self.conns.len())
-            .filter(|&id| self.conns[id].is_some())
-            .collect();
-        for id in conns {
-            self.end(id, Ending::Shutdown, now);
-        }
+        // Every will first, delayed ones too, while every client is still connected (mosquitto
+        // sends them all before it closes any socket); then `close_all`.
         let pending: Vec<u32> = self
             .sessions
             .iter()
@@ -566,6 +562,17 @@ impl Shard {
             if let Some((will, _)) = will {
                 self.publish_will(slot, will, now);
             }
+        }
+    }
+
+    /// The end of a shutdown, after every shard has published its wills: every connection
+    /// ends (the worker closes the sockets once their output is written).
+    pub fn close_all(&mut self, now: Instant) {
+        let conns: Vec<ConnId> = (0..self.conns.len())
+            .filter(|&id| self.conns[id].is_some())
+            .collect();
+        for id in conns {
+            self.end(id, Ending::Shutdown, now);
         }
     }
 

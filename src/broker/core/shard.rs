@@ -165,6 +165,9 @@ pub struct Output {
     pub logs: Vec<LogLine>,
     /// Messages published by the broker itself ($SYS, logs to topic) are routed by shard 0.
     pub wake_self: bool,
+    /// Some of `commands` change subscriptions: once they are posted, and before any client
+    /// hears of the change (a SUBACK), call [`Shard::announce_subscription_changes`].
+    pub subscriptions_changed: bool,
 }
 
 /// A shard; see the module documentation.
@@ -327,8 +330,8 @@ impl Shard {
         self.timed_sessions.retain(|s| *s != slot);
     }
 
-    /// Queue a command for every other shard (subscription changes), and make sure they
-    /// apply it before they match another message.
+    /// Queue a command for every other shard (subscription changes); they apply it before they
+    /// match another message once it is announced.
     pub(super) fn broadcast(&mut self, make: impl Fn(u16) -> Command) {
         let shards = self.settings.shards.max(1);
         if shards == 1 {
@@ -339,6 +342,13 @@ impl Shard {
                 self.out.commands.push((shard, make(shard)));
             }
         }
+        self.out.subscriptions_changed = true;
+    }
+
+    /// Tell the other shards that subscription changes wait in their inboxes, so that they
+    /// apply them before they match another message. Called after the commands were posted:
+    /// a shard that sees the new epoch must find them there.
+    pub fn announce_subscription_changes(&self) {
         self.shared.subscription_epoch.fetch_add(1, Ordering::Release);
     }
 

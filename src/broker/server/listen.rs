@@ -42,11 +42,13 @@ impl Listening {
     }
 }
 
-/// Why a listener could not be opened: mosquitto's error line, and the system's error number.
+/// Why a listener could not be opened: mosquitto's error line, and the system's error number,
+/// with the lines mosquitto logs before it (the `Opening ...` lines).
 #[derive(Debug)]
 pub(super) struct BindError {
     pub(super) line: String,
     pub(super) errno: Option<i32>,
+    pub(super) logged: Vec<String>,
 }
 
 impl BindError {
@@ -54,23 +56,42 @@ impl BindError {
         Self {
             line: describe(e),
             errno: e.raw_os_error(),
+            logged: Vec::new(),
         }
     }
 
     fn text(line: String) -> Self {
-        Self { line, errno: None }
+        Self {
+            line,
+            errno: None,
+            logged: Vec::new(),
+        }
     }
 }
 
 /// Open the sockets of `listener`; returns them with the log lines mosquitto writes.
 pub(super) fn open(listener: &Listener, backlog: i32) -> Result<(Vec<Listening>, Vec<String>), BindError> {
     let mut log = Vec::new();
+    match open_logged(listener, backlog, &mut log) {
+        Ok(sockets) => Ok((sockets, log)),
+        Err(mut e) => {
+            e.logged = log;
+            Err(e)
+        }
+    }
+}
+
+fn open_logged(
+    listener: &Listener,
+    backlog: i32,
+    log: &mut Vec<String>,
+) -> Result<Vec<Listening>, BindError> {
     if let Some(path) = &listener.unix_socket_path {
         log.push(format!("Opening unix listen socket on path {path}."));
         let _ = std::fs::remove_file(path);
         let l = std::os::unix::net::UnixListener::bind(path).map_err(|e| BindError::io(&e))?;
         l.set_nonblocking(true).map_err(|e| BindError::io(&e))?;
-        return Ok((vec![Listening::Unix(l, PathBuf::from(path))], log));
+        return Ok(vec![Listening::Unix(l, PathBuf::from(path))]);
     }
     let addrs: Vec<SocketAddr> = match &listener.bind_address {
         Some(host) => {
@@ -132,7 +153,7 @@ pub(super) fn open(listener: &Listener, backlog: i32) -> Result<(Vec<Listening>,
             "Error: Unable to start any listening sockets, exiting.".into(),
         ));
     }
-    Ok((out, log))
+    Ok(out)
 }
 
 fn bind_one(addr: SocketAddr, listener: &Listener, backlog: i32) -> std::io::Result<std::net::TcpListener> {

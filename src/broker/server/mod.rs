@@ -317,7 +317,10 @@ impl BrokerBuilder {
                     ports.push(opened.first().map_or(0, listen::Listening::port));
                     sockets.extend(opened.into_iter().map(|s| (s, index)));
                 }
-                Err(listen::BindError { line, errno }) => {
+                Err(listen::BindError { line, errno, logged }) => {
+                    for l in logged {
+                        logger.write(LogTypes::INFORMATION, &l);
+                    }
                     logger.write(LogTypes::ERROR, &line);
                     return Err(StartError::Bind(line, errno));
                 }
@@ -379,6 +382,8 @@ impl BrokerBuilder {
                 0 => crate::protocol::MAX_REMAINING_LENGTH + 5,
                 n => n as usize,
             },
+            wills_published: Mutex::new(0),
+            wills_published_cv: parking_lot::Condvar::new(),
         });
         let shared = Arc::new(Shared::default());
         let mut threads = Vec::new();

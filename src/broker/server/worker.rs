@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use mio::net::{TcpStream, UnixStream};
 use mio::{Events, Interest, Poll, Token, Waker};
-use parking_lot::{Mutex, RwLock};
+use parking_lot::{Condvar, Mutex, RwLock};
 
 use super::listen::Listening;
 use super::log::Logger;
@@ -70,6 +70,9 @@ pub(super) struct Hub {
     /// The largest packet a client may send once connected (WebSocket frames are limited to
     /// it, and to the CONNECT limit before).
     pub(super) max_packet: usize,
+    /// Workers that have published their wills while shutting down.
+    pub(super) wills_published: Mutex<usize>,
+    pub(super) wills_published_cv: Condvar,
 }
 
 /// What a TLS listener takes from a client certificate as the username.
@@ -91,6 +94,25 @@ impl Hub {
         if let Some(inbox) = self.inboxes.get(worker) {
             inbox.mail.lock().extend(mail);
             let _ = inbox.waker.wake();
+        }
+    }
+
+    /// While shutting down: note that this worker has published its wills, and wait until every
+    /// worker has (at most a few seconds), so that wills reach the clients of every worker
+    /// before any socket closes.
+    fn wills_published(&self) {
+        let mut done = self.wills_published.lock();
+        *done += 1;
+        self.wills_published_cv.notify_all();
+        let deadline = now() + Duration::from_secs(3);
+        while *done < self.inboxes.len() {
+            if self
+                .wills_published_cv
+                .wait_until(&mut done, deadline)
+                .timed_out()
+            {
+                break;
+            }
         }
     }
 
@@ -465,6 +487,9 @@ impl Worker {
             c.read_pending = false;
             c.throttled = true;
         }
+        // Commands for other shards go out before this client's SUBACKs.
+        let out = self.shard.take_output();
+        self.handle_output(out);
         self.flush(id);
     }
 
@@ -536,7 +561,26 @@ impl Worker {
         self.shard.forget(id);
     }
 
-    /// Carry out what the shard produced.
+    /// Post commands to the other shards, then announce subscription changes among them.
+    fn post_commands(&self, commands: Vec<(u16, Command)>, subscriptions_changed: bool) {
+        let shards = self.hub.inboxes.len();
+        let mut mail: Vec<Vec<Mail>> = (0..shards).map(|_| Vec::new()).collect();
+        for (to, cmd) in commands {
+            if let Some(m) = mail.get_mut(usize::from(to)) {
+                m.push(Mail::Command(cmd));
+            }
+        }
+        for (to, m) in mail.into_iter().enumerate() {
+            self.hub.post(to, m);
+        }
+        if subscriptions_changed {
+            self.shard.announce_subscription_changes();
+        }
+    }
+
+    /// Carry out what the shard produced. Commands for other shards are posted before anything
+    /// is written to a client: a message published after a SUBACK, on whatever worker, must
+    /// find the subscription.
     fn handle_output(&mut self, out: Output) {
         let Output {
             writable,
@@ -544,6 +588,7 @@ impl Worker {
             commands,
             handoffs,
             logs,
+            subscriptions_changed,
             ..
         } = out;
         let logger = self.hub.logger.read().clone();
@@ -566,6 +611,7 @@ impl Worker {
                 published = true;
             }
         }
+        self.post_commands(commands, subscriptions_changed);
         for id in writable {
             self.flush(id);
         }
@@ -574,11 +620,6 @@ impl Worker {
         }
         let shards = self.hub.inboxes.len();
         let mut mail: Vec<Vec<Mail>> = (0..shards).map(|_| Vec::new()).collect();
-        for (to, cmd) in commands {
-            if let Some(m) = mail.get_mut(usize::from(to)) {
-                m.push(Mail::Command(cmd));
-            }
-        }
         for handoff in handoffs {
             let id = handoff.conn;
             let Some(mut c) = self.clients.get_mut(id).and_then(Option::take) else {
@@ -608,35 +649,35 @@ impl Worker {
                     close,
                     commands,
                     logs,
+                    subscriptions_changed,
                     ..
                 } = more;
                 for line in &logs {
                     logger.write(line.kind, &line.text);
                 }
+                self.post_commands(commands, subscriptions_changed);
                 for id in writable {
                     self.flush(id);
                 }
                 for id in close {
                     self.close(id);
                 }
-                let mut mail: Vec<Vec<Mail>> = (0..shards).map(|_| Vec::new()).collect();
-                for (to, cmd) in commands {
-                    if let Some(m) = mail.get_mut(usize::from(to)) {
-                        m.push(Mail::Command(cmd));
-                    }
-                }
-                for (to, m) in mail.into_iter().enumerate() {
-                    self.hub.post(to, m);
-                }
             }
         }
     }
 
-    /// Stop: every connection ends (wills are published), sockets are closed.
+    /// Stop: wills are published (every worker publishes its own, then waits for the others
+    /// and delivers theirs), then every connection ends and the sockets are closed.
     fn shutdown(mut self) {
         let t = now();
         self.read_mail(t);
         self.shard.shutdown(t);
+        let out = self.shard.take_output();
+        self.handle_output(out);
+        self.hub.wills_published();
+        let t = now();
+        self.read_mail(t);
+        self.shard.close_all(t);
         let out = self.shard.take_output();
         self.handle_output(out);
         let ids: Vec<ConnId> = (0..self.clients.len())
