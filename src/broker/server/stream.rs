@@ -18,7 +18,7 @@ use tungstenite::{Message, WebSocket};
 /// beyond what the socket takes.
 const TLS_WRITE_CHUNK: usize = 64 * 1024;
 /// The most bytes sent in one WebSocket frame.
-const WS_WRITE_CHUNK: usize = 256 * 1024;
+const WS_WRITE_CHUNK: usize = 1024 * 1024;
 
 /// A TLS connection on a TCP socket.
 pub(super) struct TlsStream {
@@ -67,7 +67,7 @@ impl Stream {
     /// MQTT over WebSockets on `inner`, starting with the HTTP upgrade.
     pub(super) fn websocket(inner: Stream, max_message: Option<usize>) -> Self {
         let config = WebSocketConfig::default()
-            .read_buffer_size(16 * 1024)
+            .read_buffer_size(64 * 1024)
             .write_buffer_size(0)
             .max_message_size(max_message)
             .max_frame_size(max_message);
@@ -107,6 +107,20 @@ impl Stream {
             Self::Unix(s) => s.write(buf),
             Self::Tls(t) => t.write(buf),
             Self::Ws(w) => w.write(buf),
+        }
+    }
+
+    /// Whether this is a WebSocket stream (written with [`Stream::send_frame`]).
+    pub(super) fn is_websocket(&self) -> bool {
+        matches!(self, Self::Ws(_))
+    }
+
+    /// Send `data` as one WebSocket frame, without copying it; `Ok(Some(data))` gives it back
+    /// when earlier frames still wait for the socket.
+    pub(super) fn send_frame(&mut self, data: Vec<u8>) -> io::Result<Option<Vec<u8>>> {
+        match self {
+            Self::Ws(w) => w.send_frame(data),
+            _ => Ok(Some(data)),
         }
     }
 
@@ -345,6 +359,28 @@ impl WsStream {
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(n),
             Err(e) => Err(e),
         }
+    }
+
+    fn send_frame(&mut self, data: Vec<u8>) -> io::Result<Option<Vec<u8>>> {
+        if self.blocked {
+            self.flush()?;
+            if self.blocked {
+                return Ok(Some(data));
+            }
+        }
+        let ws = match self.open() {
+            Ok(ws) => ws,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Some(data)),
+            Err(e) => return Err(e),
+        };
+        match ws.write(Message::Binary(Bytes::from(data))) {
+            Ok(()) => {}
+            Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(ws_error(e)),
+        }
+        self.blocked = true;
+        self.flush()?;
+        Ok(None)
     }
 
     /// Push buffered frames (and the upgrade) to the socket; `Ok` also when the socket is

@@ -272,7 +272,10 @@ impl Worker {
             let accepted = match l {
                 Listening::Tcp(l) => l.accept().and_then(|(s, addr)| {
                     s.set_nonblocking(true)?;
-                    if self.hub.tcp_nodelay {
+                    let websocket = self.hub.websockets.get(listener).copied().unwrap_or(false);
+                    // WebSocket frames are written in pieces; waiting for acknowledgements
+                    // between them (Nagle) would stall large messages.
+                    if self.hub.tcp_nodelay || websocket {
                         let _ = s.set_nodelay(true);
                     }
                     let s = TcpStream::from_std(s);
@@ -502,9 +505,20 @@ impl Worker {
             Ok(()) => None,
             Err(e) => Some(e.to_string()),
         };
-        let bytes = self.shard.take_output_bytes(id);
+        let mut bytes = self.shard.take_output_bytes(id);
+        if failed.is_none() && !bytes.is_empty() && c.socket.is_websocket() {
+            // One frame with the whole output, without copying it.
+            match c.socket.send_frame(bytes) {
+                Ok(None) => bytes = Vec::new(),
+                Ok(Some(back)) => bytes = back,
+                Err(e) => {
+                    failed = Some(e.to_string());
+                    bytes = Vec::new();
+                }
+            }
+        }
         let mut written = 0;
-        while failed.is_none() && written < bytes.len() {
+        while failed.is_none() && written < bytes.len() && !c.socket.is_websocket() {
             match c.socket.write(&bytes[written..]) {
                 Ok(0) => break,
                 Ok(n) => written += n,
