@@ -19,6 +19,8 @@
 #   make bench                throughput and CPU per message, ours against the system's library,
 #                             over plain TCP and over TLS (ROUNDS=3 rounds, medians), and memory
 #                             per idle connected client
+#   make bench-broker         our broker beside Debian's mosquitto: throughput and broker CPU per
+#                             message (ROUNDS=3 rounds, medians)
 #   make soak                 the long link-cut test (minutes; root): counts every message
 #   make fuzz-smoke           run each fuzz target FUZZ_SECONDS (20) s from its seeds
 #   make support-table        print the Markdown table of implemented functions
@@ -64,7 +66,8 @@ EXAMPLE_CFLAGS := -std=c99 -Wall -Wextra -Werror -pedantic -pthread
 ROUNDS ?= 3
 EXAMPLES := $(patsubst c-examples/%.c,$(BUILD)/examples/%,$(wildcard c-examples/*.c))
 
-.PHONY: all install uninstall header check-header check-exports examples test demo check bench soak fuzz-smoke \
+.PHONY: all install uninstall header check-header check-exports examples test demo check bench bench-broker soak \
+	fuzz-smoke \
 	support-table update-support-table check-support-table clean cbindgen-version
 
 all: $(LIBOUT)/$(SONAME) $(LIBOUT)/libmosquitto.so $(LIBOUT)/libmosquitto.a $(PROGRAMS)
@@ -190,6 +193,9 @@ bench: all
 	benches/run.sh $(ROUNDS)
 	benches/run.sh --tls $(ROUNDS)
 	benches/memory.sh
+
+bench-broker: all
+	benches/broker.sh $(ROUNDS)
 
 soak: all
 	LINK_CUTS_MESSAGES=20000 LINK_CUTS_RATE=100 LINK_CUTS_CUTS=110 \

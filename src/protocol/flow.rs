@@ -31,7 +31,7 @@ pub enum FlowState {
 
 impl FlowState {
     /// Whether the message holds an in-flight slot on the current connection.
-    fn on_wire(self) -> bool {
+    pub fn on_wire(self) -> bool {
         matches!(self, Self::AwaitAck | Self::AwaitPubcomp)
     }
 }

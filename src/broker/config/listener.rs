@@ -10,7 +10,7 @@ use super::reader::{
 use crate::protocol::topic;
 
 /// The keywords handled here.
-const LISTENER_OPTIONS: &[&str] = &[
+pub(super) const LISTENER_OPTIONS: &[&str] = &[
     "bind_address",
     "bind_interface",
     "cafile",

@@ -13,6 +13,8 @@ enum When {
     IfPersistence,
     /// When its first value word is this.
     IfValue(&'static str),
+    /// When its value is not 0.
+    IfNotZero,
 }
 
 /// Keyword, and when it is unsupported. A keyword ending in `*` is a prefix.
@@ -32,6 +34,8 @@ const UNSUPPORTED: &[(&str, When)] = &[
     ("tls_keyform", When::IfValue("engine")),
     ("psk_hint", When::Always),
     ("psk_file", When::Always),
+    // A memory cap on the process: not implemented.
+    ("memory_limit", When::IfNotZero),
     // WebSockets.
     ("http_dir", When::Always),
     ("websockets_log_level", When::Always),
@@ -101,6 +105,7 @@ fn in_force(config: &Config, directive: &Directive, when: When) -> bool {
         When::Always => true,
         When::IfPersistence => config.persistence,
         When::IfValue(value) => first_word == value,
+        When::IfNotZero => super::lexer::atoi(first_word.as_bytes()) != 0,
     }
 }
 
@@ -117,6 +122,18 @@ impl Config {
             })
             .collect()
     }
+}
+
+/// How the options table of README describes an option's support: `None` when it is
+/// implemented, else when it is refused.
+#[cfg(test)]
+pub(super) fn refusal(option: &str) -> Option<String> {
+    rule(option).map(|when| match when {
+        When::Always => "refused".to_owned(),
+        When::IfPersistence => "refused with `persistence true`".to_owned(),
+        When::IfValue(value) => format!("refused with `{value}`"),
+        When::IfNotZero => "refused unless 0".to_owned(),
+    })
 }
 
 #[cfg(test)]

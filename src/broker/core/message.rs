@@ -41,6 +41,9 @@ pub struct Message {
     pub origin: Option<SessionKey>,
     /// The publishing client's id (for `check_retain_source` and log lines).
     pub origin_id: Option<Arc<str>>,
+    /// The publishing client's username and listener (for `check_retain_source`).
+    pub origin_username: Option<Arc<str>>,
+    pub origin_listener: Option<usize>,
 }
 
 impl Message {
@@ -80,6 +83,8 @@ impl Message {
             expiry,
             origin: None,
             origin_id: None,
+            origin_username: None,
+            origin_listener: None,
         }
     }
 

@@ -53,10 +53,11 @@ impl Shard {
             .ok_or(Fault::Protocol)?;
         let version = c.version;
         let v5 = version.is_v5();
+        let listener_index = c.listener;
         let listener = self
             .settings
             .listeners
-            .get(c.listener)
+            .get(listener_index)
             .cloned()
             .ok_or(Fault::Protocol)?;
         let username = c.username.clone();
@@ -226,6 +227,8 @@ impl Shard {
         let key = self.key_of(slot);
         message.origin = Some(key);
         message.origin_id = Some(client_id.clone());
+        message.origin_username = username.clone();
+        message.origin_listener = Some(listener_index);
         let message = Arc::new(message);
         let control = message.topic.starts_with("$CONTROL/");
         match p.qos {
@@ -487,10 +490,24 @@ impl Shard {
         let Some(conn) = self.session(slot).and_then(|s| s.conn) else {
             return;
         };
+        let max_bytes = self.settings.max_inflight_bytes as usize;
         loop {
             let Some(s) = self.session_mut(slot) else {
                 return;
             };
+            if max_bytes > 0 {
+                // `max_inflight_bytes`: nothing more goes out while the payloads in flight
+                // reach it (the window is small, so the sum is cheap).
+                let in_flight: usize = s
+                    .outgoing
+                    .iter()
+                    .filter(|e| e.state.on_wire())
+                    .map(|e| e.message.size())
+                    .sum();
+                if in_flight >= max_bytes {
+                    return;
+                }
+            }
             let Some((entry, transmit)) = s.outgoing.next_transmit(limit) else {
                 return;
             };
@@ -726,6 +743,8 @@ impl Shard {
         );
         message.origin = Some(self.key_of(slot));
         message.origin_id = Some(s.client_id.clone());
+        message.origin_username = s.username.clone();
+        message.origin_listener = Some(s.listener);
         let message = Arc::new(message);
         self.route(&message, now);
     }

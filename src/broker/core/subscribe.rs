@@ -168,7 +168,7 @@ impl Shard {
         let (client_id, username) = (s.client_id.clone(), s.username.clone());
         let mut expired = Vec::new();
         for message in found {
-            if message.expired(now) {
+            if message.expired(now) || !self.retain_source_may_write(&message) {
                 expired.push(message);
                 continue;
             }
@@ -186,7 +186,8 @@ impl Shard {
             self.queue_delivery(slot, d, now);
         }
         if !expired.is_empty() {
-            // An expired retained message is forgotten when it is found.
+            // An expired retained message (or one its publisher may no longer write) is
+            // forgotten when it is found.
             let mut retained = self.shared.retained.write();
             for message in expired {
                 if retained
@@ -198,6 +199,30 @@ impl Shard {
                 }
             }
         }
+    }
+
+    /// With `check_retain_source`: whether the client that published a retained message may
+    /// still publish to its topic (otherwise the message is forgotten when it is found).
+    fn retain_source_may_write(&self, message: &Message) -> bool {
+        if !self.settings.check_retain_source {
+            return true;
+        }
+        let (Some(id), Some(listener)) = (&message.origin_id, message.origin_listener) else {
+            return true;
+        };
+        let security = self
+            .settings
+            .listeners
+            .get(listener)
+            .and_then(|l| self.security.get(l.security));
+        security.is_none_or(|s| {
+            s.allowed(
+                id,
+                message.origin_username.as_deref(),
+                &message.topic,
+                Access::Write,
+            )
+        })
     }
 
     /// UNSUBSCRIBE.

@@ -36,6 +36,21 @@ impl std::fmt::Debug for Logger {
     }
 }
 
+/// The syslog facility: daemon, or local0 to local7 with `log_facility 0` to `7`.
+fn facility(n: Option<u8>) -> libc::c_int {
+    match n {
+        Some(0) => libc::LOG_LOCAL0,
+        Some(1) => libc::LOG_LOCAL1,
+        Some(2) => libc::LOG_LOCAL2,
+        Some(3) => libc::LOG_LOCAL3,
+        Some(4) => libc::LOG_LOCAL4,
+        Some(5) => libc::LOG_LOCAL5,
+        Some(6) => libc::LOG_LOCAL6,
+        Some(7) => libc::LOG_LOCAL7,
+        _ => libc::LOG_DAEMON,
+    }
+}
+
 /// The current Unix time in seconds.
 #[allow(clippy::disallowed_methods)]
 pub(crate) fn unix_now() -> i64 {
@@ -89,7 +104,13 @@ impl Logger {
         let syslog_open = dest.syslog && callback.is_none();
         if syslog_open {
             // SAFETY: openlog keeps the pointer it is given; a static C string lives for ever.
-            unsafe { libc::openlog(c"mosquitto".as_ptr(), libc::LOG_PID, libc::LOG_DAEMON) };
+            unsafe {
+                libc::openlog(
+                    c"mosquitto".as_ptr(),
+                    libc::LOG_PID,
+                    facility(config.log_facility),
+                )
+            };
         }
         (
             Self {

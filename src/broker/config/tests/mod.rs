@@ -5,6 +5,7 @@ mod compat;
 mod files;
 mod listeners;
 mod options;
+mod readme;
 mod syntax;
 
 use std::path::{Path, PathBuf};

@@ -616,7 +616,7 @@ fn every_bridge_option_and_the_tls_options_rustls_cannot_serve_are_in_the_unsupp
 
 /// Every option of the mosquitto.conf(5) manual page of mosquitto 2.0, with a valid value, in a
 /// place where it is allowed.
-const EVERY_OPTION: &str = "\
+pub(super) const EVERY_OPTION: &str = "\
 acl_file /etc/mosquitto/acl
 allow_anonymous false
 allow_duplicate_messages true
