@@ -38,6 +38,8 @@ mod tests;
 #[cfg(feature = "broker")]
 mod v1;
 mod verify;
+// Certificate parts and subjects are read for the broker's listeners only.
+#[cfg_attr(not(feature = "broker"), allow(dead_code))]
 mod x509;
 
 pub(crate) use ciphers::check_ciphers;
