@@ -196,6 +196,7 @@ bench: all
 
 bench-broker: all
 	benches/broker.sh $(ROUNDS)
+	$(CARGO) bench --bench websocket
 
 soak: all
 	LINK_CUTS_MESSAGES=20000 LINK_CUTS_RATE=100 LINK_CUTS_CUTS=110 \

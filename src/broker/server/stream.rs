@@ -100,6 +100,17 @@ impl Stream {
         }
     }
 
+    /// Read what arrived: into `buf`, or for a WebSocket a whole frame's payload without
+    /// copying it.
+    pub(super) fn read_chunk(&mut self, buf: &mut [u8]) -> io::Result<Chunk> {
+        match self {
+            Self::Ws(w) => w.read_frame().map(|f| f.map_or(Chunk::Closed, Chunk::Frame)),
+            _ => self
+                .read(buf)
+                .map(|n| if n == 0 { Chunk::Closed } else { Chunk::Read(n) }),
+        }
+    }
+
     /// Write plaintext: how much was taken (`WouldBlock` when nothing can be taken now).
     pub(super) fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
@@ -188,6 +199,17 @@ impl Write for Stream {
     fn flush(&mut self) -> io::Result<()> {
         self.flush_records()
     }
+}
+
+/// What one read produced.
+#[derive(Debug)]
+pub(super) enum Chunk {
+    /// This many bytes in the caller's buffer.
+    Read(usize),
+    /// A WebSocket frame's payload.
+    Frame(Bytes),
+    /// The peer closed the stream.
+    Closed,
 }
 
 /// Accepts the upgrade with the MQTT subprotocol the client asks for (`mqtt`, or `mqttv3.1`
@@ -303,6 +325,48 @@ impl WsStream {
         }
     }
 
+    /// The next non-empty frame's payload (`None`: closed).
+    fn read_frame(&mut self) -> io::Result<Option<Bytes>> {
+        if !self.unread.is_empty() {
+            return Ok(Some(std::mem::take(&mut self.unread)));
+        }
+        loop {
+            match self.next_message()? {
+                None => return Ok(None),
+                Some(data) if data.is_empty() => {}
+                Some(data) => return Ok(Some(data)),
+            }
+        }
+    }
+
+    /// The next binary payload (possibly empty), `None` when the peer closed.
+    fn next_message(&mut self) -> io::Result<Option<Bytes>> {
+        let ws = self.open()?;
+        match ws.read() {
+            Ok(Message::Binary(data)) => Ok(Some(data)),
+            // MQTT travels in binary frames only.
+            Ok(Message::Text(_)) => Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                WsFailure("text frame received".into()),
+            )),
+            Ok(Message::Close(_)) => {
+                let _ = self.flush();
+                Ok(None)
+            }
+            // Pings are answered by tungstenite; the answer goes out with the next flush.
+            Ok(_) => {
+                self.blocked = true;
+                Ok(Some(Bytes::new()))
+            }
+            Err(
+                tungstenite::Error::ConnectionClosed
+                | tungstenite::Error::AlreadyClosed
+                | tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake),
+            ) => Ok(None),
+            Err(e) => Err(ws_error(e)),
+        }
+    }
+
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
             if !self.unread.is_empty() {
@@ -311,28 +375,9 @@ impl WsStream {
                 self.unread = self.unread.slice(n..);
                 return Ok(n);
             }
-            let ws = self.open()?;
-            match ws.read() {
-                Ok(Message::Binary(data)) => self.unread = data,
-                Ok(Message::Text(_)) => {
-                    // MQTT travels in binary frames only.
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        WsFailure("text frame received".into()),
-                    ));
-                }
-                Ok(Message::Close(_)) => {
-                    let _ = self.flush();
-                    return Ok(0);
-                }
-                // Pings are answered by tungstenite; the answer goes out with the next flush.
-                Ok(_) => self.blocked = true,
-                Err(
-                    tungstenite::Error::ConnectionClosed
-                    | tungstenite::Error::AlreadyClosed
-                    | tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake),
-                ) => return Ok(0),
-                Err(e) => return Err(ws_error(e)),
+            match self.next_message()? {
+                Some(data) => self.unread = data,
+                None => return Ok(0),
             }
         }
     }

@@ -13,7 +13,7 @@ use parking_lot::{Condvar, Mutex, RwLock};
 
 use super::listen::Listening;
 use super::log::Logger;
-use super::stream::{Stream, TlsFailure};
+use super::stream::{Chunk, Stream, TlsFailure};
 use super::sys::SysPublisher;
 use crate::broker::config::LogTypes;
 use crate::broker::core::message::Message;
@@ -410,7 +410,7 @@ impl Worker {
                 c.limit_raised = true;
                 c.socket.raise_frame_limit(self.hub.max_packet);
             }
-            let result = c.socket.read(&mut self.read_buf);
+            let result = c.socket.read_chunk(&mut self.read_buf);
             if c.socket.wants_write() {
                 // Handshake messages the socket did not take yet.
                 self.flush(id);
@@ -437,13 +437,23 @@ impl Worker {
                 return;
             };
             match result {
-                Ok(0) => {
+                Ok(Chunk::Closed) => {
                     c.read_pending = false;
                     self.shard.closed(id, None, t);
                     return;
                 }
-                Ok(n) => {
-                    self.shard.input(id, &self.read_buf[..n], t);
+                Ok(chunk) => {
+                    let n = match &chunk {
+                        Chunk::Read(n) => {
+                            self.shard.input(id, &self.read_buf[..*n], t);
+                            *n
+                        }
+                        Chunk::Frame(data) => {
+                            self.shard.input(id, data, t);
+                            data.len()
+                        }
+                        Chunk::Closed => 0,
+                    };
                     total += n;
 
                     if self.shard.done_reading(id) {
