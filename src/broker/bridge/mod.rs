@@ -29,6 +29,9 @@ use std::thread::JoinHandle;
 use crate::broker::config::{Bridge, LogTypes};
 use crate::client::Connector;
 
+/// The longest a starting broker waits for its bridges' local subscriptions.
+const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Writes a line to the broker's log.
 pub(crate) type LogFn = Arc<dyn Fn(LogTypes, &str) + Send + Sync>;
 
@@ -79,8 +82,13 @@ pub(crate) struct Bridges {
 impl Bridges {
     /// Start a thread for every bridge; the error is the line to log when a thread cannot be
     /// made (the bridges already started are stopped).
+    ///
+    /// Returns once every bridge has subscribed on this broker (or after a few seconds), so
+    /// that the messages published from then on reach the bridges, as they do in mosquitto,
+    /// whose bridges subscribe before it accepts clients.
     pub(crate) fn start(configs: &[Bridge], env: &Env) -> Result<Self, String> {
         let mut bridges = Self::default();
+        let mut waits = Vec::new();
         for config in configs {
             let started = UnixStream::pair().and_then(|(wake, woken)| {
                 woken.set_nonblocking(true)?;
@@ -88,9 +96,11 @@ impl Bridges {
                     flag: AtomicBool::new(false),
                     wake,
                 });
-                let runner = runner::Runner::new(config.clone(), env.clone(), stop.clone(), woken)?;
+                let ready = Arc::new(runner::Ready::default());
+                waits.push(ready.clone());
+                let runner = runner::Runner::new(config.clone(), env.clone(), stop.clone(), woken, ready)?;
                 let thread = std::thread::Builder::new()
-                    .name(format!("mosquitto-bridge-{}", config.name))
+                    .name(format!("bridge-{}", config.name))
                     .spawn(move || {
                         // A panic ends this bridge only.
                         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| runner.run()));
@@ -104,6 +114,10 @@ impl Bridges {
                     return Err(format!("Error: Unable to start bridge {}: {e}.", config.name));
                 }
             }
+        }
+        let deadline = crate::client::now() + READY_WAIT;
+        for ready in waits {
+            ready.wait_until(deadline);
         }
         Ok(bridges)
     }

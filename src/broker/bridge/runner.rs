@@ -117,10 +117,46 @@ pub(super) struct Runner {
     last_traffic: Instant,
     /// When the first address is checked again (a bridge connected to a secondary one).
     primary_retry: Option<Instant>,
+    /// Local requests (the first subscriptions and state) not yet acknowledged; the bridge is
+    /// ready once there are none.
+    local_pending: HashSet<u16>,
+    /// Told once the bridge is ready.
+    ready: Option<Arc<Ready>>,
+}
+
+/// Set once a bridge's local side has subscribed, so that messages published from then on
+/// reach it.
+#[derive(Debug, Default)]
+pub(super) struct Ready {
+    done: Mutex<bool>,
+    cv: parking_lot::Condvar,
+}
+
+impl Ready {
+    fn set(&self) {
+        *self.done.lock() = true;
+        self.cv.notify_all();
+    }
+
+    /// Wait until set or `deadline`.
+    pub(super) fn wait_until(&self, deadline: Instant) {
+        let mut done = self.done.lock();
+        while !*done {
+            if self.cv.wait_until(&mut done, deadline).timed_out() {
+                return;
+            }
+        }
+    }
 }
 
 impl Runner {
-    pub(super) fn new(config: Bridge, env: Env, stop: Arc<Stop>, woken: UnixStream) -> std::io::Result<Self> {
+    pub(super) fn new(
+        config: Bridge,
+        env: Env,
+        stop: Arc<Stop>,
+        woken: UnixStream,
+        ready: Arc<Ready>,
+    ) -> std::io::Result<Self> {
         let remote_id = config.remote_clientid(&env.hostname);
         let local_id = config.local_clientid(&env.hostname);
         let state_topic = config.notification_topic(&env.hostname);
@@ -160,6 +196,8 @@ impl Runner {
             drop_logged: false,
             last_traffic: now,
             primary_retry: None,
+            local_pending: HashSet::new(),
+            ready: Some(ready),
         };
         runner.configure_remote();
         runner.configure_local();
@@ -262,6 +300,9 @@ impl Runner {
         }
         self.remote.close_now();
         self.local.close_now();
+        if let Some(ready) = self.ready.take() {
+            ready.set();
+        }
     }
 
     /// Start what is due: a connection attempt, a lazy bridge's stop, a check of the first
@@ -443,15 +484,30 @@ impl Runner {
                 LogTypes::DEBUG,
                 &format!("Bridge {} doing local SUBSCRIBE on topic {filter}", self.local_id),
             );
-            let _ = self
-                .local
-                .subscribe(&self.local_events, &[filter.as_bytes()], qos, options, Vec::new());
+            if let Ok(mid) =
+                self.local
+                    .subscribe(&self.local_events, &[filter.as_bytes()], qos, options, Vec::new())
+            {
+                if self.ready.is_some() {
+                    self.local_pending.insert(mid);
+                }
+            }
+        }
+        self.check_ready();
+    }
+
+    /// Tell the broker the bridge is ready once its first local requests are acknowledged.
+    fn check_ready(&mut self) {
+        if self.local_pending.is_empty() {
+            if let Some(ready) = self.ready.take() {
+                ready.set();
+            }
         }
     }
 
     fn publish_local_state(&mut self, state: &[u8]) {
         let topic = self.state_topic.clone();
-        let _ = self.local.publish(
+        let (mid, _) = self.local.publish(
             &self.local_events,
             PublishRequest {
                 topic: Some(topic.as_bytes()),
@@ -461,6 +517,9 @@ impl Runner {
                 properties: Vec::new(),
             },
         );
+        if let (Some(mid), Some(_)) = (mid, &self.ready) {
+            self.local_pending.insert(mid);
+        }
     }
 
     fn local_event(&mut self, event: Event) {
@@ -475,10 +534,12 @@ impl Runner {
                 self.local_retry = Some(crate::client::now() + LOCAL_RETRY);
             }
             Event::Message { message } => self.outgoing(message),
-            Event::Publish { .. }
-            | Event::Subscribe { .. }
-            | Event::Unsubscribe { .. }
-            | Event::Log { .. } => {}
+            Event::Publish { mid, .. } | Event::Subscribe { mid, .. } => {
+                if self.local_pending.remove(&mid) {
+                    self.check_ready();
+                }
+            }
+            Event::Unsubscribe { .. } | Event::Log { .. } => {}
         }
     }
 
