@@ -596,3 +596,90 @@ fn stopping_the_broker_ends_every_bridge_thread() {
         thread_names()
     );
 }
+
+/// A connection that says it is a bridge (level 0x84), as Debian's broker and ours treat it:
+/// it does not get its own messages back, and live messages keep their retain flag.
+#[test]
+fn a_client_with_the_bridge_flag_is_treated_as_a_bridge_by_both_brokers() {
+    let debian_broker = debian("");
+    let ours = Ours::start("");
+    for (port, who) in [(debian_broker.port, "debian"), (ours.port, "ours")] {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        s.set_read_timeout(Some(TIMEOUT)).expect("timeout");
+        let id = format!("flag-{}", std::process::id());
+        let mut connect = vec![
+            0x10,
+            (12 + id.len()) as u8,
+            0,
+            4,
+            b'M',
+            b'Q',
+            b'T',
+            b'T',
+            0x84,
+            2,
+            0,
+            60,
+            0,
+        ];
+        connect.push(id.len() as u8);
+        connect.extend_from_slice(id.as_bytes());
+        s.write_all(&connect).expect("CONNECT");
+        let mut buf = [0u8; 4];
+        s.read_exact(&mut buf).expect("CONNACK");
+        assert_eq!(buf, [0x20, 2, 0, 0], "{who}");
+        s.write_all(&[0x82, 8, 0, 1, 0, 3, b'f', b'/', b'#', 1])
+            .expect("SUBSCRIBE");
+        let mut suback = [0u8; 5];
+        s.read_exact(&mut suback).expect("SUBACK");
+        assert_eq!(suback, [0x90, 3, 0, 1, 1], "{who}");
+        // Its own message does not come back; another client's retained one keeps its flag.
+        s.write_all(&[0x30, 8, 0, 3, b'f', b'/', b'a', b'o', b'w', b'n'])
+            .expect("PUBLISH");
+        let other = Peer::new(port, &format!("flag-other-{who}"));
+        other.send("f/b", "other", 0, true);
+        let mut publish = [0u8; 12];
+        s.read_exact(&mut publish).expect("PUBLISH");
+        assert_eq!(&publish, b"\x31\x0a\x00\x03f/bother", "{who}");
+        // Clear the retained message.
+        other.send("f/b", "", 0, true);
+    }
+}
+
+#[test]
+fn retained_messages_cross_retained_unless_bridge_outgoing_retain_is_false() {
+    let remote = debian("");
+    let (keep, drop) = (rid("keep-retain"), rid("drop-retain"));
+    let ours = Ours::start(&format!(
+        "{}{}",
+        bridge(
+            "keep",
+            remote.port,
+            &format!("remote_clientid {keep}\ntopic r1/# out 1")
+        ),
+        bridge(
+            "drop",
+            remote.port,
+            &format!("remote_clientid {drop}\nbridge_outgoing_retain false\ntopic r2/# out 1"),
+        )
+    ));
+    expect_debian_log(&remote, &format!("as {keep} (p2"), LONG);
+    expect_debian_log(&remote, &format!("as {drop} (p2"), LONG);
+    let watch = Peer::new(remote.port, "retain-watch");
+    watch.subscribe("r1/#", 1);
+    watch.subscribe("r2/#", 1);
+    let local = Peer::new(ours.port, "retain-local");
+    local.send("r1/x", "kept", 1, true);
+    local.send("r2/x", "not-kept", 1, true);
+    watch.expect_message("r1/x", "kept");
+    watch.expect_message("r2/x", "not-kept");
+    // Only the first is retained on the remote broker.
+    let late = Peer::new(remote.port, "retain-late");
+    late.subscribe("r1/#", 1);
+    late.subscribe("r2/#", 1);
+    let m = late.expect_message("r1/x", "kept");
+    assert!(m.retain);
+    settle();
+    assert_eq!(late.count("r2/x"), 0, "{:#?}", late.messages());
+    local.send("r1/x", "", 1, true);
+}

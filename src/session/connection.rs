@@ -172,3 +172,30 @@ fn mark_bridge(packet: &mut [u8]) {
         *level |= 0x80;
     }
 }
+
+#[cfg(test)]
+mod bridge_flag_tests {
+    use super::mark_bridge;
+
+    #[test]
+    fn the_bridge_flag_is_the_top_bit_of_the_protocol_level() {
+        // CONNECT 3.1.1, remaining length 12: "MQTT", level 4, flags, keepalive, empty id.
+        let mut p = vec![0x10, 12, 0, 4, b'M', b'Q', b'T', b'T', 4, 2, 0, 60, 0, 0];
+        mark_bridge(&mut p);
+        assert_eq!(p[8], 0x84);
+        // 3.1: "MQIsdp", level 3.
+        let mut p = vec![
+            0x10, 14, 0, 6, b'M', b'Q', b'I', b's', b'd', b'p', 3, 2, 0, 60, 0, 0,
+        ];
+        mark_bridge(&mut p);
+        assert_eq!(p[10], 0x83);
+        // A two-byte remaining length.
+        let mut p = vec![0x10, 0x80, 0x01, 0, 4, b'M', b'Q', b'T', b'T', 4];
+        mark_bridge(&mut p);
+        assert_eq!(p[9], 0x84);
+        // Truncated input is left alone.
+        let mut p = vec![0x10, 0x80];
+        mark_bridge(&mut p);
+        assert_eq!(p, vec![0x10, 0x80]);
+    }
+}
