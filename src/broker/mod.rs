@@ -4,10 +4,12 @@
 //! - [`auth`]: password files, ACL files and the `mosquitto_passwd` tool.
 //! - [`core`]: the protocol engine, without I/O: sessions, subscriptions, retained messages.
 //! - [`server`]: listening sockets, worker threads, logging and `$SYS`: a running broker.
+//! - `bridge`: the `connection` sections, links to other brokers on the client runtime.
 //! - [`command`]: the `mosquitto` command.
 //! - [`embed`]: the C entry points (`mosquitto_embed.h`).
 
 pub mod auth;
+pub(crate) mod bridge;
 pub mod command;
 pub mod config;
 pub mod core;

@@ -33,7 +33,7 @@ pub use crate::protocol::{Property, ProtocolVersion, Publish};
 pub use crate::session::{ClientOptions, DisconnectCause, Event, LogLevel, PublishRequest};
 use crate::session::{Session, State, property_error};
 pub use crate::transport::backoff::Backoff;
-pub use crate::transport::connect::Proxy;
+pub use crate::transport::connect::{Connector, Proxy};
 use crate::transport::driver::{self, Engine, WAKER};
 pub use crate::transport::tls::{PasswordCallback, TlsSettings, TlsVersion};
 pub use thread::LoopControl;
@@ -497,6 +497,11 @@ impl Settings<'_> {
         self.session().set_protocol(protocol);
     }
 
+    /// Announce a bridge in the next CONNECTs (see [`ClientOptions::bridge`]).
+    pub fn set_bridge(&mut self, bridge: bool) {
+        self.session().set_bridge(bridge);
+    }
+
     /// See [`Session::set_credentials`].
     pub fn set_credentials(&mut self, username: Option<&[u8]>, password: Option<&[u8]>) -> Result<(), Error> {
         self.session().set_credentials(username, password)
@@ -549,6 +554,12 @@ impl Settings<'_> {
     /// Connect through a SOCKS5 proxy (`None`: directly).
     pub fn set_proxy(&mut self, proxy: Option<Proxy>) {
         self.0.engine.settings_mut().proxy = proxy.map(Box::new);
+    }
+
+    /// Take each connection's stream from `connector` instead of connecting to the host of
+    /// the connect request (`None`: connect to the host).
+    pub fn set_connector(&mut self, connector: Option<Connector>) {
+        self.0.engine.settings_mut().connector = connector;
     }
 
     /// The delays between reconnection attempts.

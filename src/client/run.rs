@@ -208,13 +208,20 @@ impl Client {
         control: Option<&LoopControl>,
     ) -> Result<(), Error> {
         let t = now();
-        let ((target, proxy, tls_settings), generation) = self.locked(h, |g| {
+        let ((target, proxy, tls_settings, connector), generation) = self.locked(h, |g| {
             let plan = g.engine.begin_connect(t)?;
             Ok::<_, Error>((plan, g.engine.generation()))
         })?;
         let abort = || self.abort_connect.load(Ordering::Acquire) || stop_requested(control);
-        let result = tls_plan(&target, tls_settings)
-            .and_then(|tls| connect::open(&Plan { target, proxy, tls }, blocking, &abort));
+        let result = tls_plan(&target, tls_settings).and_then(|tls| {
+            let plan = Plan {
+                target,
+                proxy,
+                tls,
+                connector,
+            };
+            connect::open(&plan, blocking, &abort)
+        });
         let result = result.map_err(|failure| {
             if !failure.log.is_empty() {
                 self.locked(h, |g| {

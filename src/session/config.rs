@@ -25,6 +25,9 @@ pub struct ClientOptions {
     pub receive_maximum: u16,
     /// The most QoS 1/2 messages we keep in flight towards the server.
     pub send_maximum: u16,
+    /// Announce a bridge, as mosquitto's `try_private` does: the top bit of the protocol level
+    /// of a 3.x CONNECT is set.
+    pub bridge: bool,
 }
 
 impl ClientOptions {
@@ -40,6 +43,7 @@ impl ClientOptions {
             connect_properties: Vec::new(),
             receive_maximum: DEFAULT_INFLIGHT,
             send_maximum: DEFAULT_INFLIGHT,
+            bridge: false,
         }
     }
 }

@@ -118,7 +118,12 @@ impl Session {
         self.log(LogLevel::Debug, |s| {
             format!("Client {} sending CONNECT", s.id_for_log())
         });
-        Packet::Connect(connect).encode(self.opts.protocol, self.out.writer());
+        let out = self.out.writer();
+        let start = out.len();
+        Packet::Connect(connect).encode(self.opts.protocol, out);
+        if self.opts.bridge && !v5 {
+            mark_bridge(&mut out[start..]);
+        }
     }
 
     /// A connection attempt that got a socket but failed before MQTT began (its TLS handshake)
@@ -149,5 +154,48 @@ impl Session {
             other => other,
         };
         self.events.push(Event::Disconnect { cause });
+    }
+}
+
+/// Set the top bit of the protocol level in an encoded CONNECT (fixed header, remaining
+/// length, protocol name, level).
+fn mark_bridge(packet: &mut [u8]) {
+    let Some(length_bytes) = packet.iter().skip(1).take(4).position(|b| b & 0x80 == 0) else {
+        return;
+    };
+    let name_at = 2 + length_bytes;
+    let Some(&[hi, lo]) = packet.get(name_at..name_at + 2) else {
+        return;
+    };
+    let level_at = name_at + 2 + usize::from(u16::from_be_bytes([hi, lo]));
+    if let Some(level) = packet.get_mut(level_at) {
+        *level |= 0x80;
+    }
+}
+
+#[cfg(test)]
+mod bridge_flag_tests {
+    use super::mark_bridge;
+
+    #[test]
+    fn the_bridge_flag_is_the_top_bit_of_the_protocol_level() {
+        // CONNECT 3.1.1, remaining length 12: "MQTT", level 4, flags, keepalive, empty id.
+        let mut p = vec![0x10, 12, 0, 4, b'M', b'Q', b'T', b'T', 4, 2, 0, 60, 0, 0];
+        mark_bridge(&mut p);
+        assert_eq!(p[8], 0x84);
+        // 3.1: "MQIsdp", level 3.
+        let mut p = vec![
+            0x10, 14, 0, 6, b'M', b'Q', b'I', b's', b'd', b'p', 3, 2, 0, 60, 0, 0,
+        ];
+        mark_bridge(&mut p);
+        assert_eq!(p[10], 0x83);
+        // A two-byte remaining length.
+        let mut p = vec![0x10, 0x80, 0x01, 0, 4, b'M', b'Q', b'T', b'T', 4];
+        mark_bridge(&mut p);
+        assert_eq!(p[9], 0x84);
+        // Truncated input is left alone.
+        let mut p = vec![0x10, 0x80];
+        mark_bridge(&mut p);
+        assert_eq!(p, vec![0x10, 0x80]);
     }
 }

@@ -210,6 +210,11 @@ impl Session {
         self.opts.protocol = protocol;
     }
 
+    /// Whether the next CONNECTs announce a bridge (3.x only).
+    pub(crate) fn set_bridge(&mut self, bridge: bool) {
+        self.opts.bridge = bridge;
+    }
+
     /// The CONNECT properties of the next connections (v5).
     pub(crate) fn set_connect_properties(&mut self, properties: Vec<Property>) {
         self.opts.connect_properties = properties;

@@ -42,12 +42,25 @@ impl std::fmt::Debug for TlsPlan {
     }
 }
 
+/// Makes the stream of a connection instead of connecting to the target: a Unix-domain
+/// socket whose other end the maker serves (the local side of the broker's bridges).
+#[derive(Clone)]
+pub struct Connector(pub Arc<dyn Fn() -> io::Result<std::os::unix::net::UnixStream> + Send + Sync>);
+
+impl std::fmt::Debug for Connector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Connector")
+    }
+}
+
 /// Everything needed to open one connection.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
     pub target: Target,
     pub proxy: Option<Proxy>,
     pub tls: Option<TlsPlan>,
+    /// Replaces the connect to `target` (proxy and TLS are not used then).
+    pub connector: Option<Connector>,
 }
 
 /// Why a connection could not be opened, with the log lines that say so.
@@ -113,6 +126,16 @@ pub(crate) fn handshake_failure(e: &io::Error) -> Failure {
 /// progress (the flag says so) and the TLS handshake happens as the stream is used. A proxy
 /// handshake is always completed here. `abort` is checked regularly during every wait.
 pub(crate) fn open(plan: &Plan, blocking: bool, abort: &dyn Fn() -> bool) -> Result<(Stream, bool), Failure> {
+    if let Some(connector) = &plan.connector {
+        let made = (connector.0)().and_then(|s| {
+            s.set_nonblocking(true)?;
+            Ok(s)
+        });
+        return match made {
+            Ok(s) => Ok((Stream::unix(mio::net::UnixStream::from_std(s)), false)),
+            Err(e) => Err(io_failure(&e)),
+        };
+    }
     let (stream, in_progress) = match &plan.proxy {
         Some(proxy) => {
             let to_proxy = Target {

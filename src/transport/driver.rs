@@ -13,7 +13,7 @@ use std::time::Instant;
 use mio::{Registry, Token};
 
 use super::Stream;
-use super::connect::{Proxy, handshake_failure, io_failure};
+use super::connect::{Connector, Proxy, handshake_failure, io_failure};
 use super::stream::TlsFailure;
 use super::tcp::Target;
 use super::tls::TlsSettings;
@@ -55,7 +55,12 @@ pub(crate) struct ConnectSettings {
     pub tls: Option<Box<TlsSettings>>,
     /// `mosquitto_socks5_set`.
     pub proxy: Option<Box<Proxy>>,
+    /// Makes the stream instead of connecting to `host`.
+    pub connector: Option<Connector>,
 }
+
+/// What [`Engine::begin_connect`] hands out for the connection attempt.
+pub(crate) type ConnectPlan = (Target, Option<Proxy>, Option<TlsSettings>, Option<Connector>);
 
 /// One client's session and socket.
 #[derive(Debug)]
@@ -231,10 +236,7 @@ impl Engine {
     /// connect; the TLS settings are returned as they are, for the caller to turn into a
     /// configuration without holding the client lock (loading a key may call back into the
     /// application for its password).
-    pub(crate) fn begin_connect(
-        &mut self,
-        now: Instant,
-    ) -> Result<(Target, Option<Proxy>, Option<TlsSettings>), Error> {
+    pub(crate) fn begin_connect(&mut self, now: Instant) -> Result<ConnectPlan, Error> {
         let settings = &self.settings;
         let Some((host, port)) = settings.host.as_deref().cloned() else {
             return Err(Error::Inval);
@@ -250,9 +252,10 @@ impl Engine {
         };
         let tls = settings.tls.as_deref().filter(|t| t.enabled()).cloned();
         let proxy = settings.proxy.as_deref().cloned();
+        let connector = settings.connector.clone();
         self.drop_stream();
         self.session.reset_for_connect(now);
-        Ok((target, proxy, tls))
+        Ok((target, proxy, tls, connector))
     }
 
     /// Finish a connection attempt started with [`Engine::begin_connect`] when the engine was at

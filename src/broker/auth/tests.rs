@@ -11,6 +11,7 @@ fn security(allow_anonymous: bool, with_passwords: bool) -> Security {
         allow_anonymous,
         passwords: with_passwords.then(passwords),
         acl: None,
+        unrestricted: false,
     }
 }
 
@@ -55,6 +56,7 @@ fn with_a_password_file() {
         allow_anonymous: false,
         passwords: Some(PasswordFile::default()),
         acl: None,
+        unrestricted: false,
     };
     assert_eq!(empty.authenticate("c", Some("alice"), Some(b"p")), NotAuthorized);
 }
@@ -87,6 +89,7 @@ fn acl_decides_after_the_dollar_rules() {
         allow_anonymous: true,
         passwords: None,
         acl: Some(acl),
+        unrestricted: false,
     };
     assert!(s.allowed("c", None, "$SYS/x", Access::Read));
     assert!(!s.allowed("c", None, "$SYS/x", Access::Write));
@@ -176,4 +179,13 @@ fn security_load() {
     let (s, log) = Security::load(true, None, None).expect("nothing to load");
     assert!(log.is_empty());
     assert_eq!(s.authenticate("c", Some("x"), None), Accepted);
+}
+
+#[test]
+fn the_unrestricted_security_of_bridges_accepts_everyone_and_allows_everything() {
+    let s = Security::unrestricted();
+    assert_eq!(s.authenticate("c", Some("any"), Some(b"thing")), Accepted);
+    assert_eq!(s.authenticate("c", None, None), Accepted);
+    assert!(s.allowed("c", None, "$SYS/broker/uptime", Access::Write));
+    assert!(s.allowed("c", None, "a/b", Access::Read));
 }

@@ -77,6 +77,9 @@ pub struct Conn {
     pub connected: bool,
     /// The connection moves to the shard of its client id.
     pub handed_off: bool,
+    /// A bridge that said so in its CONNECT (the top bit of a 3.x protocol level): its
+    /// subscriptions get No Local and Retain As Published.
+    pub bridge: bool,
 }
 
 impl Conn {
@@ -103,6 +106,7 @@ impl Conn {
             will_on_close: true,
             connected: false,
             handed_off: false,
+            bridge: false,
         }
     }
 

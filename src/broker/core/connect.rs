@@ -40,6 +40,9 @@ impl Shard {
         };
         let name = name.to_vec();
         let flags = r.u8().unwrap_or(0);
+        // A bridge says so with the top bit of a 3.x level (mosquitto's `try_private`).
+        let bridge = matches!((name.as_slice(), level), (b"MQIsdp", 0x83) | (b"MQTT", 0x84));
+        let level = if bridge { level & 0x7F } else { level };
         let known = match (name.as_slice(), level) {
             (b"MQIsdp", 3) | (b"MQTT", 4 | 5) => true,
             (b"MQIsdp", _) | (b"MQTT", _) => {
@@ -66,6 +69,21 @@ impl Shard {
             });
             self.end(conn, Ending::Refused, now);
             return;
+        }
+        let plain;
+        let body = if bridge {
+            // Decoded as the plain level it stands for.
+            let mut copy = body.to_vec();
+            if let Some(b) = copy.get_mut(2 + name.len()) {
+                *b = level;
+            }
+            plain = copy;
+            &plain[..]
+        } else {
+            body
+        };
+        if let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) {
+            c.bridge = bridge;
         }
         match protocol::decode_from(Sender::Client, first_byte, body, ProtocolVersion::V311) {
             Ok(Packet::Connect(c)) => self.on_connect(conn, c, now),
@@ -274,6 +292,7 @@ impl Shard {
             let peer = c.peer;
             let peer_text = c.peer_text.clone();
             let identity = c.identity.clone();
+            let bridge = c.bridge;
             let rest = std::mem::take(&mut c.inbuf);
             let mut connect = connect;
             connect.client_id = client_id;
@@ -286,6 +305,7 @@ impl Shard {
                 peer_text,
                 listener: listener_index,
                 identity,
+                bridge,
             });
             return;
         }
@@ -346,9 +366,15 @@ impl Shard {
             .as_ref()
             .map(|u| format!(", u'{u}'"))
             .unwrap_or_default();
-        if self.settings.connection_messages {
+        let (bridge, internal) = self
+            .conns
+            .get(conn)
+            .and_then(Option::as_ref)
+            .map_or((false, false), |c| (c.bridge, listener.internal));
+        if self.settings.connection_messages && !internal {
+            let what = if bridge { "bridge" } else { "client" };
             self.log(LogTypes::NOTICE, || {
-                format!("New client connected from {from} as {client_id} (p{p}, c{c_flag}, k{k}{user}).")
+                format!("New {what} connected from {from} as {client_id} (p{p}, c{c_flag}, k{k}{user}).")
             });
         }
         let _ = peer_name;

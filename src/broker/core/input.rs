@@ -73,10 +73,17 @@ impl Shard {
         Stats::add(&self.shared.stats.sockets, 1);
         Stats::add(&self.shared.stats.connections, 1);
         let (ip, port, listen_port) = self.peer_parts(id);
-        self.log(LogTypes::NOTICE, || {
-            format!("New connection from {ip}:{port} on port {listen_port}.")
-        });
+        if !self.is_internal(listener) {
+            self.log(LogTypes::NOTICE, || {
+                format!("New connection from {ip}:{port} on port {listen_port}.")
+            });
+        }
         id
+    }
+
+    /// Whether a listener is the broker's own, for its bridges (no connection log lines).
+    fn is_internal(&self, listener: usize) -> bool {
+        self.settings.listeners.get(listener).is_some_and(|l| l.internal)
     }
 
     /// The peer's address and port for log lines, and the listener's port.
@@ -113,10 +120,12 @@ impl Shard {
             peer_text,
             listener,
             identity,
+            bridge,
             ..
         } = handoff;
         let mut conn = Conn::new(peer, peer_text, listener, now);
         conn.identity = identity;
+        conn.bridge = bridge;
         let id = match self.free_conns.pop() {
             Some(id) => {
                 self.conns[id] = Some(conn);
@@ -409,7 +418,9 @@ impl Shard {
             Ending::TakenOver | Ending::Socket | Ending::Shutdown | Ending::Refused => None,
         };
         if let Some(line) = line {
-            if self.settings.connection_messages || !matches!(ending, Ending::Disconnect(_) | Ending::Closed)
+            if (self.settings.connection_messages
+                || !matches!(ending, Ending::Disconnect(_) | Ending::Closed))
+                && !self.is_internal(listener)
             {
                 self.log(LogTypes::NOTICE, || line);
             }

@@ -383,10 +383,12 @@ impl Shard {
             }
         } else {
             let granted = matches.iter().map(|(o, _)| o.qos).max().unwrap_or(0);
+            // Retain As Published here only for a 3.x bridge's subscriptions.
+            let keep_retain = matches.iter().any(|(o, _)| o.retain_as_published);
             let d = Delivery {
                 message: message.clone(),
                 qos: qos_for(granted),
-                retain: false,
+                retain: keep_retain && message.retain,
                 sub_ids: Vec::new(),
             };
             self.queue_delivery(slot, d, now);

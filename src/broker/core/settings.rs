@@ -25,6 +25,8 @@ pub struct ListenerSettings {
     /// The username is the identity of the client's TLS certificate; the password file is not
     /// used on this listener.
     pub identity_as_username: bool,
+    /// The broker's own listener for the local side of its bridges: no connection log lines.
+    pub internal: bool,
 }
 
 /// The core's settings.
@@ -77,6 +79,7 @@ impl Default for Settings {
                 auto_id_prefix: "auto-".into(),
                 security: 0,
                 identity_as_username: false,
+                internal: false,
             }],
             max_inflight_messages: 20,
             max_inflight_bytes: 0,

@@ -143,6 +143,8 @@ pub struct Handoff {
     pub listener: usize,
     /// The identity from the client's TLS certificate, if the listener uses it.
     pub identity: Option<Arc<str>>,
+    /// The client connected as a bridge.
+    pub bridge: bool,
 }
 
 /// A log line: its type (one of the `LogTypes` bits) and text.

@@ -37,11 +37,11 @@ impl Shard {
         };
         let version = self.version_of(conn);
         let v5 = version.is_v5();
-        let listener_index = self
+        let (listener_index, bridge) = self
             .conns
             .get(conn)
             .and_then(Option::as_ref)
-            .map_or(0, |c| c.listener);
+            .map_or((0, false), |c| (c.listener, c.bridge));
         let listener = self
             .settings
             .listeners
@@ -68,8 +68,9 @@ impl Shard {
             let (group, inner) = split_shared(filter)?;
             let options = SubOptions {
                 qos: (byte & 0x03).min(listener.max_qos),
-                no_local: v5 && byte & 0x04 != 0,
-                retain_as_published: v5 && byte & 0x08 != 0,
+                // A 3.x bridge neither gets its own messages back nor loses retain flags.
+                no_local: (v5 && byte & 0x04 != 0) || bridge,
+                retain_as_published: (v5 && byte & 0x08 != 0) || bridge,
                 retain_handling: if v5 { (byte >> 4) & 0x03 } else { 0 },
             };
             if group.is_some() && options.no_local {

@@ -279,6 +279,16 @@ impl BrokerBuilder {
             ),
         }
         let listeners = config.effective_listeners();
+        let hostname = crate::broker::bridge::hostname();
+        if let Err(line) = config.check_bridge_client_ids(&hostname) {
+            logger.write(LogTypes::ERROR, &line);
+            return Err(StartError::Config(ConfigError {
+                message: line,
+                file: String::new(),
+                line: 0,
+                included_from: None,
+            }));
+        }
         let security = load_security(&config, &listeners, &logger).inspect_err(|e| {
             for line in e.lines() {
                 logger.write(LogTypes::ERROR, &line);
@@ -432,7 +442,19 @@ impl BrokerBuilder {
             }
         }
         drop(sockets);
+        let mut bridges = None;
+        if result.is_ok() && !config.bridges.is_empty() {
+            match crate::broker::bridge::Bridges::start(&config.bridges, &bridge_env(&hub, &config, hostname))
+            {
+                Ok(b) => bridges = Some(b),
+                Err(line) => {
+                    logger.write(LogTypes::ERROR, &line);
+                    result = Err(StartError::System(line));
+                }
+            }
+        }
         let broker = Broker {
+            bridges,
             hub,
             threads,
             ports,
@@ -458,6 +480,8 @@ impl BrokerBuilder {
 
 /// A running broker. [`Broker::stop`] (or dropping it) ends it as SIGTERM ends mosquitto.
 pub struct Broker {
+    /// Stopped before the workers.
+    bridges: Option<crate::broker::bridge::Bridges>,
     hub: Arc<Hub>,
     threads: Vec<JoinHandle<()>>,
     ports: Vec<u16>,
@@ -631,6 +655,9 @@ impl Broker {
     }
 
     fn shutdown(&mut self) {
+        if let Some(mut bridges) = self.bridges.take() {
+            bridges.stop();
+        }
         self.hub.stop_all();
         for t in self.threads.drain(..) {
             let _ = t.join();
@@ -646,6 +673,40 @@ impl Drop for Broker {
         if !self.threads.is_empty() {
             self.shutdown();
         }
+    }
+}
+
+/// What the bridges need of the broker: its log, in-process connections to a worker (on the
+/// listener after the configured ones), the host name and the queue options.
+fn bridge_env(hub: &Arc<Hub>, config: &Config, hostname: String) -> crate::broker::bridge::Env {
+    let internal = hub.listener_clients.len();
+    let log_hub = hub.clone();
+    let connect_hub = Arc::downgrade(hub);
+    crate::broker::bridge::Env {
+        log: Arc::new(move |kind, text| log_hub.logger.read().write(kind, text)),
+        connector: crate::client::Connector(Arc::new(move || {
+            let hub = connect_hub
+                .upgrade()
+                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotConnected))?;
+            let (ours, theirs) = std::os::unix::net::UnixStream::pair()?;
+            ours.set_nonblocking(true)?;
+            let socket = stream::Stream::Unix(mio::net::UnixStream::from_std(ours));
+            hub.post(
+                0,
+                vec![Mail::Accept {
+                    socket,
+                    listener: internal,
+                }],
+            );
+            Ok(theirs)
+        })),
+        hostname,
+        limits: crate::broker::bridge::Limits {
+            max_queued_messages: config.max_queued_messages,
+            max_queued_bytes: config.max_queued_bytes,
+            queue_qos0_messages: config.queue_qos0_messages,
+            max_inflight_messages: config.max_inflight_messages,
+        },
     }
 }
 
@@ -690,6 +751,8 @@ fn load_security(
         }
         table.push(Arc::new(security));
     }
+    // The broker's own bridges bypass authentication and ACLs.
+    table.push(Arc::new(Security::unrestricted()));
     Ok(Arc::new(table))
 }
 
@@ -756,9 +819,32 @@ fn settings_from(config: &Config, listeners: &[Listener], shards: u16) -> Settin
                 auto_id_prefix: sec.auto_id_prefix().to_owned(),
                 security: if config.per_listener_settings { i } else { 0 },
                 identity_as_username: identity_of(l) != Identity::None,
+                internal: false,
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let mut listeners = listeners;
+    if !config.bridges.is_empty() {
+        // The local side of the bridges: after the configured listeners, with the security
+        // entry `load_security` puts after theirs.
+        listeners.push(ListenerSettings {
+            port: 0,
+            max_connections: None,
+            max_qos: 2,
+            max_topic_alias: 10,
+            mount_point: None,
+            use_username_as_clientid: false,
+            allow_zero_length_clientid: true,
+            auto_id_prefix: "auto-".into(),
+            security: if config.per_listener_settings {
+                listeners.len()
+            } else {
+                1
+            },
+            identity_as_username: false,
+            internal: true,
+        });
+    }
     Settings {
         listeners,
         max_inflight_messages: config.max_inflight_messages,

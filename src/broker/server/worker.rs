@@ -41,6 +41,12 @@ pub(super) enum Mail {
         socket: Stream,
         handoff: Handoff,
     },
+    /// A connection made inside the process (the local side of a bridge), as if accepted on
+    /// `listener`.
+    Accept {
+        socket: Stream,
+        listener: usize,
+    },
 }
 
 /// A worker's mailbox.
@@ -385,6 +391,10 @@ impl Worker {
                 Mail::Handoff { socket, handoff } => {
                     let listener = handoff.listener;
                     let id = self.shard.adopt(handoff, t);
+                    self.register(id, socket, listener);
+                }
+                Mail::Accept { socket, listener } => {
+                    let id = self.shard.open(None, "bridge".into(), listener, t);
                     self.register(id, socket, listener);
                 }
             }
