@@ -316,6 +316,11 @@ impl Shard {
                 Stats::sub(&self.shared.retained_bytes, old.payload.len() as u64);
             }
         }
+        // Subscriptions made on other shards up to now (after the retained store was written,
+        // so that a new subscription finds either this message retained or itself matched).
+        if self.needs_commands() {
+            self.apply_subscription_changes(now);
+        }
         let mut set = std::mem::take(&mut self.match_set);
         self.subs
             .collect_matches(&message.topic, message.origin, &mut set);

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 
 use super::message::{Message, SessionKey};
 use super::retained::RetainedStore;
@@ -42,17 +42,36 @@ pub fn home_shard(client_id: &str, shards: u16) -> u16 {
     (h % u64::from(shards)) as u16
 }
 
+/// The most shards a broker runs (`worker_threads` is at most this).
+pub const MAX_SHARDS: usize = 1024;
+
 /// State every shard shares.
-#[derive(Default)]
 pub struct Shared {
     /// Retained messages of the whole broker.
     pub retained: RwLock<RetainedStore<Arc<Message>>>,
-    /// Bumped after a subscription change has been sent to every shard: a shard that has seen
-    /// an older value applies its pending commands before it matches a message.
+    /// Subscription changes for each shard, made by the others. A change is queued and the
+    /// epoch bumped before the subscribing shard reads the retained store or answers with a
+    /// SUBACK; a shard that sees a newer epoch applies its queue before it matches a message
+    /// (so a message is either matched against the new subscription or already retained when
+    /// the subscription looks for retained messages).
+    pub subscription_changes: Box<[Mutex<Vec<Command>>]>,
+    /// Bumped after subscription changes were queued for the other shards.
     pub subscription_epoch: AtomicU64,
     /// Payload bytes of the retained messages.
     pub retained_bytes: AtomicU64,
     pub stats: Stats,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Self {
+            retained: RwLock::default(),
+            subscription_changes: (0..MAX_SHARDS).map(|_| Mutex::new(Vec::new())).collect(),
+            subscription_epoch: AtomicU64::new(0),
+            retained_bytes: AtomicU64::new(0),
+            stats: Stats::default(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Shared {
@@ -167,9 +186,6 @@ pub struct Output {
     pub logs: Vec<LogLine>,
     /// Messages published by the broker itself ($SYS, logs to topic) are routed by shard 0.
     pub wake_self: bool,
-    /// Some of `commands` change subscriptions: once they are posted, and before any client
-    /// hears of the change (a SUBACK), call [`Shard::announce_subscription_changes`].
-    pub subscriptions_changed: bool,
 }
 
 /// A shard; see the module documentation.
@@ -332,8 +348,8 @@ impl Shard {
         self.timed_sessions.retain(|s| *s != slot);
     }
 
-    /// Queue a command for every other shard (subscription changes); they apply it before they
-    /// match another message once it is announced.
+    /// Queue a subscription change for every other shard and bump the epoch, at once: they
+    /// apply it before they match another message.
     pub(super) fn broadcast(&mut self, make: impl Fn(u16) -> Command) {
         let shards = self.settings.shards.max(1);
         if shards == 1 {
@@ -341,27 +357,29 @@ impl Shard {
         }
         for shard in 0..shards {
             if shard != self.index {
-                self.out.commands.push((shard, make(shard)));
+                if let Some(queue) = self.shared.subscription_changes.get(usize::from(shard)) {
+                    queue.lock().push(make(shard));
+                }
             }
         }
-        self.out.subscriptions_changed = true;
-    }
-
-    /// Tell the other shards that subscription changes wait in their inboxes, so that they
-    /// apply them before they match another message. Called after the commands were posted:
-    /// a shard that sees the new epoch must find them there.
-    pub fn announce_subscription_changes(&self) {
         self.shared.subscription_epoch.fetch_add(1, Ordering::Release);
     }
 
-    /// Whether another shard changed subscriptions since this one last applied its commands.
+    /// Whether another shard changed subscriptions since this one last applied its queue.
     pub fn needs_commands(&self) -> bool {
         self.settings.shards > 1 && self.shared.subscription_epoch.load(Ordering::Acquire) != self.epoch_seen
     }
 
-    /// Note the subscription epoch before applying a batch of commands.
-    pub fn commands_seen(&mut self) {
+    /// Apply the subscription changes the other shards queued for this one.
+    pub fn apply_subscription_changes(&mut self, now: Instant) {
         self.epoch_seen = self.shared.subscription_epoch.load(Ordering::Acquire);
+        let Some(queue) = self.shared.subscription_changes.get(usize::from(self.index)) else {
+            return;
+        };
+        let changes = std::mem::take(&mut *queue.lock());
+        for cmd in changes {
+            self.command(cmd, now);
+        }
     }
 
     /// Apply a command from another shard.

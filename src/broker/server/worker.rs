@@ -383,7 +383,7 @@ impl Worker {
 
     /// Apply everything in the inbox.
     fn read_mail(&mut self, t: Instant) {
-        self.shard.commands_seen();
+        self.shard.apply_subscription_changes(t);
         let mail = std::mem::take(&mut *self.hub.inboxes[self.index].mail.lock());
         for m in mail {
             match m {
@@ -595,8 +595,8 @@ impl Worker {
         self.shard.forget(id);
     }
 
-    /// Post commands to the other shards, then announce subscription changes among them.
-    fn post_commands(&self, commands: Vec<(u16, Command)>, subscriptions_changed: bool) {
+    /// Post commands to the other shards.
+    fn post_commands(&self, commands: Vec<(u16, Command)>) {
         let shards = self.hub.inboxes.len();
         let mut mail: Vec<Vec<Mail>> = (0..shards).map(|_| Vec::new()).collect();
         for (to, cmd) in commands {
@@ -606,9 +606,6 @@ impl Worker {
         }
         for (to, m) in mail.into_iter().enumerate() {
             self.hub.post(to, m);
-        }
-        if subscriptions_changed {
-            self.shard.announce_subscription_changes();
         }
     }
 
@@ -622,7 +619,6 @@ impl Worker {
             commands,
             handoffs,
             logs,
-            subscriptions_changed,
             ..
         } = out;
         let logger = self.hub.logger.read().clone();
@@ -645,7 +641,7 @@ impl Worker {
                 published = true;
             }
         }
-        self.post_commands(commands, subscriptions_changed);
+        self.post_commands(commands);
         for id in writable {
             self.flush(id);
         }
@@ -683,13 +679,12 @@ impl Worker {
                     close,
                     commands,
                     logs,
-                    subscriptions_changed,
                     ..
                 } = more;
                 for line in &logs {
                     logger.write(line.kind, &line.text);
                 }
-                self.post_commands(commands, subscriptions_changed);
+                self.post_commands(commands);
                 for id in writable {
                     self.flush(id);
                 }
