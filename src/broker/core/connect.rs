@@ -7,7 +7,7 @@ use std::time::Instant;
 use super::conn::Ending;
 use super::input::{Fault, rc};
 use super::session::{NEVER, Session};
-use super::shard::{ConnId, Handoff, Shard, Stats, home_shard};
+use super::shard::{ConnId, Handoff, Shard, home_shard};
 use crate::broker::auth::{AuthOutcome, Authenticator};
 use crate::broker::config::LogTypes;
 use crate::protocol::consts::{
@@ -515,8 +515,8 @@ impl Shard {
             c.will_on_close = true;
             c.aliases = Vec::new();
         }
-        Stats::add(&self.shared.stats.clients_connected, 1);
-        Stats::add(&self.shared.stats.connects, 1);
+        self.counts.clients_connected = self.counts.clients_connected.wrapping_add(1);
+        self.counts.connects = self.counts.connects.wrapping_add(1);
 
         // CONNACK, with mosquitto's v5 properties in its order.
         let mut properties = Vec::new();

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::conn::{Conn, Ending};
 use super::session::NEVER;
-use super::shard::{ConnId, Handoff, Shard, Stats};
+use super::shard::{ConnId, Handoff, Shard};
 use crate::broker::config::LogTypes;
 use crate::protocol::{
     self, DecodeError, Disconnect, FixedHeader, MAX_REMAINING_LENGTH, Packet, Sender, kind,
@@ -70,8 +70,8 @@ impl Shard {
                 self.conns.len() - 1
             }
         };
-        Stats::add(&self.shared.stats.sockets, 1);
-        Stats::add(&self.shared.stats.connections, 1);
+        self.counts.sockets = self.counts.sockets.wrapping_add(1);
+        self.counts.connections = self.counts.connections.wrapping_add(1);
         let (ip, port, listen_port) = self.peer_parts(id);
         if !self.is_internal(listener) {
             self.log(LogTypes::NOTICE, || {
@@ -136,7 +136,7 @@ impl Shard {
                 self.conns.len() - 1
             }
         };
-        Stats::add(&self.shared.stats.sockets, 1);
+        self.counts.sockets = self.counts.sockets.wrapping_add(1);
         self.on_connect(id, *connect, now);
         if !rest.is_empty() {
             self.input(id, &rest, now);
@@ -146,7 +146,7 @@ impl Shard {
 
     /// Bytes arrived on a connection.
     pub fn input(&mut self, conn: ConnId, data: &[u8], now: Instant) {
-        Stats::add(&self.shared.stats.bytes_received, data.len() as u64);
+        self.counts.bytes_received = self.counts.bytes_received.wrapping_add(data.len() as u64);
         let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) else {
             return;
         };
@@ -226,7 +226,7 @@ impl Shard {
             if let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) {
                 c.last_in = now;
             }
-            Stats::add(&self.shared.stats.messages_received, 1);
+            self.counts.messages_received = self.counts.messages_received.wrapping_add(1);
             self.packet(conn, first_byte, &rest[header_len..end], now);
             if self.handed_off(conn) {
                 // The bytes after the CONNECT follow the connection to its shard.
@@ -396,7 +396,7 @@ impl Shard {
         let will = c.will_on_close;
         if c.connected {
             c.connected = false;
-            Stats::sub(&self.shared.stats.clients_connected, 1);
+            self.counts.clients_connected = self.counts.clients_connected.wrapping_sub(1);
             if let Some(n) = self.listener_clients.get_mut(listener) {
                 *n = n.saturating_sub(1);
             }
@@ -483,7 +483,7 @@ impl Shard {
     pub fn forget(&mut self, conn: ConnId) {
         if let Some(entry) = self.conns.get_mut(conn) {
             if entry.take().is_some() {
-                Stats::sub(&self.shared.stats.sockets, 1);
+                self.counts.sockets = self.counts.sockets.wrapping_sub(1);
                 self.free_conns.push(conn);
             }
         }
@@ -542,7 +542,7 @@ impl Shard {
                         format!("Expiring client {id} due to timeout.")
                     });
                 }
-                Stats::add(&self.shared.stats.clients_expired, 1);
+                self.counts.clients_expired = self.counts.clients_expired.wrapping_add(1);
                 self.remove_session(slot);
                 continue;
             }

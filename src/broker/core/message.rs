@@ -157,7 +157,43 @@ pub struct Delivery {
     pub sub_ids: Vec<u32>,
 }
 
+/// A copy about to be sent or kept, borrowing what it is made of.
+#[derive(Debug, Clone, Copy)]
+pub struct CopyRef<'a> {
+    pub message: &'a Arc<Message>,
+    pub qos: u8,
+    pub retain: bool,
+    pub sub_ids: &'a [u32],
+}
+
+impl CopyRef<'_> {
+    /// The copy to keep (the message shared, not copied).
+    pub fn to_owned(self) -> Delivery {
+        Delivery {
+            message: self.message.clone(),
+            qos: self.qos,
+            retain: self.retain,
+            sub_ids: self.sub_ids.to_vec(),
+        }
+    }
+
+    /// The bytes this copy counts for in queue limits (the payload).
+    pub fn size(&self) -> usize {
+        self.message.payload.len()
+    }
+}
+
 impl Delivery {
+    /// A borrowed view of this copy.
+    pub fn as_ref(&self) -> CopyRef<'_> {
+        CopyRef {
+            message: &self.message,
+            qos: self.qos,
+            retain: self.retain,
+            sub_ids: &self.sub_ids,
+        }
+    }
+
     /// The bytes this copy counts for in queue limits (the payload).
     pub fn size(&self) -> usize {
         self.message.payload.len()

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use super::conn::Ending;
 use super::input::{Fault, rc};
-use super::message::{Delivery, Message};
+use super::message::{CopyRef, Delivery, Message};
 use super::session::Incoming;
 use super::shard::{ConnId, Shard, Stats};
 use super::subs::SubOptions;
@@ -61,8 +61,8 @@ impl Shard {
             .cloned()
             .ok_or(Fault::Protocol)?;
         let username = c.username.clone();
-        Stats::add(&self.shared.stats.publish_received, 1);
-        Stats::add(&self.shared.stats.publish_bytes_received, p.payload.len() as u64);
+        self.counts.publish_received = self.counts.publish_received.wrapping_add(1);
+        self.counts.publish_bytes_received = self.counts.publish_bytes_received.wrapping_add(p.payload.len() as u64);
 
         if p.qos > listener.max_qos {
             if !v5 {
@@ -325,14 +325,22 @@ impl Shard {
         self.subs
             .collect_matches(&message.topic, message.origin, &mut set);
         let matched = set.subscriptions_matched();
+        let mut local = std::mem::take(&mut self.local_matches);
         for client in set.iter() {
-            let matches: Vec<(SubOptions, Option<u32>)> = client
-                .matches()
-                .iter()
-                .map(|m| (m.options, m.identifier))
-                .collect();
-            self.route_to(client.client(), message, matches, now);
+            let key = client.client();
+            let matches = client.matches().iter().map(|m| (m.options, m.identifier));
+            if key.shard == self.index {
+                // A session of this shard: no allocation, no shared reference taken.
+                local.clear();
+                local.extend(matches);
+                if let Some(slot) = self.live_slot(key) {
+                    self.deliver_matches(slot, message, &local, now);
+                }
+            } else {
+                self.route_to(key, message, matches.collect(), now);
+            }
         }
+        self.local_matches = local;
         self.match_set = set;
         matched
     }
@@ -346,21 +354,23 @@ impl Shard {
         matches: &[(SubOptions, Option<u32>)],
         now: Instant,
     ) {
-        let Some(s) = self.session(slot) else {
-            return;
-        };
         if matches.is_empty() {
             return;
         }
-        let v5 = s.version.is_v5();
-        let security = self
-            .settings
-            .listeners
-            .get(s.listener)
-            .and_then(|l| self.security.get(l.security))
-            .cloned();
-        if let Some(security) = security {
-            let d = security.decide(&s.client_id, s.username.as_deref(), &message.topic, Access::Read);
+        // Read access, decided without taking a reference count on anything.
+        let (v5, decision) = {
+            let Some(s) = self.session(slot) else {
+                return;
+            };
+            let decision = self
+                .settings
+                .listeners
+                .get(s.listener)
+                .and_then(|l| self.security.get(l.security))
+                .map(|security| security.decide(&s.client_id, s.username.as_deref(), &message.topic, Access::Read));
+            (s.version.is_v5(), decision)
+        };
+        if let Some(d) = decision {
             if let Some(line) = d.log {
                 self.log(LogTypes::NOTICE, || line.text);
             }
@@ -378,30 +388,36 @@ impl Shard {
         };
         if v5 {
             for (options, id) in matches {
-                let d = Delivery {
-                    message: message.clone(),
+                let copy = CopyRef {
+                    message,
                     qos: qos_for(options.qos),
                     retain: options.retain_as_published && message.retain,
-                    sub_ids: id.iter().copied().collect(),
+                    sub_ids: id.as_slice(),
                 };
-                self.queue_delivery(slot, d, now);
+                self.offer(slot, copy, now);
             }
         } else {
             let granted = matches.iter().map(|(o, _)| o.qos).max().unwrap_or(0);
             // Retain As Published here only for a 3.x bridge's subscriptions.
             let keep_retain = matches.iter().any(|(o, _)| o.retain_as_published);
-            let d = Delivery {
-                message: message.clone(),
+            let copy = CopyRef {
+                message,
                 qos: qos_for(granted),
                 retain: keep_retain && message.retain,
-                sub_ids: Vec::new(),
+                sub_ids: &[],
             };
-            self.queue_delivery(slot, d, now);
+            self.offer(slot, copy, now);
         }
     }
 
     /// Send a copy at once or queue it, within the session's limits.
     pub(super) fn queue_delivery(&mut self, slot: u32, d: Delivery, now: Instant) {
+        self.offer(slot, d.as_ref(), now);
+    }
+
+    /// [`Shard::queue_delivery`] for a borrowed copy: the message is only shared (its reference
+    /// count touched) when the copy has to be kept.
+    fn offer(&mut self, slot: u32, d: CopyRef<'_>, now: Instant) {
         let max_queued = self.settings.max_queued_messages as usize;
         let max_bytes = self.settings.max_queued_bytes as usize;
         let queue_qos0 = self.settings.queue_qos0_messages;
@@ -419,7 +435,7 @@ impl Shard {
                     if (max_queued > 0 && packets >= max_queued) || (max_bytes > 0 && bytes >= max_bytes) {
                         return self.drop_copy(slot);
                     }
-                    self.send_copy(conn, slot, &d, 0, false, now);
+                    self.send_copy(conn, slot, d, 0, false, now);
                 }
                 None => {
                     if queue_qos0 {
@@ -428,9 +444,9 @@ impl Shard {
                         }
                         s.held_bytes += d.size();
                         let size = d.size() as u64;
-                        s.qos0_queue.push_back(d);
-                        Stats::add(&self.shared.stats.stored_messages, 1);
-                        Stats::add(&self.shared.stats.stored_bytes, size);
+                        s.qos0_queue.push_back(d.to_owned());
+                        self.counts.stored_messages = self.counts.stored_messages.wrapping_add(1);
+                        self.counts.stored_bytes = self.counts.stored_bytes.wrapping_add(size);
                     }
                 }
             }
@@ -456,9 +472,9 @@ impl Shard {
         s.held_bytes += d.size();
         let size = d.size() as u64;
         let qos = d.qos;
-        s.outgoing.push(mid, qos, false, d);
-        Stats::add(&self.shared.stats.stored_messages, 1);
-        Stats::add(&self.shared.stats.stored_bytes, size);
+        s.outgoing.push(mid, qos, false, d.to_owned());
+        self.counts.stored_messages = self.counts.stored_messages.wrapping_add(1);
+        self.counts.stored_bytes = self.counts.stored_bytes.wrapping_add(size);
         if online {
             self.pump(slot, now);
         }
@@ -478,7 +494,7 @@ impl Shard {
 
     /// A copy over the session's limits is dropped (logged once per connection).
     fn drop_copy(&mut self, slot: u32) {
-        Stats::add(&self.shared.stats.publish_dropped, 1);
+        self.counts.publish_dropped = self.counts.publish_dropped.wrapping_add(1);
         let Some(s) = self.session_mut(slot) else {
             return;
         };
@@ -531,7 +547,7 @@ impl Shard {
                         self.forget_copy(slot, mid);
                         continue;
                     }
-                    if !self.send_copy(conn, slot, &d, mid, dup, now) {
+                    if !self.send_copy(conn, slot, d.as_ref(), mid, dup, now) {
                         self.forget_copy(slot, mid);
                     }
                 }
@@ -544,40 +560,30 @@ impl Shard {
         if let Some(s) = self.session_mut(slot) {
             if let Some(e) = s.outgoing.remove(mid) {
                 s.held_bytes = s.held_bytes.saturating_sub(e.message.size());
-                Stats::sub(&self.shared.stats.stored_messages, 1);
-                Stats::sub(&self.shared.stats.stored_bytes, e.message.size() as u64);
+                self.counts.stored_messages = self.counts.stored_messages.wrapping_sub(1);
+                self.counts.stored_bytes = self.counts.stored_bytes.wrapping_sub(e.message.size() as u64);
             }
         }
     }
 
     /// Encode one copy onto a connection; false if it is larger than the client accepts.
-    fn send_copy(
-        &mut self,
-        conn: ConnId,
-        slot: u32,
-        d: &Delivery,
-        mid: u16,
-        dup: bool,
-        now: Instant,
-    ) -> bool {
+    fn send_copy(&mut self, conn: ConnId, slot: u32, d: CopyRef<'_>, mid: u16, dup: bool, now: Instant) -> bool {
         let Some(s) = self.session(slot) else {
             return false;
         };
-        let name = s.client_id.clone();
         let max_packet = s.client_max_packet;
         let version = s.version;
-        let mount = self
+        let full: &str = &d.message.topic;
+        let strip = self
             .settings
             .listeners
             .get(s.listener)
-            .and_then(|l| l.mount_point.clone());
-        let full: &str = &d.message.topic;
-        let topic_out = match &mount {
-            Some(m) => full.strip_prefix(m.as_str()).unwrap_or(full),
-            None => full,
-        };
+            .and_then(|l| l.mount_point.as_deref())
+            .filter(|m| full.starts_with(m))
+            .map_or(0, str::len);
+        let topic_out = &full[strip..];
         let properties = if version.is_v5() {
-            d.message.outgoing_properties(&d.sub_ids, now)
+            d.message.outgoing_properties(d.sub_ids, now)
         } else {
             Vec::new()
         };
@@ -586,12 +592,14 @@ impl Shard {
             .publish_ref(topic_out, d.qos, d.retain, dup, mid, &properties);
         let len = p.encoded_len(version);
         if max_packet > 0 && len > max_packet as usize {
+            let name = self.session(slot).map_or_else(String::new, |s| s.client_id.to_string());
             self.log(LogTypes::NOTICE, || {
                 format!("Dropping too large outgoing PUBLISH for {name} ({len} bytes)")
             });
             return false;
         }
         if self.logs(LogTypes::DEBUG) {
+            let name = self.session(slot).map_or_else(String::new, |s| s.client_id.to_string());
             let line = publish_line("Sending PUBLISH to", &name, &p, mid);
             self.log(LogTypes::DEBUG, || line);
         }
@@ -608,11 +616,10 @@ impl Shard {
                 c.marked_writable = true;
                 self.out.writable.push(conn);
             }
-            let stats = &self.shared.stats;
-            Stats::add(&stats.messages_sent, 1);
-            Stats::add(&stats.bytes_sent, n);
-            Stats::add(&stats.publish_sent, 1);
-            Stats::add(&stats.publish_bytes_sent, payload);
+            self.counts.messages_sent += 1;
+            self.counts.bytes_sent = self.counts.bytes_sent.wrapping_add(n);
+            self.counts.publish_sent += 1;
+            self.counts.publish_bytes_sent = self.counts.publish_bytes_sent.wrapping_add(payload);
         }
         true
     }
@@ -631,10 +638,10 @@ impl Shard {
             if let Some(s) = self.session_mut(slot) {
                 s.held_bytes = s.held_bytes.saturating_sub(d.size());
             }
-            Stats::sub(&self.shared.stats.stored_messages, 1);
-            Stats::sub(&self.shared.stats.stored_bytes, d.size() as u64);
+            self.counts.stored_messages = self.counts.stored_messages.wrapping_sub(1);
+            self.counts.stored_bytes = self.counts.stored_bytes.wrapping_sub(d.size() as u64);
             if !d.message.expired(now) {
-                self.send_copy(conn, slot, &d, 0, false, now);
+                self.send_copy(conn, slot, d.as_ref(), 0, false, now);
             }
         }
     }
@@ -667,8 +674,8 @@ impl Shard {
                 if let Some(s) = self.session_mut(slot) {
                     s.held_bytes = s.held_bytes.saturating_sub(size);
                 }
-                Stats::sub(&self.shared.stats.stored_messages, 1);
-                Stats::sub(&self.shared.stats.stored_bytes, size as u64);
+                self.counts.stored_messages = self.counts.stored_messages.wrapping_sub(1);
+                self.counts.stored_bytes = self.counts.stored_bytes.wrapping_sub(size as u64);
             }
             Some(AckOutcome::WrongQos) => return Err(Fault::Protocol),
             _ => self.log(LogTypes::WARNING, || {
@@ -699,8 +706,8 @@ impl Shard {
                 if let Some(s) = self.session_mut(slot) {
                     s.held_bytes = s.held_bytes.saturating_sub(size);
                 }
-                Stats::sub(&self.shared.stats.stored_messages, 1);
-                Stats::sub(&self.shared.stats.stored_bytes, size as u64);
+                self.counts.stored_messages = self.counts.stored_messages.wrapping_sub(1);
+                self.counts.stored_bytes = self.counts.stored_bytes.wrapping_sub(size as u64);
                 self.pump(slot, now);
                 return Ok(());
             }
@@ -782,8 +789,8 @@ impl Shard {
             s.qos0_queue = kept;
         }
         if dropped > 0 {
-            Stats::sub(&self.shared.stats.stored_messages, dropped);
-            Stats::sub(&self.shared.stats.stored_bytes, bytes);
+            self.counts.stored_messages = self.counts.stored_messages.wrapping_sub(dropped);
+            self.counts.stored_bytes = self.counts.stored_bytes.wrapping_sub(bytes);
         }
     }
 

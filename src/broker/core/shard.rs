@@ -59,57 +59,109 @@ pub struct Shared {
     pub subscription_epoch: AtomicU64,
     /// Payload bytes of the retained messages.
     pub retained_bytes: AtomicU64,
-    pub stats: Stats,
+    /// Each shard's counters, by shard index.
+    pub stats: Box<[PaddedStats]>,
 }
 
 impl Default for Shared {
     fn default() -> Self {
+        Self::new(MAX_SHARDS)
+    }
+}
+
+impl Shared {
+    /// The shared state of a broker with `shards` shards.
+    pub fn new(shards: usize) -> Self {
+        let shards = shards.clamp(1, MAX_SHARDS);
         Self {
             retained: RwLock::default(),
-            subscription_changes: (0..MAX_SHARDS).map(|_| Mutex::new(Vec::new())).collect(),
+            subscription_changes: (0..shards).map(|_| Mutex::new(Vec::new())).collect(),
             subscription_epoch: AtomicU64::new(0),
             retained_bytes: AtomicU64::new(0),
-            stats: Stats::default(),
+            stats: (0..shards).map(|_| PaddedStats::default()).collect(),
         }
+    }
+
+    /// The broker's counters, summed over the shards.
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for s in self.stats.iter() {
+            c.add(&s.0);
+        }
+        c
     }
 }
 
 impl std::fmt::Debug for Shared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Shared")
-            .field("stats", &self.stats)
+            .field("counts", &self.counts())
             .finish_non_exhaustive()
     }
 }
 
-/// Counters for `$SYS`, summed over the shards.
-#[derive(Debug, Default)]
-pub struct Stats {
-    pub messages_received: AtomicU64,
-    pub messages_sent: AtomicU64,
-    pub bytes_received: AtomicU64,
-    pub bytes_sent: AtomicU64,
-    pub publish_received: AtomicU64,
-    pub publish_sent: AtomicU64,
-    pub publish_dropped: AtomicU64,
-    pub publish_bytes_received: AtomicU64,
-    pub publish_bytes_sent: AtomicU64,
-    /// Sockets accepted.
-    pub connections: AtomicU64,
-    /// CONNECTs accepted.
-    pub connects: AtomicU64,
-    /// Open sockets.
-    pub sockets: AtomicU64,
-    /// Connected clients (accepted CONNECT).
-    pub clients_connected: AtomicU64,
-    /// Sessions, connected or not.
-    pub clients_total: AtomicU64,
-    pub clients_expired: AtomicU64,
-    pub subscriptions: AtomicU64,
-    pub shared_subscriptions: AtomicU64,
-    pub stored_messages: AtomicU64,
-    pub stored_bytes: AtomicU64,
+/// Declares [`Stats`], a shard's counters for `$SYS` (atomics, written by that shard only, so
+/// that the workers never share a cache line on the hot path), and [`Counts`], their sum.
+macro_rules! counters {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// One shard's counters (see [`Shared::counts`] for the broker's).
+        #[derive(Debug, Default)]
+        pub struct Stats {
+            $($(#[$doc])* pub $name: AtomicU64,)*
+        }
+
+        /// The broker's counters: every shard's summed. Gauges such as `sockets` may move
+        /// between shards (a connection counted where it was accepted leaves from another), so
+        /// only their sum means something.
+        #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+        pub struct Counts {
+            $($(#[$doc])* pub $name: u64,)*
+        }
+
+        impl Counts {
+            fn add(&mut self, s: &Stats) {
+                $(self.$name = self.$name.wrapping_add(s.$name.load(Ordering::Relaxed));)*
+            }
+
+            /// Write these counts into `s` (only their shard writes there).
+            fn store(&self, s: &Stats) {
+                $(s.$name.store(self.$name, Ordering::Relaxed);)*
+            }
+        }
+    };
 }
+
+counters! {
+    messages_received,
+    messages_sent,
+    bytes_received,
+    bytes_sent,
+    publish_received,
+    publish_sent,
+    publish_dropped,
+    publish_bytes_received,
+    publish_bytes_sent,
+    /// Sockets accepted.
+    connections,
+    /// CONNECTs accepted.
+    connects,
+    /// Open sockets.
+    sockets,
+    /// Connected clients (accepted CONNECT).
+    clients_connected,
+    /// Sessions, connected or not.
+    clients_total,
+    clients_expired,
+    subscriptions,
+    shared_subscriptions,
+    stored_messages,
+    stored_bytes,
+}
+
+/// A shard's counters on a cache line of their own.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+pub struct PaddedStats(pub Stats);
 
 impl Stats {
     pub(crate) fn add(counter: &AtomicU64, n: u64) {
@@ -202,10 +254,15 @@ pub struct Shard {
     pub(super) by_id: HashMap<Arc<str>, u32>,
     pub(super) subs: SubscriptionTree<SessionKey>,
     pub(super) match_set: MatchSet<SessionKey>,
+    /// The matches of one local session while a message is routed (reused).
+    pub(super) local_matches: Vec<(SubOptions, Option<u32>)>,
     pub(super) epoch_seen: u64,
     /// Connected clients per listener (for `max_connections`).
     pub(super) listener_clients: Vec<usize>,
     pub(super) out: Output,
+    /// This shard's counters, published to [`Shared::stats`] once per pass
+    /// ([`Shard::take_output`]): plain numbers on the hot path, no atomic operations.
+    pub(super) counts: Counts,
     /// Sessions with a will waiting for its delay, or a session expiry, checked on ticks.
     pub(super) timed_sessions: Vec<u32>,
     pub(super) last_tick: Option<Instant>,
@@ -240,9 +297,11 @@ impl Shard {
             by_id: HashMap::new(),
             subs: SubscriptionTree::new(),
             match_set: MatchSet::new(),
+            local_matches: Vec::new(),
             epoch_seen: 0,
             listener_clients: vec![0; listeners],
             out: Output::default(),
+            counts: Counts::default(),
             timed_sessions: Vec::new(),
             last_tick: None,
             outgoing_batches: (0..shards).map(|_| Vec::new()).collect(),
@@ -259,8 +318,18 @@ impl Shard {
         &self.shared
     }
 
+    /// Copy this shard's counters to where [`Shared::counts`] reads them.
+    pub fn publish_counts(&self) {
+        let shards = &self.shared.stats;
+        let Some(stats) = shards.get(usize::from(self.index)) else {
+            return;
+        };
+        self.counts.store(&stats.0);
+    }
+
     /// Collect what the shard produced (pending batches of commands included).
     pub fn take_output(&mut self) -> Output {
+        self.publish_counts();
         for (shard, batch) in self.outgoing_batches.iter_mut().enumerate() {
             for cmd in batch.drain(..) {
                 self.out.commands.push((shard as u16, cmd));
@@ -319,7 +388,7 @@ impl Shard {
             }
         };
         self.by_id.insert(id, slot);
-        Stats::add(&self.shared.stats.clients_total, 1);
+        self.counts.clients_total = self.counts.clients_total.wrapping_add(1);
         slot
     }
 
@@ -334,13 +403,13 @@ impl Shard {
         }
         let removed = self.subs.remove_client(key);
         if removed > 0 {
-            Stats::sub(&self.shared.stats.subscriptions, removed as u64);
+            self.counts.subscriptions = self.counts.subscriptions.wrapping_sub(removed as u64);
             self.broadcast(|_| Command::RemoveSession { session: key });
         }
         let (count, bytes) = session.stored();
-        Stats::sub(&self.shared.stats.stored_messages, count as u64);
-        Stats::sub(&self.shared.stats.stored_bytes, bytes as u64);
-        Stats::sub(&self.shared.stats.clients_total, 1);
+        self.counts.stored_messages = self.counts.stored_messages.wrapping_sub(count as u64);
+        self.counts.stored_bytes = self.counts.stored_bytes.wrapping_sub(bytes as u64);
+        self.counts.clients_total = self.counts.clients_total.wrapping_sub(1);
         if let Some(g) = self.session_generations.get_mut(slot as usize) {
             *g = g.wrapping_add(1);
         }
@@ -487,8 +556,8 @@ impl Shard {
                 c.marked_writable = true;
                 self.out.writable.push(conn);
             }
-            Stats::add(&self.shared.stats.messages_sent, 1);
-            Stats::add(&self.shared.stats.bytes_sent, n);
+            self.counts.messages_sent = self.counts.messages_sent.wrapping_add(1);
+            self.counts.bytes_sent = self.counts.bytes_sent.wrapping_add(n);
         }
     }
 

@@ -94,9 +94,9 @@ impl Shard {
             let code = match result {
                 Ok(done) => {
                     if done == Subscribed::New {
-                        Stats::add(&self.shared.stats.subscriptions, 1);
+                        self.counts.subscriptions = self.counts.subscriptions.wrapping_add(1);
                         if shared {
-                            Stats::add(&self.shared.stats.shared_subscriptions, 1);
+                            self.counts.shared_subscriptions = self.counts.shared_subscriptions.wrapping_add(1);
                         }
                     }
                     let filter: Arc<str> = Arc::from(full.as_str());
@@ -265,9 +265,9 @@ impl Shard {
             };
             let existed = self.subs.unsubscribe(key, &full);
             if existed {
-                Stats::sub(&self.shared.stats.subscriptions, 1);
+                self.counts.subscriptions = self.counts.subscriptions.wrapping_sub(1);
                 if full.starts_with("$share/") {
-                    Stats::sub(&self.shared.stats.shared_subscriptions, 1);
+                    self.counts.shared_subscriptions = self.counts.shared_subscriptions.wrapping_sub(1);
                 }
                 let f: Arc<str> = Arc::from(full.as_str());
                 self.broadcast(|_| Command::Unsubscribe {

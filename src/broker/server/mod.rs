@@ -395,7 +395,7 @@ impl BrokerBuilder {
             wills_published: Mutex::new(0),
             wills_published_cv: parking_lot::Condvar::new(),
         });
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared::new(usize::from(workers)));
         let mut threads = Vec::new();
         let mut result = Ok(());
         for (index, poll) in polls.into_iter().enumerate() {

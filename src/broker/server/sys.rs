@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use crate::broker::core::message::Message;
-use crate::broker::core::shard::{Shard, Shared};
+use crate::broker::core::shard::{Counts, Shard};
 
 /// The smoothing windows of the load figures, in seconds.
 const WINDOWS: [f64; 3] = [60.0, 300.0, 900.0];
@@ -104,20 +104,18 @@ const LOADS: [([&str; 3], Source); 9] = [
     ),
 ];
 
-fn read(shared: &Shared, source: Source) -> u64 {
-    let s = &shared.stats;
-    let c = match source {
-        Source::MessagesReceived => &s.messages_received,
-        Source::MessagesSent => &s.messages_sent,
-        Source::PublishDropped => &s.publish_dropped,
-        Source::PublishReceived => &s.publish_received,
-        Source::PublishSent => &s.publish_sent,
-        Source::BytesReceived => &s.bytes_received,
-        Source::BytesSent => &s.bytes_sent,
-        Source::Sockets => &s.connections,
-        Source::Connections => &s.connects,
-    };
-    c.load(Ordering::Relaxed)
+fn read(s: &Counts, source: Source) -> u64 {
+    match source {
+        Source::MessagesReceived => s.messages_received,
+        Source::MessagesSent => s.messages_sent,
+        Source::PublishDropped => s.publish_dropped,
+        Source::PublishReceived => s.publish_received,
+        Source::PublishSent => s.publish_sent,
+        Source::BytesReceived => s.bytes_received,
+        Source::BytesSent => s.bytes_sent,
+        Source::Sockets => s.connections,
+        Source::Connections => s.connects,
+    }
 }
 
 /// One smoothed load figure.
@@ -205,8 +203,8 @@ impl SysPublisher {
         let elapsed = self.last.map(|last| uptime.saturating_sub(last));
         self.last = Some(uptime);
         let shared = shard.shared().clone();
-        let stats = &shared.stats;
-        let get = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
+        let stats = shared.counts();
+        let get = |c: &u64| *c;
 
         self.send(shard, "$SYS/broker/uptime", format!("{uptime} seconds"), now);
 
@@ -246,7 +244,7 @@ impl SysPublisher {
             self.changed(shard, "$SYS/broker/heap/maximum", max.to_string(), now);
         }
 
-        self.update_loads(shard, &shared, elapsed, now);
+        self.update_loads(shard, &stats, elapsed, now);
 
         let retained = shared.retained.read().count() as u64;
         let stored = get(&stats.stored_messages) + retained;
@@ -276,7 +274,7 @@ impl SysPublisher {
             now,
         );
 
-        let counters: [(&'static str, &std::sync::atomic::AtomicU64); 9] = [
+        let counters: [(&'static str, &u64); 9] = [
             ("$SYS/broker/messages/received", &stats.messages_received),
             ("$SYS/broker/messages/sent", &stats.messages_sent),
             ("$SYS/broker/publish/messages/dropped", &stats.publish_dropped),
@@ -297,9 +295,9 @@ impl SysPublisher {
 
     /// Smooth each load figure with the counts since the last update; publish those that moved
     /// by at least 0.01 (all of them, as `0.00`, the first time).
-    fn update_loads(&mut self, shard: &mut Shard, shared: &Shared, elapsed: Option<u64>, now: Instant) {
+    fn update_loads(&mut self, shard: &mut Shard, counts: &Counts, elapsed: Option<u64>, now: Instant) {
         for (i, (topics, source)) in LOADS.iter().enumerate() {
-            let count = read(shared, *source);
+            let count = read(counts, *source);
             let previous = std::mem::replace(&mut self.counters[i], count);
             for (w, window) in WINDOWS.iter().enumerate() {
                 let load = &mut self.loads[i][w];
