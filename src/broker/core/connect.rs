@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::conn::Ending;
-use super::input::{Fault, rc};
+use super::connect_read::{Refusal, V3_BAD_PROTOCOL, V3_ID_REJECTED, V3_NOT_AUTHORISED};
+use super::input::rc;
 use super::session::{NEVER, Session};
 use super::shard::{ConnId, Handoff, Shard, Stats, home_shard};
 use crate::broker::auth::{AuthOutcome, Authenticator};
@@ -17,58 +18,65 @@ use crate::protocol::consts::{
     MQTT_PROP_WILL_DELAY_INTERVAL,
 };
 use crate::protocol::reader::Reader;
-use crate::protocol::{
-    self, Connack, Connect, Disconnect, Packet, PropValue, Property, ProtocolVersion, Sender, topic,
-};
-
-/// CONNACK return codes of MQTT 3.x.
-const V3_BAD_PROTOCOL: u8 = 1;
-const V3_ID_REJECTED: u8 = 2;
-const V3_NOT_AUTHORISED: u8 = 5;
+use crate::protocol::{Connack, Connect, Disconnect, Packet, PropValue, Property, ProtocolVersion, topic};
 
 impl Shard {
     /// The first packet of a connection: check the protocol name and level first (an unknown
-    /// level gets a 3.x CONNACK 1), then decode.
+    /// level gets a 3.x CONNACK 1), then read the rest in mosquitto's order.
     pub(super) fn connect_packet(&mut self, conn: ConnId, first_byte: u8, body: &[u8], now: Instant) {
         let (ip, port, _) = self.peer_parts(conn);
-        let peer = if port == 0 { ip } else { format!("{ip}:{port}") };
+        let peer = if port == 0 {
+            ip.clone()
+        } else {
+            format!("{ip}:{port}")
+        };
+        let listener = self
+            .conns
+            .get(conn)
+            .and_then(Option::as_ref)
+            .map_or(0, |c| c.listener);
         let mut r = Reader::new(body);
         let (Ok(name), Ok(level)) = (r.binary(), r.u8()) else {
-            self.fault(conn, Fault::Close(Ending::Malformed), now);
+            self.end(conn, Ending::Protocol, now);
             return;
         };
-        let name = name.to_vec();
-        let flags = r.u8().unwrap_or(0);
-        let known = match (name.as_slice(), level) {
-            (b"MQIsdp", 3) | (b"MQTT", 4 | 5) => true,
-            (b"MQIsdp", _) | (b"MQTT", _) => {
-                self.log(LogTypes::INFORMATION, || {
-                    format!("Invalid protocol version {level} in CONNECT from {peer}.")
+        let version = match (name, level) {
+            (b"MQIsdp", 3) => ProtocolVersion::V31,
+            (b"MQTT", 4) => ProtocolVersion::V311,
+            (b"MQTT", 5) => ProtocolVersion::V5,
+            (b"MQIsdp" | b"MQTT", _) => {
+                if self.settings.connection_messages {
+                    self.log(LogTypes::INFORMATION, || {
+                        format!("Invalid protocol version {level} in CONNECT from {peer}.")
+                    });
+                }
+                self.log(LogTypes::DEBUG, || {
+                    format!("Sending CONNACK to {ip} (0, {V3_BAD_PROTOCOL})")
                 });
                 self.send_raw(conn, &[0x20, 0x02, 0x00, V3_BAD_PROTOCOL]);
-                self.end(conn, Ending::Refused, now);
+                self.end(conn, Ending::Protocol, now);
                 return;
             }
-            _ => false,
+            _ => {
+                if self.settings.connection_messages && !name.is_empty() {
+                    let shown = String::from_utf8_lossy(name).into_owned();
+                    self.log(LogTypes::INFORMATION, || {
+                        format!("Invalid protocol \"{shown}\" in CONNECT from {peer}.")
+                    });
+                }
+                self.end(conn, Ending::Protocol, now);
+                return;
+            }
         };
-        if !known {
-            let shown = String::from_utf8_lossy(&name).into_owned();
-            self.log(LogTypes::INFORMATION, || {
-                format!("Invalid protocol \"{shown}\" in CONNECT from {peer}.")
-            });
-            self.end(conn, Ending::Refused, now);
-            return;
-        }
-        if level != 5 && flags & 0x40 != 0 && flags & 0x80 == 0 {
-            self.log(LogTypes::INFORMATION, || {
-                format!("Protocol error from {peer}: password without username, closing connection.")
-            });
-            self.end(conn, Ending::Refused, now);
-            return;
-        }
-        match protocol::decode_from(Sender::Client, first_byte, body, ProtocolVersion::V311) {
-            Ok(Packet::Connect(c)) => self.on_connect(conn, c, now),
-            _ => self.end(conn, Ending::Refused, now),
+        match self.read_connect(first_byte, version, &mut r, listener) {
+            Ok(connect) => self.on_connect(conn, connect, now),
+            Err(Refusal::Close(ending)) => self.end(conn, ending, now),
+            Err(Refusal::Connack { v3, v5, ending }) => {
+                if let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) {
+                    c.version = version;
+                }
+                self.refuse(conn, &ip, v3, v5, ending, now);
+            }
         }
     }
 
@@ -181,7 +189,7 @@ impl Shard {
                 || (version == ProtocolVersion::V311 && !connect.clean_start)
                 || !listener.allow_zero_length_clientid;
             if refused {
-                return self.refuse(conn, &ip, V3_ID_REJECTED, rc::UNSPECIFIED, Ending::Refused, now);
+                return self.refuse(conn, &ip, V3_ID_REJECTED, rc::UNSPECIFIED, Ending::Protocol, now);
             }
             if !listener.use_username_as_clientid {
                 client_id = self.generate_id(&listener.auto_id_prefix);
@@ -247,7 +255,7 @@ impl Shard {
         {
             return self.refuse(
                 conn,
-                &ip,
+                &client_id,
                 0,
                 rc::BAD_AUTHENTICATION_METHOD,
                 Ending::NotAllowed,

@@ -11,7 +11,7 @@ use super::session::NEVER;
 use super::shard::{ConnId, Shard, Stats};
 use crate::broker::config::LogTypes;
 use crate::protocol::{
-    self, DecodeError, Disconnect, FixedHeader, MAX_REMAINING_LENGTH, Packet, Sender, kind,
+    self, DecodeError, Disconnect, FixedHeader, MAX_REMAINING_LENGTH, Packet, ProtocolVersion, Sender, kind,
 };
 
 /// The largest CONNECT accepted before a client is known (2.0.20).
@@ -246,6 +246,16 @@ impl Shard {
             return;
         }
         let version = c.version;
+        if version == ProtocolVersion::V31
+            && matches!(packet_type, kind::SUBSCRIBE | kind::UNSUBSCRIBE)
+            && body.len() == 2
+            && body != [0, 0]
+        {
+            // A 3.1 SUBSCRIBE or UNSUBSCRIBE without any filter gets an empty SUBACK or an
+            // UNSUBACK (mosquitto checks this for 3.1.1 and 5 only).
+            self.empty_v31_request(conn, packet_type, u16::from_be_bytes([body[0], body[1]]));
+            return;
+        }
         let packet = match protocol::decode_from(Sender::Client, first_byte, body, version) {
             Ok(p) => p,
             Err(e) => {
@@ -288,6 +298,29 @@ impl Shard {
         if let Err(fault) = result {
             self.fault(conn, fault, now);
         }
+    }
+
+    /// A 3.1 SUBSCRIBE or UNSUBSCRIBE without filters.
+    fn empty_v31_request(&mut self, conn: ConnId, packet_type: u8, mid: u16) {
+        let name = self.conn_name(conn);
+        let (what, answer) = if packet_type == kind::SUBSCRIBE {
+            let suback = protocol::Suback {
+                mid,
+                reason_codes: Vec::new(),
+                properties: Vec::new(),
+            };
+            (("SUBSCRIBE", "SUBACK"), Packet::Suback(suback))
+        } else {
+            let unsuback = protocol::Unsuback {
+                mid,
+                reason_codes: Vec::new(),
+                properties: Vec::new(),
+            };
+            (("UNSUBSCRIBE", "UNSUBACK"), Packet::Unsuback(unsuback))
+        };
+        self.log(LogTypes::DEBUG, || format!("Received {} from {name}", what.0));
+        self.log(LogTypes::DEBUG, || format!("Sending {} to {name}", what.1));
+        self.send(conn, &answer);
     }
 
     /// The name of a connection's client for log lines.
@@ -382,6 +415,7 @@ impl Shard {
                  supported, or bad AUTH method)."
             )),
             Ending::Reauthentication => Some(format!("Client {name} disconnected.")),
+            Ending::Failed(text) => Some(format!("Bad socket read/write on client {name}: {text}")),
             Ending::TakenOver | Ending::Socket | Ending::Shutdown | Ending::Refused => None,
         };
         if let Some(line) = line {
@@ -561,6 +595,14 @@ impl Shard {
 fn decode_fault(packet_type: u8, first_byte: u8, e: DecodeError) -> Fault {
     match e {
         DecodeError::TooLarge { .. } => Fault::Reason(rc::PACKET_TOO_LARGE, Ending::Oversize),
+        // SUBSCRIBE and UNSUBSCRIBE turn a property that does not belong there into a malformed
+        // packet; an identifier no version defines is malformed everywhere but in PUBLISH.
+        DecodeError::BadProperty | DecodeError::UnknownProperty
+            if matches!(packet_type, kind::SUBSCRIBE | kind::UNSUBSCRIBE) =>
+        {
+            Fault::Malformed
+        }
+        DecodeError::UnknownProperty if packet_type != kind::PUBLISH => Fault::Malformed,
         DecodeError::BadProperty | DecodeError::UnknownProperty | DecodeError::DuplicateProperty => {
             Fault::Protocol
         }

@@ -18,7 +18,7 @@ use crate::protocol::flow::{AckOutcome, Transmit};
 use crate::protocol::{Ack, Packet, PropValue, Publish, PublishRef, Will, topic};
 
 /// Most levels a topic may have (2.0.20 counts 200 separators).
-const MAX_TOPIC_LEVELS: usize = 200;
+pub(super) const MAX_TOPIC_LEVELS: usize = 200;
 
 /// mosquitto's log line for a PUBLISH.
 pub(super) fn publish_line(verb: &str, name: &str, p: &PublishRef<'_>, mid: u16) -> String {
