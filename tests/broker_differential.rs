@@ -12,11 +12,15 @@ mod common;
 
 #[path = "broker_differential/connect.rs"]
 mod connect;
+#[path = "broker_differential/errors.rs"]
+mod errors;
 #[path = "broker_differential/harness.rs"]
 mod harness;
 #[path = "broker_differential/packets.rs"]
 mod packets;
 #[path = "broker_differential/publish.rs"]
 mod publish;
+#[path = "broker_differential/retain_will.rs"]
+mod retain_will;
 #[path = "broker_differential/subscribe.rs"]
 mod subscribe;

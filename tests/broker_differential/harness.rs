@@ -478,6 +478,23 @@ impl Conn {
         out
     }
 
+    /// Packets arriving within `d` (however many); returned, not recorded.
+    pub fn collect_for(&mut self, d: Duration) -> Vec<Vec<u8>> {
+        let deadline = now() + d;
+        let mut out = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(now());
+            if left.is_zero() {
+                return out;
+            }
+            match self.read_within(left) {
+                Got::Packet(p) => out.push(p),
+                Got::Closed => return out,
+                Got::Nothing => {}
+            }
+        }
+    }
+
     /// Whether the broker has closed the connection (as far as has been read).
     pub fn is_closed(&self) -> bool {
         self.closed
@@ -568,7 +585,8 @@ where
 }
 
 /// Run the script on both brokers where 2.0.11 (the reference) and 2.0.20 (which we follow),
-/// or we on purpose, differ in a few lines: the transcripts must differ in exactly these.
+/// or we on purpose, differ in a few lines: the transcripts must differ in exactly these (in
+/// any order).
 #[track_caller]
 pub fn same_except<F>(conf: &Conf, script: F, reference_only: &[&str], ours_only: &[&str])
 where
@@ -576,9 +594,15 @@ where
 {
     let (reference, ours) = both(conf, script);
     let reference: Vec<String> = reference.iter().map(|l| as_2020(l)).collect();
-    let (r, o) = diff(&reference, &ours);
+    let (mut r, mut o) = diff(&reference, &ours);
+    r.sort();
+    o.sort();
+    let mut want_r: Vec<&str> = reference_only.to_vec();
+    let mut want_o: Vec<&str> = ours_only.to_vec();
+    want_r.sort_unstable();
+    want_o.sort_unstable();
     assert!(
-        r == reference_only && o == ours_only,
+        r == want_r && o == want_o,
         "expected only these differences:\n- {}\n+ {}\nseen:\n{}",
         reference_only.join("\n- "),
         ours_only.join("\n+ "),

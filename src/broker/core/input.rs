@@ -10,9 +10,7 @@ use super::conn::{Conn, Ending};
 use super::session::NEVER;
 use super::shard::{ConnId, Shard, Stats};
 use crate::broker::config::LogTypes;
-use crate::protocol::{
-    self, DecodeError, Disconnect, FixedHeader, MAX_REMAINING_LENGTH, Packet, ProtocolVersion, Sender, kind,
-};
+use crate::protocol::{self, DecodeError, Disconnect, FixedHeader, Packet, ProtocolVersion, Sender, kind};
 
 /// The largest CONNECT accepted before a client is known (2.0.20).
 const CONNECT_LIMIT: usize = 100_000;
@@ -156,6 +154,11 @@ impl Shard {
     }
 
     /// Handle the complete packets at the start of `buf`; returns the bytes used.
+    ///
+    /// The fixed header is checked as soon as it is there, before the body is waited for (and
+    /// nothing is reserved for the body): the first packet must be CONNECT, the remaining
+    /// length has at most four bytes, packets of fixed size must have it, and the packet must
+    /// not exceed `max_packet_size` (counted as mosquitto counts it: remaining length + 1).
     fn packets(&mut self, conn: ConnId, buf: &[u8], now: Instant) -> usize {
         let mut pos = 0;
         while pos < buf.len() {
@@ -166,37 +169,35 @@ impl Shard {
                 return buf.len();
             }
             let connected = c.session.is_some();
-            let limit = if !connected {
-                CONNECT_LIMIT
-            } else if self.settings.max_packet_size > 0 {
-                self.settings.max_packet_size as usize
-            } else {
-                MAX_REMAINING_LENGTH + 5
-            };
+            let version = c.version;
             let rest = &buf[pos..];
-            let header = match protocol::frame(rest, limit) {
+            if !connected && rest[0] >> 4 != kind::CONNECT {
+                // The first packet must be CONNECT (2.0.20): close at its first byte.
+                self.fault(conn, Fault::Close(Ending::Protocol), now);
+                return buf.len();
+            }
+            let header = match protocol::parse_fixed_header(rest) {
                 Ok(Some(h)) => h,
                 Ok(None) => break,
-                Err(DecodeError::TooLarge { .. }) if connected => {
-                    self.fault(conn, Fault::Reason(rc::PACKET_TOO_LARGE, Ending::Oversize), now);
-                    return buf.len();
-                }
                 Err(_) => {
-                    let fault = if connected {
-                        Fault::Malformed
-                    } else {
-                        Fault::Close(Ending::Malformed)
-                    };
-                    self.fault(conn, fault, now);
+                    // More than four bytes of remaining length: closed without a DISCONNECT.
+                    self.fault(conn, Fault::Close(Ending::Malformed), now);
                     return buf.len();
                 }
             };
+            if let Some(fault) = self.header_fault(&header, connected, version) {
+                self.fault(conn, fault, now);
+                return buf.len();
+            }
+            let end = header.packet_len();
+            if rest.len() < end {
+                break;
+            }
             let FixedHeader {
                 first_byte,
                 header_len,
                 ..
             } = header;
-            let end = header.packet_len();
             pos += end;
             if let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) {
                 c.last_in = now;
@@ -212,6 +213,33 @@ impl Shard {
             }
         }
         pos
+    }
+
+    /// What is wrong with a fixed header, seen before its body (mosquitto's checks when it
+    /// reads the remaining length): each closes the connection without a DISCONNECT, but a
+    /// packet over `max_packet_size` gets 0x95 from a v5 client.
+    fn header_fault(&self, header: &FixedHeader, connected: bool, version: ProtocolVersion) -> Option<Fault> {
+        let len = header.remaining_length;
+        let v5 = connected && version.is_v5();
+        let malformed = match header.first_byte >> 4 {
+            kind::CONNECT => len > CONNECT_LIMIT,
+            kind::PUBACK | kind::PUBREC | kind::PUBREL | kind::PUBCOMP | kind::UNSUBACK => !v5 && len != 2,
+            kind::PINGREQ | kind::PINGRESP => len != 0,
+            kind::DISCONNECT => !v5 && len != 0,
+            _ => false,
+        };
+        if malformed {
+            return Some(Fault::Close(Ending::Malformed));
+        }
+        let max = self.settings.max_packet_size as usize;
+        if max > 0 && len + 1 > max {
+            return Some(if v5 {
+                Fault::Reason(rc::PACKET_TOO_LARGE, Ending::Oversize)
+            } else {
+                Fault::Close(Ending::Oversize)
+            });
+        }
+        None
     }
 
     /// Whether a connection is being moved to another shard (the worker stops reading it).
@@ -255,6 +283,22 @@ impl Shard {
             // UNSUBACK (mosquitto checks this for 3.1.1 and 5 only).
             self.empty_v31_request(conn, packet_type, u16::from_be_bytes([body[0], body[1]]));
             return;
+        }
+        match packet_type {
+            // Packets only a server (or a bridge's peer) sends.
+            kind::CONNACK => {
+                self.fault(
+                    conn,
+                    Fault::Close(Ending::Failed("Invalid arguments provided.")),
+                    now,
+                );
+                return;
+            }
+            kind::SUBACK | kind::UNSUBACK | kind::PINGRESP => {
+                self.fault(conn, Fault::Protocol, now);
+                return;
+            }
+            _ => {}
         }
         let packet = match protocol::decode_from(Sender::Client, first_byte, body, version) {
             Ok(p) => p,
@@ -435,7 +479,9 @@ impl Shard {
                 return;
             }
         }
-        self.detach(slot, will && !matches!(ending, Ending::Disconnect(0)), now);
+        // A DISCONNECT keeps the will only with reason 0x04 (Disconnect with Will Message).
+        let send_will = will && !matches!(ending, Ending::Disconnect(code) if code != 0x04);
+        self.detach(slot, send_will, now);
     }
 
     /// A session lost its connection: send or schedule its will, and expire the session now
@@ -593,24 +639,34 @@ impl Shard {
 
 /// The fault for a packet that could not be decoded (2.0.20's choices).
 fn decode_fault(packet_type: u8, first_byte: u8, e: DecodeError) -> Fault {
+    let expected_flags = match packet_type {
+        kind::PUBREL | kind::SUBSCRIBE | kind::UNSUBSCRIBE => 0b0010,
+        _ => 0,
+    };
+    if packet_type != kind::PUBLISH && first_byte & 0x0F != expected_flags {
+        // Reserved fixed-header flags.
+        return Fault::Malformed;
+    }
     match e {
         DecodeError::TooLarge { .. } => Fault::Reason(rc::PACKET_TOO_LARGE, Ending::Oversize),
         // SUBSCRIBE and UNSUBSCRIBE turn a property that does not belong there into a malformed
-        // packet; an identifier no version defines is malformed everywhere but in PUBLISH.
-        DecodeError::BadProperty | DecodeError::UnknownProperty
-            if matches!(packet_type, kind::SUBSCRIBE | kind::UNSUBSCRIBE) =>
-        {
+        // packet; an identifier no version defines is malformed everywhere.
+        DecodeError::BadProperty if matches!(packet_type, kind::SUBSCRIBE | kind::UNSUBSCRIBE) => {
             Fault::Malformed
         }
-        DecodeError::UnknownProperty if packet_type != kind::PUBLISH => Fault::Malformed,
-        DecodeError::BadProperty | DecodeError::UnknownProperty | DecodeError::DuplicateProperty => {
-            Fault::Protocol
-        }
-        // A PUBLISH with packet identifier 0 is a protocol error; QoS 3 is malformed.
-        DecodeError::Protocol if packet_type == kind::PUBLISH && (first_byte >> 1) & 3 != 3 => {
-            Fault::Protocol
-        }
-        DecodeError::Protocol if packet_type == 0 => Fault::Protocol,
+        DecodeError::UnknownProperty => Fault::Malformed,
+        DecodeError::DuplicateProperty => Fault::Reason(
+            rc::PROTOCOL,
+            Ending::Failed("Duplicate property in property list"),
+        ),
+        DecodeError::BadProperty => Fault::Protocol,
+        // Packet identifier 0 in a PUBLISH or an acknowledgement is a protocol error; QoS 3 is
+        // malformed, so are a SUBSCRIBE or UNSUBSCRIBE with identifier 0 or no filter.
+        DecodeError::Protocol => match packet_type {
+            kind::PUBLISH if (first_byte >> 1) & 3 == 3 => Fault::Malformed,
+            kind::PUBLISH | kind::PUBACK | kind::PUBREC | kind::PUBREL | kind::PUBCOMP | 0 => Fault::Protocol,
+            _ => Fault::Malformed,
+        },
         _ => Fault::Malformed,
     }
 }

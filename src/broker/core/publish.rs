@@ -15,7 +15,7 @@ use crate::broker::auth::{Access, Authorizer};
 use crate::broker::config::LogTypes;
 use crate::protocol::consts::MQTT_PROP_TOPIC_ALIAS;
 use crate::protocol::flow::{AckOutcome, Transmit};
-use crate::protocol::{Ack, Packet, PropValue, Publish, PublishRef, Will, topic};
+use crate::protocol::{Ack, Packet, PropValue, Publish, PublishRef, Will, kind, topic};
 
 /// Most levels a topic may have (2.0.20 counts 200 separators).
 pub(super) const MAX_TOPIC_LEVELS: usize = 200;
@@ -30,6 +30,17 @@ pub(super) fn publish_line(verb: &str, name: &str, p: &PublishRef<'_>, mid: u16)
         p.topic,
         p.payload.len()
     )
+}
+
+/// Whether a v5 acknowledgement carries a reason code its packet type allows: PUBACK and
+/// PUBREC the publish outcomes, PUBREL and PUBCOMP success or "packet identifier not found".
+fn allowed_reason(packet_type: u8, code: u8) -> bool {
+    match packet_type {
+        kind::PUBACK | kind::PUBREC => {
+            matches!(code, 0x00 | 0x10 | 0x80 | 0x83 | 0x87 | 0x90 | 0x91 | 0x97 | 0x99)
+        }
+        _ => matches!(code, 0x00 | 0x92),
+    }
 }
 
 fn ack(mid: u16, reason_code: u8) -> Ack {
@@ -64,19 +75,22 @@ impl Shard {
         Stats::add(&self.shared.stats.publish_bytes_received, p.payload.len() as u64);
 
         if p.qos > listener.max_qos {
-            if !v5 {
-                self.log(LogTypes::INFORMATION, || {
-                    format!("Too high QoS in PUBLISH from {client_id}, disconnecting.")
-                });
-                return Err(Fault::Close(Ending::NotAllowed));
-            }
-            return Err(Fault::Reason(rc::QOS_NOT_SUPPORTED, Ending::NotAllowed));
+            self.log(LogTypes::INFORMATION, || {
+                format!("Too high QoS in PUBLISH from {client_id}, disconnecting.")
+            });
+            let ending = Ending::Failed("Requested QoS not supported on server.");
+            return Err(if v5 {
+                Fault::Reason(rc::QOS_NOT_SUPPORTED, ending)
+            } else {
+                Fault::Close(ending)
+            });
         }
         if p.retain && !self.settings.retain_available {
+            let ending = Ending::Failed("Unknown error.");
             return Err(if v5 {
-                Fault::Reason(rc::RETAIN_NOT_SUPPORTED, Ending::NotAllowed)
+                Fault::Reason(rc::RETAIN_NOT_SUPPORTED, ending)
             } else {
-                Fault::Close(Ending::NotAllowed)
+                Fault::Close(ending)
             });
         }
         if p.qos == 0 && p.dup {
@@ -93,7 +107,10 @@ impl Shard {
                 return Err(Fault::Malformed);
             };
             if a > listener.max_topic_alias {
-                return Err(Fault::Reason(rc::TOPIC_ALIAS_INVALID, Ending::Protocol));
+                return Err(Fault::Reason(
+                    rc::TOPIC_ALIAS_INVALID,
+                    Ending::Failed("Unknown error."),
+                ));
             }
             let known = self
                 .conns
@@ -108,7 +125,10 @@ impl Shard {
             let t: Arc<str> = Arc::from(p.topic.as_str());
             if let Some(a) = alias {
                 if a > listener.max_topic_alias {
-                    return Err(Fault::Reason(rc::TOPIC_ALIAS_INVALID, Ending::Protocol));
+                    return Err(Fault::Reason(
+                        rc::TOPIC_ALIAS_INVALID,
+                        Ending::Failed("Unknown error."),
+                    ));
                 }
                 if let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) {
                     let i = usize::from(a) - 1;
@@ -278,7 +298,7 @@ impl Shard {
         let Some((slot, name)) = self.conn_session(conn) else {
             return Err(Fault::Protocol);
         };
-        if a.mid == 0 {
+        if a.mid == 0 || !allowed_reason(kind::PUBREL, a.reason_code) {
             return Err(Fault::Protocol);
         }
         let mid = a.mid;
@@ -629,7 +649,8 @@ impl Shard {
         let Some((slot, name)) = self.conn_session(conn) else {
             return Err(Fault::Protocol);
         };
-        if a.mid == 0 {
+        let packet_type = if qos == 1 { kind::PUBACK } else { kind::PUBCOMP };
+        if a.mid == 0 || !allowed_reason(packet_type, a.reason_code) {
             return Err(Fault::Protocol);
         }
         let (what, mid, code) = (if qos == 1 { "PUBACK" } else { "PUBCOMP" }, a.mid, a.reason_code);
@@ -660,7 +681,7 @@ impl Shard {
         let Some((slot, name)) = self.conn_session(conn) else {
             return Err(Fault::Protocol);
         };
-        if a.mid == 0 {
+        if a.mid == 0 || !allowed_reason(kind::PUBREC, a.reason_code) {
             return Err(Fault::Protocol);
         }
         let mid = a.mid;
