@@ -10,6 +10,8 @@
 
 mod common;
 
+#[path = "broker_differential/bad_input.rs"]
+mod bad_input;
 #[path = "broker_differential/connect.rs"]
 mod connect;
 #[path = "broker_differential/errors.rs"]

@@ -101,6 +101,13 @@ impl Server {
             .unwrap_or_default()
     }
 
+    /// What the broker wrote to its standard error.
+    pub fn stderr(&self) -> String {
+        std::fs::read(self.dir.join("stderr"))
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+
     /// Wait (at most `limit`) for a log line containing `needle`.
     pub fn wait_log(&self, needle: &str, limit: Duration) -> bool {
         poll_until(limit, || self.log().contains(needle).then_some(())).is_some()
@@ -131,7 +138,7 @@ impl Server {
             .env_remove("LD_LIBRARY_PATH")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(std::fs::File::create(self.dir.join("stderr")).map_err(|e| e.to_string())?);
         // SAFETY: prctl is async-signal-safe; the broker dies with the thread that started it.
         unsafe {
             cmd.pre_exec(|| {
@@ -355,6 +362,18 @@ pub struct Conn {
 }
 
 impl Conn {
+    /// A client on a connection made elsewhere, with a transcript of its own.
+    pub fn from_stream(name: &str, stream: TcpStream) -> Conn {
+        let _ = stream.set_nodelay(true);
+        Conn {
+            name: name.to_owned(),
+            stream,
+            buf: Vec::new(),
+            closed: false,
+            lines: Rc::new(RefCell::new(Vec::new())),
+        }
+    }
+
     /// Send bytes (a write to a connection the broker has closed is not an error here: the
     /// next read tells).
     pub fn send(&mut self, bytes: impl AsRef<[u8]>) {
