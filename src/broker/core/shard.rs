@@ -165,6 +165,27 @@ pub struct Output {
     pub wake_self: bool,
 }
 
+/// What a shard holds, for checks of bounded memory ([`Shard::holdings`]).
+#[derive(Debug, Clone, Default)]
+pub struct Holdings {
+    /// Per connection: its id, the capacity of its buffer of incomplete input, the bytes
+    /// waiting for its socket, and its topic alias slots.
+    pub connections: Vec<(ConnId, usize, usize, usize)>,
+    pub sessions: Vec<SessionHoldings>,
+}
+
+/// What a session holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SessionHoldings {
+    /// QoS 1 and 2 copies, queued or in flight.
+    pub outgoing: usize,
+    /// QoS 0 copies queued for a client that is away.
+    pub qos0_queued: usize,
+    /// Inbound QoS 2 messages waiting for PUBREL.
+    pub incoming: usize,
+    pub connected: bool,
+}
+
 /// A shard; see the module documentation.
 pub struct Shard {
     pub(super) index: u16,
@@ -508,6 +529,39 @@ impl Shard {
     /// Deliveries pending for other shards (used by tests).
     pub fn subscription_count(&self) -> usize {
         self.subs.count()
+    }
+
+    /// The protocol version a connection's packets are encoded with (3.1.1 until its CONNECT
+    /// says otherwise); `None` for a connection the shard does not have.
+    pub fn protocol_version(&self, conn: ConnId) -> Option<ProtocolVersion> {
+        self.conns.get(conn).and_then(Option::as_ref).map(|c| c.version)
+    }
+
+    /// What the shard holds for a connection and its sessions, for checks of bounded memory
+    /// (the fuzz targets and tests): see [`Holdings`].
+    pub fn holdings(&self) -> Holdings {
+        Holdings {
+            connections: self
+                .conns
+                .iter()
+                .enumerate()
+                .filter_map(|(id, c)| {
+                    c.as_ref()
+                        .map(|c| (id, c.inbuf.capacity(), c.out.len(), c.aliases.len()))
+                })
+                .collect(),
+            sessions: self
+                .sessions
+                .iter()
+                .flatten()
+                .map(|s| SessionHoldings {
+                    outgoing: s.outgoing.len(),
+                    qos0_queued: s.qos0_queue.len(),
+                    incoming: s.incoming.len(),
+                    connected: s.conn.is_some(),
+                })
+                .collect(),
+        }
     }
 
     /// Packets and bytes waiting for a connection's socket.
