@@ -473,3 +473,22 @@ fn keepalive_timeout() {
         ctx.logs();
     });
 }
+
+#[test]
+fn connection_reset() {
+    // A reset is the client closing its connection.
+    same(&Conf::new(), |ctx| {
+        let c = ctx.client(
+            "v311",
+            Connect::new(V::V311, "reset3")
+                .will("rst/3", b"w", 0, false)
+                .bytes(),
+        );
+        c.reset();
+        ctx.sleep(Duration::from_millis(200));
+        let c = ctx.client("v5", Connect::new(V::V5, "reset5").bytes());
+        c.reset();
+        ctx.sleep(Duration::from_millis(200));
+        ctx.logs();
+    });
+}

@@ -319,6 +319,16 @@ impl Ctx<'_> {
         }
     }
 
+    /// Close these connections one after the other (so that the broker logs their ends in
+    /// this order), then compare the log too (see [`Ctx::logs`]).
+    pub fn close_all_and_log(&self, conns: Vec<Conn>) {
+        for c in conns {
+            c.drop_link();
+            self.sleep(Duration::from_millis(100));
+        }
+        self.logs();
+    }
+
     /// Forget the log so far.
     pub fn skip_logs(&self) {
         *self.log_seen.borrow_mut() = self.server.log().len();
@@ -517,6 +527,11 @@ impl Conn {
     /// Whether the broker has closed the connection (as far as has been read).
     pub fn is_closed(&self) -> bool {
         self.closed
+    }
+
+    /// Reset the connection (an RST instead of a FIN).
+    pub fn reset(self) {
+        let _ = socket2::SockRef::from(&self.stream).set_linger(Some(Duration::ZERO));
     }
 
     /// Close the socket without DISCONNECT.

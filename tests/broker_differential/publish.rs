@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{Conf, Conn, Ctx, Got, WAIT, known_difference, publish_mid, same};
+use crate::harness::{Conf, Conn, Ctx, Got, WAIT, known_difference, publish_mid, same, same_except};
 use crate::packets::{
     Connect, Props, Publish, V, disconnect, prop, puback, pubcomp, pubrec, pubrel, subscribe,
 };
@@ -68,6 +68,7 @@ fn qos_both_directions() {
                 s.end();
             }
         }
+        ctx.logs();
     });
 }
 
@@ -122,6 +123,7 @@ fn own_message_before_puback() {
             c.send(disconnect(v, 0, Props::new()));
             c.end();
         }
+        ctx.logs();
     });
 }
 
@@ -199,11 +201,11 @@ fn outgoing_acks_and_unknown_ids() {
 fn resend_on_reconnect() {
     same(&Conf::new(), |ctx| {
         for v in [V::V311, V::V5] {
-            let c = Connect::new(v, "dupper").clean(false).expiry(300);
+            let id = format!("dupper{v:?}");
             let c = if v.is5() {
-                c
+                Connect::new(v, &id).clean(false).expiry(300)
             } else {
-                Connect::new(v, "dupper").clean(false)
+                Connect::new(v, &id).clean(false)
             };
             let s = subscriber(
                 ctx,
@@ -224,26 +226,34 @@ fn resend_on_reconnect() {
             p.send(pubrel(3));
             p.recv();
             let mut s = s;
-            s.recv_n(3);
+            let mut mids = Vec::new();
+            for _ in 0..3 {
+                if let Got::Packet(pk) = s.recv() {
+                    mids.push(publish_mid(&pk));
+                }
+            }
             // The second QoS 2 message gets its PUBREC: PUBREL follows, and again after the
             // reconnection.
-            s.send(pubrec(3));
-            s.recv();
-            s.drop_link();
-            ctx.sleep(Duration::from_millis(200));
-            let mut s = ctx.client(&format!("{v:?} second"), c.bytes());
-            s.recv_n(3);
-            s.send(puback(1));
-            s.send(pubrec(2));
-            s.recv();
-            s.send(pubcomp(2));
-            s.send(pubcomp(3));
-            s.quiet();
-            s.send(disconnect(v, 0, Props::new()));
-            s.end();
+            if let [m1, m2, m3] = mids[..] {
+                s.send(pubrec(m3));
+                s.recv();
+                s.drop_link();
+                ctx.sleep(Duration::from_millis(200));
+                let mut s = ctx.client(&format!("{v:?} second"), c.bytes());
+                s.recv_n(3);
+                s.send(puback(m1));
+                s.send(pubrec(m2));
+                s.recv();
+                s.send(pubcomp(m2));
+                s.send(pubcomp(m3));
+                s.quiet();
+                s.send(disconnect(v, 0, Props::new()));
+                s.end();
+            }
             p.send(disconnect(V::V311, 0, Props::new()));
             p.end();
         }
+        ctx.logs();
     });
 }
 
@@ -307,7 +317,7 @@ fn queue_limits() {
         let mut s = ctx.client("back", c.bytes());
         s.recv_n(2);
         s.quiet();
-        ctx.log_line("Outgoing messages are being dropped for client ql.");
+        ctx.close_all_and_log(vec![p, s]);
     });
 }
 
@@ -360,6 +370,7 @@ fn inflight_window_v3() {
         s.recv();
         s.send(puback(3));
         s.quiet();
+        ctx.close_all_and_log(vec![p, s]);
     });
 }
 
@@ -565,8 +576,39 @@ fn outgoing_maximum_packet_size() {
         p.recv();
         s.recv();
         s.quiet();
-        ctx.log_line("Dropping too large outgoing PUBLISH for small");
+        p.drop_link();
+        ctx.sleep(Duration::from_millis(100));
+        s.drop_link();
+        ctx.logs();
     });
+}
+
+#[test]
+fn outgoing_maximum_packet_size_boundary() {
+    // A client's Maximum Packet Size counts the whole packet. mosquitto leaves the first byte
+    // out and sends a PUBLISH one byte over the limit; we drop it (MQTT-3.1.2-25).
+    let script = |ctx: &mut Ctx<'_>| {
+        let c = Connect::new(V::V5, "edge").props(Props::new().u32(prop::MAXIMUM_PACKET_SIZE, 30));
+        let mut s = subscriber(ctx, "sub", c, &[("mp", 0)], Props::new());
+        let mut p = ctx.client("pub", Connect::new(V::V311, "edgep").bytes());
+        // To the subscriber: 1 + 1 + (2 + 2 + 1 + payload) bytes.
+        for n in [23usize, 24, 25] {
+            p.send(Publish::new(V::V311, "mp", &vec![b'x'; n]).bytes());
+            s.quiet();
+        }
+        p.drop_link();
+        ctx.sleep(Duration::from_millis(100));
+        s.drop_link();
+        ctx.logs();
+    };
+    same_except(
+        &Conf::new(),
+        script,
+        &[
+            "sub: 30 1d 00 02 6d 70 00 78 78 78 78 78 78 78 78 78 78 78 78 78 78 78 78 78 78 78 78 78 78 78 78",
+        ],
+        &["log: Dropping too large outgoing PUBLISH for edge (29 bytes)"],
+    );
 }
 
 #[test]
@@ -591,10 +633,14 @@ fn message_size_limit() {
             p.recv();
             p.send(Publish::new(v, "msl/ok", &[b'x'; 10]).qos(1, 3).bytes());
             p.recv();
-            s.recv();
-            s.send(puback(1));
+            if let Got::Packet(pk) = s.recv() {
+                s.send(puback(publish_mid(&pk)));
+            }
             s.quiet();
+            p.drop_link();
+            ctx.sleep(Duration::from_millis(100));
         }
+        ctx.close_all_and_log(vec![s]);
     });
 }
 

@@ -581,9 +581,16 @@ impl Shard {
             .message
             .publish_ref(topic_out, d.qos, d.retain, dup, mid, &properties);
         let len = p.encoded_len(version);
+        // The client's Maximum Packet Size counts the whole packet (mosquitto leaves out the
+        // first byte, and lets a packet one byte over through); the log line gives the
+        // remaining length, as mosquitto's does.
         if max_packet > 0 && len > max_packet as usize {
+            let remaining = (1..=4)
+                .map(|n| len.saturating_sub(1 + n))
+                .find(|&r| 1 + crate::protocol::writer::varint_len_usize(r) + r == len)
+                .unwrap_or(len);
             self.log(LogTypes::NOTICE, || {
-                format!("Dropping too large outgoing PUBLISH for {name} ({len} bytes)")
+                format!("Dropping too large outgoing PUBLISH for {name} ({remaining} bytes)")
             });
             return false;
         }

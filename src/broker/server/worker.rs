@@ -135,6 +135,22 @@ pub(super) struct Worker {
     next_tick: Instant,
 }
 
+/// How a socket error ends a connection: a reset or broken pipe is the client closing its
+/// connection (as mosquitto logs it); anything else is logged with the system's text, without
+/// Rust's "(os error N)".
+fn socket_error(e: &io::Error) -> Option<String> {
+    match e.kind() {
+        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted | io::ErrorKind::BrokenPipe => None,
+        _ => {
+            let text = e.to_string();
+            Some(match text.rfind(" (os error ") {
+                Some(i) => text[..i].to_owned(),
+                None => text,
+            })
+        }
+    }
+}
+
 /// The current time: the server is where the broker reads the clock.
 #[allow(clippy::disallowed_methods)]
 pub(super) fn now() -> Instant {
@@ -402,8 +418,7 @@ impl Worker {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     c.read_pending = false;
-                    let text = e.to_string();
-                    self.shard.closed(id, Some(&text), t);
+                    self.shard.closed(id, socket_error(&e).as_deref(), t);
                     return;
                 }
             }
@@ -435,7 +450,7 @@ impl Worker {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    failed = Some(e.to_string());
+                    failed = Some(socket_error(&e));
                     break;
                 }
             }
@@ -469,8 +484,8 @@ impl Worker {
             c.throttled = false;
             c.read_pending = true;
         }
-        if let Some(text) = failed {
-            self.shard.closed(id, Some(&text), now());
+        if let Some(error) = failed {
+            self.shard.closed(id, error.as_deref(), now());
         }
     }
 
