@@ -660,3 +660,26 @@ fn upgrade_outgoing_qos() {
         s.recv();
     });
 }
+
+#[test]
+fn publish_right_after_suback() {
+    // A message published as soon as the subscriber has its SUBACK reaches it, whichever
+    // worker thread serves the publisher.
+    same(&Conf::new(), |ctx| {
+        let mut p = ctx.client("pub", Connect::new(V::V311, "race-pub").bytes());
+        let mut missed = 0;
+        for i in 0..60 {
+            let mut s = ctx.tcp("sub");
+            s.send(Connect::new(V::V311, &format!("race-{i}")).bytes());
+            s.send(subscribe(V::V311, 1, &[(&format!("race/{i}"), 0)], Props::new()));
+            let _ = s.read_within(WAIT);
+            let _ = s.read_within(WAIT);
+            p.send(Publish::new(V::V311, &format!("race/{i}"), b"now").bytes());
+            if !matches!(s.read_within(WAIT), Got::Packet(pk) if pk[0] == 0x30) {
+                missed += 1;
+            }
+        }
+        ctx.note(format!("missed: {missed}"));
+        p.quiet();
+    });
+}

@@ -47,8 +47,8 @@ pub fn home_shard(client_id: &str, shards: u16) -> u16 {
 pub struct Shared {
     /// Retained messages of the whole broker.
     pub retained: RwLock<RetainedStore<Arc<Message>>>,
-    /// Bumped after a subscription change has been sent to every shard: a shard that has seen
-    /// an older value applies its pending commands before it matches a message.
+    /// Bumped once a subscription change has been posted to every shard: a shard that has
+    /// seen an older value applies its pending commands before it matches a message.
     pub subscription_epoch: AtomicU64,
     /// Payload bytes of the retained messages.
     pub retained_bytes: AtomicU64,
@@ -141,6 +141,8 @@ pub struct Handoff {
     pub peer: Option<SocketAddr>,
     pub peer_text: String,
     pub listener: usize,
+    /// The client sent an empty id (v5): CONNACK tells it the id it got.
+    pub assigned: bool,
 }
 
 /// A log line: its type (one of the `LogTypes` bits) and text.
@@ -163,6 +165,9 @@ pub struct Output {
     pub logs: Vec<LogLine>,
     /// Messages published by the broker itself ($SYS, logs to topic) are routed by shard 0.
     pub wake_self: bool,
+    /// Some commands change subscriptions: once they are posted, call
+    /// [`Shard::subscriptions_posted`], before writing the bytes of this output.
+    pub subscriptions_changed: bool,
 }
 
 /// What a shard holds, for checks of bounded memory ([`Shard::holdings`]).
@@ -321,19 +326,27 @@ impl Shard {
         slot
     }
 
+    /// Remove every subscription of a session (in every shard).
+    pub(super) fn clear_subscriptions(&mut self, slot: u32) {
+        let key = self.key_of(slot);
+        let shared_before = self.subs.shared_count();
+        let removed = self.subs.remove_client(key);
+        if removed > 0 {
+            let shared = shared_before.saturating_sub(self.subs.shared_count());
+            Stats::sub(&self.shared.stats.subscriptions, removed as u64);
+            Stats::sub(&self.shared.stats.shared_subscriptions, shared as u64);
+            self.broadcast(|_| Command::RemoveSession { session: key });
+        }
+    }
+
     /// Forget a session: its subscriptions (in every shard) and its messages.
     pub(super) fn remove_session(&mut self, slot: u32) {
-        let key = self.key_of(slot);
+        self.clear_subscriptions(slot);
         let Some(session) = self.sessions.get_mut(slot as usize).and_then(Option::take) else {
             return;
         };
         if self.by_id.get(&session.client_id) == Some(&slot) {
             self.by_id.remove(&session.client_id);
-        }
-        let removed = self.subs.remove_client(key);
-        if removed > 0 {
-            Stats::sub(&self.shared.stats.subscriptions, removed as u64);
-            self.broadcast(|_| Command::RemoveSession { session: key });
         }
         let (count, bytes) = session.stored();
         Stats::sub(&self.shared.stats.stored_messages, count as u64);
@@ -346,8 +359,9 @@ impl Shard {
         self.timed_sessions.retain(|s| *s != slot);
     }
 
-    /// Queue a command for every other shard (subscription changes), and make sure they
-    /// apply it before they match another message.
+    /// Queue a command for every other shard (subscription changes); the output says so
+    /// ([`Output::subscriptions_changed`]), so that the commands are delivered and
+    /// [`Shard::subscriptions_posted`] called before anything else goes out.
     pub(super) fn broadcast(&mut self, make: impl Fn(u16) -> Command) {
         let shards = self.settings.shards.max(1);
         if shards == 1 {
@@ -358,6 +372,14 @@ impl Shard {
                 self.out.commands.push((shard, make(shard)));
             }
         }
+        self.out.subscriptions_changed = true;
+    }
+
+    /// The subscription commands of an output are in the other shards' mailboxes: from now
+    /// on they apply them before they match another message. Call this before the bytes of
+    /// that output (a SUBACK, say) are written, so that a client that has its SUBACK never
+    /// publishes to another shard that has not seen the subscription.
+    pub fn subscriptions_posted(&self) {
         self.shared.subscription_epoch.fetch_add(1, Ordering::Release);
     }
 

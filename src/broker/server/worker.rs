@@ -359,15 +359,8 @@ impl Worker {
             match m {
                 Mail::Command(cmd) => self.shard.command(cmd, t),
                 Mail::Handoff { socket, handoff } => {
-                    let Handoff {
-                        connect,
-                        rest,
-                        peer,
-                        peer_text,
-                        listener,
-                        ..
-                    } = handoff;
-                    let id = self.shard.adopt(peer, peer_text, listener, *connect, &rest, t);
+                    let listener = handoff.listener;
+                    let id = self.shard.adopt(handoff, t);
                     self.register(id, socket, listener);
                 }
             }
@@ -507,6 +500,7 @@ impl Worker {
             commands,
             handoffs,
             logs,
+            subscriptions_changed,
             ..
         } = out;
         let logger = self.hub.logger.read().clone();
@@ -529,12 +523,7 @@ impl Worker {
                 published = true;
             }
         }
-        for id in writable {
-            self.flush(id);
-        }
-        for id in close {
-            self.close(id);
-        }
+        // Mail first: a subscription reaches the other workers before its SUBACK leaves.
         let shards = self.hub.inboxes.len();
         let mut mail: Vec<Vec<Mail>> = (0..shards).map(|_| Vec::new()).collect();
         for (to, cmd) in commands {
@@ -559,6 +548,15 @@ impl Worker {
         }
         for (to, m) in mail.into_iter().enumerate() {
             self.hub.post(to, m);
+        }
+        if subscriptions_changed {
+            self.shard.subscriptions_posted();
+        }
+        for id in writable {
+            self.flush(id);
+        }
+        for id in close {
+            self.close(id);
         }
         if published {
             let more = self.shard.take_output();
