@@ -18,6 +18,8 @@ mod connect;
 mod errors;
 #[path = "broker_differential/harness.rs"]
 mod harness;
+#[path = "broker_differential/options.rs"]
+mod options;
 #[path = "broker_differential/packets.rs"]
 mod packets;
 #[path = "broker_differential/publish.rs"]

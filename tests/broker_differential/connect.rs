@@ -1,7 +1,7 @@
 //! CONNECT checks and CONNACK: protocol names and levels, flags, client ids, credentials, the
 //! v5 CONNACK properties under various options, session present, takeover.
 
-use crate::harness::{Conf, Ctx, known_difference, same, same_rewritten};
+use crate::harness::{Conf, Ctx, known_difference, same, same_except, same_rewritten};
 use crate::packets::{Connect, Props, Publish, V, disconnect, packet, pingreq, prop, subscribe};
 
 /// Send a CONNECT on a new connection, record everything until the broker closes it (or
@@ -573,4 +573,42 @@ fn connect_check_order_with_limits() {
             connect_and_end(ctx, name, &c);
         }
     });
+}
+
+#[test]
+fn takeover_of_a_session_that_ends() {
+    // The old connection's session ends with it (v5 expiry 0, or 3.x clean): the new
+    // connection, even with clean=0, starts a fresh session, and the old will goes out.
+    let script = |ctx: &mut Ctx<'_>| {
+        let mut watch = ctx.client("watch", Connect::new(V::V311, "tw").bytes());
+        watch.send(subscribe(V::V311, 1, &[("tk/#", 1)], Props::new()));
+        watch.recv();
+        for (i, old) in [
+            Connect::new(V::V5, "tk5").will("tk/w5", b"will", 1, false),
+            Connect::new(V::V311, "tk3").will("tk/w3", b"will", 1, false),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let v = old.v;
+            let topic = if i == 0 { "tk/5" } else { "tk/3" };
+            let mut a = ctx.client(&format!("old {v:?}"), old.bytes());
+            a.send(subscribe(v, 1, &[("tk/#", 1)], Props::new()));
+            a.recv();
+            let id = if i == 0 { "tk5" } else { "tk3" };
+            let mut b = ctx.client(
+                &format!("new {v:?}"),
+                Connect::new(V::V311, id).clean(false).bytes(),
+            );
+            a.end();
+            watch.recv();
+            let mut p = ctx.client("pub", Connect::new(V::V311, "tkp").bytes());
+            p.send(Publish::new(V::V311, topic, b"after").qos(1, 1).bytes());
+            p.recv();
+            watch.recv();
+            b.quiet();
+        }
+    };
+    // 2.0.20 sends DISCONNECT 0x8E after the will (which the old connection gets too).
+    same_except(&Conf::new(), script, &[], &["old V5: e0 01 8e"]);
 }

@@ -36,6 +36,9 @@ pub enum Kind {
 pub struct Conf {
     pub global: String,
     pub listener: String,
+    /// Files written into the broker's directory before it starts; `{dir}` in the lines
+    /// stands for that directory.
+    pub files: Vec<(String, String)>,
 }
 
 impl Conf {
@@ -52,6 +55,11 @@ impl Conf {
     pub fn listener(mut self, line: &str) -> Conf {
         self.listener.push_str(line);
         self.listener.push('\n');
+        self
+    }
+
+    pub fn file(mut self, name: &str, content: &str) -> Conf {
+        self.files.push((name.to_owned(), content.to_owned()));
         self
     }
 }
@@ -123,12 +131,16 @@ impl Server {
             "log_dest file {}\nlog_type all\n",
             self.log_path().display()
         ));
-        text.push_str(&conf.global);
+        for (name, content) in &conf.files {
+            std::fs::write(self.dir.join(name), content).map_err(|e| e.to_string())?;
+        }
+        let dir = self.dir.path().display().to_string();
+        text.push_str(&conf.global.replace("{dir}", &dir));
         text.push_str(&format!(
             "listener {} 127.0.0.1\nallow_anonymous true\n",
             self.port
         ));
-        text.push_str(&conf.listener);
+        text.push_str(&conf.listener.replace("{dir}", &dir));
         let path = self.dir.join("mosquitto.conf");
         std::fs::write(&path, text).map_err(|e| e.to_string())?;
         let mut cmd = Command::new(self.program());

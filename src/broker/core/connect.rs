@@ -20,6 +20,16 @@ use crate::protocol::consts::{
 use crate::protocol::reader::Reader;
 use crate::protocol::{Connack, Connect, Disconnect, Packet, PropValue, Property, ProtocolVersion, topic};
 
+/// Where a CONNECT comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Arrival {
+    /// Read on this shard.
+    Direct,
+    /// Read and checked by another shard, which handed the connection over; `assigned`: the
+    /// client sent an empty id.
+    HandedOver { assigned: bool },
+}
+
 impl Shard {
     /// The first packet of a connection: check the protocol name and level first (an unknown
     /// level gets a 3.x CONNACK 1), then read the rest in mosquitto's order.
@@ -69,7 +79,7 @@ impl Shard {
             }
         };
         match self.read_connect(first_byte, version, &mut r, listener) {
-            Ok(connect) => self.on_connect(conn, connect, now),
+            Ok(connect) => self.on_connect(conn, connect, Arrival::Direct, now),
             Err(Refusal::Close(ending)) => self.end(conn, ending, now),
             Err(Refusal::Connack { v3, v5, ending }) => {
                 if let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) {
@@ -148,8 +158,8 @@ impl Shard {
         }
     }
 
-    /// A decoded CONNECT.
-    pub(super) fn on_connect(&mut self, conn: ConnId, connect: Connect, now: Instant) {
+    /// A decoded CONNECT, read here or handed over by the shard that read it.
+    pub(super) fn on_connect(&mut self, conn: ConnId, connect: Connect, arrival: Arrival, now: Instant) {
         let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) else {
             return;
         };
@@ -183,7 +193,7 @@ impl Shard {
 
         // The client id.
         let mut client_id = connect.client_id.clone();
-        let mut assigned = false;
+        let mut assigned = matches!(arrival, Arrival::HandedOver { assigned: true });
         if client_id.is_empty() {
             let refused = version == ProtocolVersion::V31
                 || (version == ProtocolVersion::V311 && !connect.clean_start)
@@ -191,12 +201,10 @@ impl Shard {
             if refused {
                 return self.refuse(conn, &ip, V3_ID_REJECTED, rc::UNSPECIFIED, Ending::Protocol, now);
             }
-            if !listener.use_username_as_clientid {
-                client_id = self.generate_id(&listener.auto_id_prefix);
-                assigned = true;
-            }
+            client_id = self.generate_id(&listener.auto_id_prefix);
+            assigned = true;
         }
-        if let Some(prefixes) = &self.settings.clientid_prefixes {
+        if let (Some(prefixes), Arrival::Direct) = (&self.settings.clientid_prefixes, arrival) {
             if !client_id.starts_with(prefixes.as_str()) {
                 return self.refuse(
                     conn,
@@ -210,14 +218,16 @@ impl Shard {
         }
         if listener.use_username_as_clientid {
             match &connect.username {
-                Some(u) => {
-                    client_id = u.clone();
-                    assigned = false;
-                }
+                // A client that sent no id is told the one it got, its user name.
+                Some(u) => client_id = u.clone(),
                 None => {
+                    // Named by the id it sent (or got) in the log lines.
+                    if let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) {
+                        c.client_id = Some(Arc::from(client_id.as_str()));
+                    }
                     return self.refuse(
                         conn,
-                        &ip,
+                        &client_id,
                         V3_NOT_AUTHORISED,
                         rc::NOT_AUTHORIZED,
                         Ending::NotAuthorised,
@@ -278,6 +288,7 @@ impl Shard {
             let mut connect = connect;
             connect.client_id = client_id;
             self.out.handoffs.push(Handoff {
+                assigned,
                 conn,
                 to: home,
                 connect: Box::new(connect),
@@ -358,16 +369,8 @@ impl Shard {
                 self.log(LogTypes::ERROR, || {
                     format!("Client {id} already connected, closing old connection.")
                 });
-                if old_v5 {
-                    self.send(
-                        old,
-                        &Packet::Disconnect(Disconnect {
-                            reason_code: rc::SESSION_TAKEN_OVER,
-                            properties: Vec::new(),
-                        }),
-                    );
-                }
-                // The old will goes out only if the old session ends here.
+                // The old session ends here unless the new connection continues it (clean=0)
+                // and it outlives its connections (expiry > 0); only then is its will kept.
                 let old_ends =
                     connect.clean_start || self.session(slot).is_some_and(|s| s.expiry_interval == 0);
                 let delay_zero = self
@@ -377,18 +380,37 @@ impl Shard {
                 if let Some(c) = self.conns.get_mut(old).and_then(Option::as_mut) {
                     c.will_on_close = false;
                 }
+                // As mosquitto: a clean start drops the old subscriptions first; then the will
+                // (which the old connection gets too while it is still subscribed); then
+                // DISCONNECT 0x8E to a v5 client, and the end of the old connection.
+                if connect.clean_start {
+                    self.clear_subscriptions(slot);
+                }
                 if old_ends && delay_zero {
                     let will = self.session_mut(slot).and_then(|s| s.will.take());
                     if let Some((will, _)) = will {
                         self.publish_will(slot, will, now);
                     }
                 }
+                if old_v5 {
+                    self.send(
+                        old,
+                        &Packet::Disconnect(Disconnect {
+                            reason_code: rc::SESSION_TAKEN_OVER,
+                            properties: Vec::new(),
+                        }),
+                    );
+                }
                 if let Some(s) = self.session_mut(slot) {
                     s.conn = None;
                     s.will = None;
+                    s.will_at = None;
                     s.outgoing.connection_lost();
                 }
                 self.end(old, Ending::TakenOver, now);
+                if old_ends {
+                    self.remove_session(slot);
+                }
             } else if let Some(s) = self.session_mut(slot) {
                 // A delayed will of the old connection is cancelled by the reconnection.
                 s.will_at = None;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::conn::{Conn, Ending};
 use super::session::NEVER;
-use super::shard::{ConnId, Shard, Stats};
+use super::shard::{ConnId, Handoff, Shard, Stats};
 use crate::broker::config::LogTypes;
 use crate::protocol::{self, DecodeError, Disconnect, FixedHeader, Packet, ProtocolVersion, Sender, kind};
 
@@ -89,15 +89,16 @@ impl Shard {
     }
 
     /// A connection handed over by another shard, with its CONNECT and the bytes after it.
-    pub fn adopt(
-        &mut self,
-        peer: Option<SocketAddr>,
-        peer_text: String,
-        listener: usize,
-        connect: protocol::Connect,
-        rest: &[u8],
-        now: Instant,
-    ) -> ConnId {
+    pub fn adopt(&mut self, handoff: Handoff, now: Instant) -> ConnId {
+        let Handoff {
+            connect,
+            rest,
+            peer,
+            peer_text,
+            listener,
+            assigned,
+            ..
+        } = handoff;
         let conn = Conn::new(peer, peer_text, listener, now);
         let id = match self.free_conns.pop() {
             Some(id) => {
@@ -110,9 +111,14 @@ impl Shard {
             }
         };
         Stats::add(&self.shared.stats.sockets, 1);
-        self.on_connect(id, connect, now);
+        self.on_connect(
+            id,
+            *connect,
+            super::connect::Arrival::HandedOver { assigned },
+            now,
+        );
         if !rest.is_empty() {
-            self.input(id, rest, now);
+            self.input(id, &rest, now);
         }
         id
     }

@@ -457,7 +457,9 @@ impl Shard {
         } else {
             s.outgoing.waiting()
         };
-        if (max_queued > 0 && held >= room) || (max_bytes > 0 && s.held_bytes + d.size() > max_bytes) {
+        // As mosquitto: one more is taken while the count and the bytes held are below the
+        // limits.
+        if (max_queued > 0 && held >= room) || (max_bytes > 0 && s.held_bytes >= max_bytes) {
             return self.drop_copy(slot);
         }
         let Some(mid) = s.next_mid() else {
