@@ -16,6 +16,8 @@ mod bad_input;
 mod connect;
 #[path = "broker_differential/errors.rs"]
 mod errors;
+#[path = "broker_differential/flows.rs"]
+mod flows;
 #[path = "broker_differential/harness.rs"]
 mod harness;
 #[path = "broker_differential/options.rs"]
