@@ -20,6 +20,8 @@ fn start() -> Instant {
 
 fn run_target(target: &str, data: &[u8]) {
     match target {
+        #[cfg(feature = "broker")]
+        "broker_packet" => fuzzing::broker_packet(data, start()),
         "decode_packet" => fuzzing::decode_packet(data),
         "properties" => fuzzing::properties(data),
         "session_bytes" => fuzzing::session_bytes(data, start()),
@@ -157,6 +159,12 @@ fn mutations(target: &str) {
     assert!(count > 0);
 }
 
+#[cfg(feature = "broker")]
+#[test]
+fn broker_packet_saved_inputs() {
+    saved_inputs("broker_packet");
+}
+
 #[test]
 fn decode_packet_saved_inputs() {
     saved_inputs("decode_packet");
@@ -175,6 +183,12 @@ fn session_bytes_saved_inputs() {
 #[test]
 fn topic_match_saved_inputs() {
     saved_inputs("topic_match");
+}
+
+#[cfg(feature = "broker")]
+#[test]
+fn broker_packet_mutations() {
+    mutations("broker_packet");
 }
 
 #[test]

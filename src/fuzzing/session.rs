@@ -17,45 +17,10 @@ use crate::protocol::{
 };
 use crate::session::{ClientOptions, DisconnectCause, Event, PublishRequest, Session};
 
-use super::VERSIONS;
+use super::{Script, VERSIONS};
 
 // -------------------------------------------------------------------------------------------
 // session_bytes
-
-/// Reads the fuzz input as a script; reads past the end give zeros.
-struct Script<'a> {
-    data: &'a [u8],
-}
-
-impl<'a> Script<'a> {
-    fn is_empty(&self) -> bool {
-        self.data.is_empty()
-    }
-
-    fn byte(&mut self) -> u8 {
-        match self.data.split_first() {
-            Some((&b, rest)) => {
-                self.data = rest;
-                b
-            }
-            None => 0,
-        }
-    }
-
-    fn u16(&mut self) -> u16 {
-        u16::from_be_bytes([self.byte(), self.byte()])
-    }
-
-    fn bytes(&mut self, n: usize) -> &'a [u8] {
-        let (taken, rest) = self.data.split_at(n.min(self.data.len()));
-        self.data = rest;
-        taken
-    }
-
-    fn pick<T: Copy>(&mut self, table: &[T]) -> T {
-        table[usize::from(self.byte()) % table.len()]
-    }
-}
 
 const CLIENT_TOPICS: [&[u8]; 7] = [b"a/b", b"t", b"", b"$SYS/x", b"a/+", b"\xC0\xAF", b"a\0b"];
 const CLIENT_FILTERS: [&[u8]; 8] = [b"a/b", b"a/+", b"#", b"+/x/#", b"$SYS/#", b"", b"a/#/b", b"a\xFF"];

@@ -35,6 +35,8 @@ pub enum Ending {
     Refused,
     /// The reloaded password file no longer accepts the client.
     Reauthentication,
+    /// Another error, with mosquitto's text for it (`Bad socket read/write on client ...`).
+    Failed(&'static str),
 }
 
 /// A connection; see the module documentation.

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::conn::Ending;
-use super::input::{Fault, rc};
+use super::connect_read::{Refusal, V3_BAD_PROTOCOL, V3_ID_REJECTED, V3_NOT_AUTHORISED};
+use super::input::rc;
 use super::session::{NEVER, Session};
 use super::shard::{ConnId, Handoff, Shard, home_shard};
 use crate::broker::auth::{AuthOutcome, Authenticator};
@@ -17,77 +18,84 @@ use crate::protocol::consts::{
     MQTT_PROP_WILL_DELAY_INTERVAL,
 };
 use crate::protocol::reader::Reader;
-use crate::protocol::{
-    self, Connack, Connect, Disconnect, Packet, PropValue, Property, ProtocolVersion, Sender, topic,
-};
+use crate::protocol::{Connack, Connect, Disconnect, Packet, PropValue, Property, ProtocolVersion, topic};
 
-/// CONNACK return codes of MQTT 3.x.
-const V3_BAD_PROTOCOL: u8 = 1;
-const V3_ID_REJECTED: u8 = 2;
+/// Where a CONNECT comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Arrival {
+    /// Read on this shard.
+    Direct,
+    /// Read and checked by another shard, which handed the connection over; `assigned`: the
+    /// client sent an empty id.
+    HandedOver { assigned: bool },
+}
+
+/// CONNACK return code of MQTT 3.x for a refused certificate identity.
 const V3_BAD_USERNAME_OR_PASSWORD: u8 = 4;
-const V3_NOT_AUTHORISED: u8 = 5;
 
 impl Shard {
     /// The first packet of a connection: check the protocol name and level first (an unknown
-    /// level gets a 3.x CONNACK 1), then decode.
+    /// level gets a 3.x CONNACK 1), then read the rest in mosquitto's order.
     pub(super) fn connect_packet(&mut self, conn: ConnId, first_byte: u8, body: &[u8], now: Instant) {
         let (ip, port, _) = self.peer_parts(conn);
-        let peer = if port == 0 { ip } else { format!("{ip}:{port}") };
+        let peer = if port == 0 {
+            ip.clone()
+        } else {
+            format!("{ip}:{port}")
+        };
+        let listener = self
+            .conns
+            .get(conn)
+            .and_then(Option::as_ref)
+            .map_or(0, |c| c.listener);
         let mut r = Reader::new(body);
         let (Ok(name), Ok(level)) = (r.binary(), r.u8()) else {
-            self.fault(conn, Fault::Close(Ending::Malformed), now);
+            self.end(conn, Ending::Protocol, now);
             return;
         };
-        let name = name.to_vec();
-        let flags = r.u8().unwrap_or(0);
         // A bridge says so with the top bit of a 3.x level (mosquitto's `try_private`).
-        let bridge = matches!((name.as_slice(), level), (b"MQIsdp", 0x83) | (b"MQTT", 0x84));
+        let bridge = matches!((name, level), (b"MQIsdp", 0x83) | (b"MQTT", 0x84));
         let level = if bridge { level & 0x7F } else { level };
-        let known = match (name.as_slice(), level) {
-            (b"MQIsdp", 3) | (b"MQTT", 4 | 5) => true,
-            (b"MQIsdp", _) | (b"MQTT", _) => {
-                self.log(LogTypes::INFORMATION, || {
-                    format!("Invalid protocol version {level} in CONNECT from {peer}.")
+        let version = match (name, level) {
+            (b"MQIsdp", 3) => ProtocolVersion::V31,
+            (b"MQTT", 4) => ProtocolVersion::V311,
+            (b"MQTT", 5) => ProtocolVersion::V5,
+            (b"MQIsdp" | b"MQTT", _) => {
+                if self.settings.connection_messages {
+                    self.log(LogTypes::INFORMATION, || {
+                        format!("Invalid protocol version {level} in CONNECT from {peer}.")
+                    });
+                }
+                self.log(LogTypes::DEBUG, || {
+                    format!("Sending CONNACK to {ip} (0, {V3_BAD_PROTOCOL})")
                 });
                 self.send_raw(conn, &[0x20, 0x02, 0x00, V3_BAD_PROTOCOL]);
-                self.end(conn, Ending::Refused, now);
+                self.end(conn, Ending::Protocol, now);
                 return;
             }
-            _ => false,
-        };
-        if !known {
-            let shown = String::from_utf8_lossy(&name).into_owned();
-            self.log(LogTypes::INFORMATION, || {
-                format!("Invalid protocol \"{shown}\" in CONNECT from {peer}.")
-            });
-            self.end(conn, Ending::Refused, now);
-            return;
-        }
-        if level != 5 && flags & 0x40 != 0 && flags & 0x80 == 0 {
-            self.log(LogTypes::INFORMATION, || {
-                format!("Protocol error from {peer}: password without username, closing connection.")
-            });
-            self.end(conn, Ending::Refused, now);
-            return;
-        }
-        let plain;
-        let body = if bridge {
-            // Decoded as the plain level it stands for.
-            let mut copy = body.to_vec();
-            if let Some(b) = copy.get_mut(2 + name.len()) {
-                *b = level;
+            _ => {
+                if self.settings.connection_messages && !name.is_empty() {
+                    let shown = String::from_utf8_lossy(name).into_owned();
+                    self.log(LogTypes::INFORMATION, || {
+                        format!("Invalid protocol \"{shown}\" in CONNECT from {peer}.")
+                    });
+                }
+                self.end(conn, Ending::Protocol, now);
+                return;
             }
-            plain = copy;
-            &plain[..]
-        } else {
-            body
         };
         if let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) {
             c.bridge = bridge;
         }
-        match protocol::decode_from(Sender::Client, first_byte, body, ProtocolVersion::V311) {
-            Ok(Packet::Connect(c)) => self.on_connect(conn, c, now),
-            _ => self.end(conn, Ending::Refused, now),
+        match self.read_connect(first_byte, version, &mut r, listener) {
+            Ok(connect) => self.on_connect(conn, connect, Arrival::Direct, now),
+            Err(Refusal::Close(ending)) => self.end(conn, ending, now),
+            Err(Refusal::Connack { v3, v5, ending }) => {
+                if let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) {
+                    c.version = version;
+                }
+                self.refuse(conn, &ip, v3, v5, ending, now);
+            }
         }
     }
 
@@ -159,8 +167,8 @@ impl Shard {
         }
     }
 
-    /// A decoded CONNECT.
-    pub(super) fn on_connect(&mut self, conn: ConnId, mut connect: Connect, now: Instant) {
+    /// A decoded CONNECT, read here or handed over by the shard that read it.
+    pub(super) fn on_connect(&mut self, conn: ConnId, mut connect: Connect, arrival: Arrival, now: Instant) {
         let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) else {
             return;
         };
@@ -200,20 +208,18 @@ impl Shard {
 
         // The client id.
         let mut client_id = connect.client_id.clone();
-        let mut assigned = false;
+        let mut assigned = matches!(arrival, Arrival::HandedOver { assigned: true });
         if client_id.is_empty() {
             let refused = version == ProtocolVersion::V31
                 || (version == ProtocolVersion::V311 && !connect.clean_start)
                 || !listener.allow_zero_length_clientid;
             if refused {
-                return self.refuse(conn, &ip, V3_ID_REJECTED, rc::UNSPECIFIED, Ending::Refused, now);
+                return self.refuse(conn, &ip, V3_ID_REJECTED, rc::UNSPECIFIED, Ending::Protocol, now);
             }
-            if !listener.use_username_as_clientid {
-                client_id = self.generate_id(&listener.auto_id_prefix);
-                assigned = true;
-            }
+            client_id = self.generate_id(&listener.auto_id_prefix);
+            assigned = true;
         }
-        if let Some(prefixes) = &self.settings.clientid_prefixes {
+        if let (Some(prefixes), Arrival::Direct) = (&self.settings.clientid_prefixes, arrival) {
             if !client_id.starts_with(prefixes.as_str()) {
                 return self.refuse(
                     conn,
@@ -227,14 +233,16 @@ impl Shard {
         }
         if listener.use_username_as_clientid {
             match &connect.username {
-                Some(u) => {
-                    client_id = u.clone();
-                    assigned = false;
-                }
+                // A client that sent no id is told the one it got, its user name.
+                Some(u) => client_id = u.clone(),
                 None => {
+                    // Named by the id it sent (or got) in the log lines.
+                    if let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) {
+                        c.client_id = Some(Arc::from(client_id.as_str()));
+                    }
                     return self.refuse(
                         conn,
-                        &ip,
+                        &client_id,
                         V3_NOT_AUTHORISED,
                         rc::NOT_AUTHORIZED,
                         Ending::NotAuthorised,
@@ -272,7 +280,7 @@ impl Shard {
         {
             return self.refuse(
                 conn,
-                &ip,
+                &client_id,
                 0,
                 rc::BAD_AUTHENTICATION_METHOD,
                 Ending::NotAllowed,
@@ -297,6 +305,7 @@ impl Shard {
             let mut connect = connect;
             connect.client_id = client_id;
             self.out.handoffs.push(Handoff {
+                assigned,
                 conn,
                 to: home,
                 connect: Box::new(connect),
@@ -399,16 +408,8 @@ impl Shard {
                 self.log(LogTypes::ERROR, || {
                     format!("Client {id} already connected, closing old connection.")
                 });
-                if old_v5 {
-                    self.send(
-                        old,
-                        &Packet::Disconnect(Disconnect {
-                            reason_code: rc::SESSION_TAKEN_OVER,
-                            properties: Vec::new(),
-                        }),
-                    );
-                }
-                // The old will goes out only if the old session ends here.
+                // The old session ends here unless the new connection continues it (clean=0)
+                // and it outlives its connections (expiry > 0); only then is its will kept.
                 let old_ends =
                     connect.clean_start || self.session(slot).is_some_and(|s| s.expiry_interval == 0);
                 let delay_zero = self
@@ -418,18 +419,37 @@ impl Shard {
                 if let Some(c) = self.conns.get_mut(old).and_then(Option::as_mut) {
                     c.will_on_close = false;
                 }
+                // As mosquitto: a clean start drops the old subscriptions first; then the will
+                // (which the old connection gets too while it is still subscribed); then
+                // DISCONNECT 0x8E to a v5 client, and the end of the old connection.
+                if connect.clean_start {
+                    self.clear_subscriptions(slot);
+                }
                 if old_ends && delay_zero {
                     let will = self.session_mut(slot).and_then(|s| s.will.take());
                     if let Some((will, _)) = will {
                         self.publish_will(slot, will, now);
                     }
                 }
+                if old_v5 {
+                    self.send(
+                        old,
+                        &Packet::Disconnect(Disconnect {
+                            reason_code: rc::SESSION_TAKEN_OVER,
+                            properties: Vec::new(),
+                        }),
+                    );
+                }
                 if let Some(s) = self.session_mut(slot) {
                     s.conn = None;
                     s.will = None;
+                    s.will_at = None;
                     s.outgoing.connection_lost();
                 }
                 self.end(old, Ending::TakenOver, now);
+                if old_ends {
+                    self.remove_session(slot);
+                }
             } else if let Some(s) = self.session_mut(slot) {
                 // A delayed will of the old connection is cancelled by the reconnection.
                 s.will_at = None;

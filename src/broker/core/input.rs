@@ -10,9 +10,7 @@ use super::conn::{Conn, Ending};
 use super::session::NEVER;
 use super::shard::{ConnId, Handoff, Shard};
 use crate::broker::config::LogTypes;
-use crate::protocol::{
-    self, DecodeError, Disconnect, FixedHeader, MAX_REMAINING_LENGTH, Packet, Sender, kind,
-};
+use crate::protocol::{self, DecodeError, Disconnect, FixedHeader, Packet, ProtocolVersion, Sender, kind};
 
 /// The largest CONNECT accepted before a client is known (2.0.20).
 const CONNECT_LIMIT: usize = 100_000;
@@ -121,6 +119,7 @@ impl Shard {
             listener,
             identity,
             bridge,
+            assigned,
             ..
         } = handoff;
         let mut conn = Conn::new(peer, peer_text, listener, now);
@@ -137,7 +136,12 @@ impl Shard {
             }
         };
         self.counts.sockets = self.counts.sockets.wrapping_add(1);
-        self.on_connect(id, *connect, now);
+        self.on_connect(
+            id,
+            *connect,
+            super::connect::Arrival::HandedOver { assigned },
+            now,
+        );
         if !rest.is_empty() {
             self.input(id, &rest, now);
         }
@@ -181,6 +185,11 @@ impl Shard {
     }
 
     /// Handle the complete packets at the start of `buf`; returns the bytes used.
+    ///
+    /// The fixed header is checked as soon as it is there, before the body is waited for (and
+    /// nothing is reserved for the body): the first packet must be CONNECT, the remaining
+    /// length has at most four bytes, packets of fixed size must have it, and the packet must
+    /// not exceed `max_packet_size` (counted as mosquitto counts it: remaining length + 1).
     fn packets(&mut self, conn: ConnId, buf: &[u8], now: Instant) -> usize {
         let mut pos = 0;
         while pos < buf.len() {
@@ -191,37 +200,35 @@ impl Shard {
                 return buf.len();
             }
             let connected = c.session.is_some();
-            let limit = if !connected {
-                CONNECT_LIMIT
-            } else if self.settings.max_packet_size > 0 {
-                self.settings.max_packet_size as usize
-            } else {
-                MAX_REMAINING_LENGTH + 5
-            };
+            let version = c.version;
             let rest = &buf[pos..];
-            let header = match protocol::frame(rest, limit) {
+            if !connected && rest[0] >> 4 != kind::CONNECT {
+                // The first packet must be CONNECT (2.0.20): close at its first byte.
+                self.fault(conn, Fault::Close(Ending::Protocol), now);
+                return buf.len();
+            }
+            let header = match protocol::parse_fixed_header(rest) {
                 Ok(Some(h)) => h,
                 Ok(None) => break,
-                Err(DecodeError::TooLarge { .. }) if connected => {
-                    self.fault(conn, Fault::Reason(rc::PACKET_TOO_LARGE, Ending::Oversize), now);
-                    return buf.len();
-                }
                 Err(_) => {
-                    let fault = if connected {
-                        Fault::Malformed
-                    } else {
-                        Fault::Close(Ending::Malformed)
-                    };
-                    self.fault(conn, fault, now);
+                    // More than four bytes of remaining length: closed without a DISCONNECT.
+                    self.fault(conn, Fault::Close(Ending::Malformed), now);
                     return buf.len();
                 }
             };
+            if let Some(fault) = self.header_fault(&header, connected, version) {
+                self.fault(conn, fault, now);
+                return buf.len();
+            }
+            let end = header.packet_len();
+            if rest.len() < end {
+                break;
+            }
             let FixedHeader {
                 first_byte,
                 header_len,
                 ..
             } = header;
-            let end = header.packet_len();
             pos += end;
             if let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) {
                 c.last_in = now;
@@ -245,6 +252,33 @@ impl Shard {
             .get(conn)
             .and_then(Option::as_ref)
             .is_some_and(|c| c.session.is_some())
+    }
+
+    /// What is wrong with a fixed header, seen before its body (mosquitto's checks when it
+    /// reads the remaining length): each closes the connection without a DISCONNECT, but a
+    /// packet over `max_packet_size` gets 0x95 from a v5 client.
+    fn header_fault(&self, header: &FixedHeader, connected: bool, version: ProtocolVersion) -> Option<Fault> {
+        let len = header.remaining_length;
+        let v5 = connected && version.is_v5();
+        let malformed = match header.first_byte >> 4 {
+            kind::CONNECT => len > CONNECT_LIMIT,
+            kind::PUBACK | kind::PUBREC | kind::PUBREL | kind::PUBCOMP | kind::UNSUBACK => !v5 && len != 2,
+            kind::PINGREQ | kind::PINGRESP => len != 0,
+            kind::DISCONNECT => !v5 && len != 0,
+            _ => false,
+        };
+        if malformed {
+            return Some(Fault::Close(Ending::Malformed));
+        }
+        let max = self.settings.max_packet_size as usize;
+        if max > 0 && len + 1 > max {
+            return Some(if v5 {
+                Fault::Reason(rc::PACKET_TOO_LARGE, Ending::Oversize)
+            } else {
+                Fault::Close(Ending::Oversize)
+            });
+        }
+        None
     }
 
     /// Whether a connection is being moved to another shard (the worker stops reading it).
@@ -279,6 +313,32 @@ impl Shard {
             return;
         }
         let version = c.version;
+        if version == ProtocolVersion::V31
+            && matches!(packet_type, kind::SUBSCRIBE | kind::UNSUBSCRIBE)
+            && body.len() == 2
+            && body != [0, 0]
+        {
+            // A 3.1 SUBSCRIBE or UNSUBSCRIBE without any filter gets an empty SUBACK or an
+            // UNSUBACK (mosquitto checks this for 3.1.1 and 5 only).
+            self.empty_v31_request(conn, packet_type, u16::from_be_bytes([body[0], body[1]]));
+            return;
+        }
+        match packet_type {
+            // Packets only a server (or a bridge's peer) sends.
+            kind::CONNACK => {
+                self.fault(
+                    conn,
+                    Fault::Close(Ending::Failed("Invalid arguments provided.")),
+                    now,
+                );
+                return;
+            }
+            kind::SUBACK | kind::UNSUBACK | kind::PINGRESP => {
+                self.fault(conn, Fault::Protocol, now);
+                return;
+            }
+            _ => {}
+        }
         let packet = match protocol::decode_from(Sender::Client, first_byte, body, version) {
             Ok(p) => p,
             Err(e) => {
@@ -321,6 +381,29 @@ impl Shard {
         if let Err(fault) = result {
             self.fault(conn, fault, now);
         }
+    }
+
+    /// A 3.1 SUBSCRIBE or UNSUBSCRIBE without filters.
+    fn empty_v31_request(&mut self, conn: ConnId, packet_type: u8, mid: u16) {
+        let name = self.conn_name(conn);
+        let (what, answer) = if packet_type == kind::SUBSCRIBE {
+            let suback = protocol::Suback {
+                mid,
+                reason_codes: Vec::new(),
+                properties: Vec::new(),
+            };
+            (("SUBSCRIBE", "SUBACK"), Packet::Suback(suback))
+        } else {
+            let unsuback = protocol::Unsuback {
+                mid,
+                reason_codes: Vec::new(),
+                properties: Vec::new(),
+            };
+            (("UNSUBSCRIBE", "UNSUBACK"), Packet::Unsuback(unsuback))
+        };
+        self.log(LogTypes::DEBUG, || format!("Received {} from {name}", what.0));
+        self.log(LogTypes::DEBUG, || format!("Sending {} to {name}", what.1));
+        self.send(conn, &answer);
     }
 
     /// The name of a connection's client for log lines.
@@ -415,6 +498,7 @@ impl Shard {
                  supported, or bad AUTH method)."
             )),
             Ending::Reauthentication => Some(format!("Client {name} disconnected.")),
+            Ending::Failed(text) => Some(format!("Bad socket read/write on client {name}: {text}")),
             Ending::TakenOver | Ending::Socket | Ending::Shutdown | Ending::Refused => None,
         };
         if let Some(line) = line {
@@ -436,7 +520,9 @@ impl Shard {
                 return;
             }
         }
-        self.detach(slot, will && !matches!(ending, Ending::Disconnect(0)), now);
+        // A DISCONNECT keeps the will only with reason 0x04 (Disconnect with Will Message).
+        let send_will = will && !matches!(ending, Ending::Disconnect(code) if code != 0x04);
+        self.detach(slot, send_will, now);
     }
 
     /// A session lost its connection: send or schedule its will, and expire the session now
@@ -601,16 +687,34 @@ impl Shard {
 
 /// The fault for a packet that could not be decoded (2.0.20's choices).
 fn decode_fault(packet_type: u8, first_byte: u8, e: DecodeError) -> Fault {
+    let expected_flags = match packet_type {
+        kind::PUBREL | kind::SUBSCRIBE | kind::UNSUBSCRIBE => 0b0010,
+        _ => 0,
+    };
+    if packet_type != kind::PUBLISH && first_byte & 0x0F != expected_flags {
+        // Reserved fixed-header flags.
+        return Fault::Malformed;
+    }
     match e {
         DecodeError::TooLarge { .. } => Fault::Reason(rc::PACKET_TOO_LARGE, Ending::Oversize),
-        DecodeError::BadProperty | DecodeError::UnknownProperty | DecodeError::DuplicateProperty => {
-            Fault::Protocol
+        // SUBSCRIBE and UNSUBSCRIBE turn a property that does not belong there into a malformed
+        // packet; an identifier no version defines is malformed everywhere.
+        DecodeError::BadProperty if matches!(packet_type, kind::SUBSCRIBE | kind::UNSUBSCRIBE) => {
+            Fault::Malformed
         }
-        // A PUBLISH with packet identifier 0 is a protocol error; QoS 3 is malformed.
-        DecodeError::Protocol if packet_type == kind::PUBLISH && (first_byte >> 1) & 3 != 3 => {
-            Fault::Protocol
-        }
-        DecodeError::Protocol if packet_type == 0 => Fault::Protocol,
+        DecodeError::UnknownProperty => Fault::Malformed,
+        DecodeError::DuplicateProperty => Fault::Reason(
+            rc::PROTOCOL,
+            Ending::Failed("Duplicate property in property list"),
+        ),
+        DecodeError::BadProperty => Fault::Protocol,
+        // Packet identifier 0 in a PUBLISH or an acknowledgement is a protocol error; QoS 3 is
+        // malformed, so are a SUBSCRIBE or UNSUBSCRIBE with identifier 0 or no filter.
+        DecodeError::Protocol => match packet_type {
+            kind::PUBLISH if (first_byte >> 1) & 3 == 3 => Fault::Malformed,
+            kind::PUBLISH | kind::PUBACK | kind::PUBREC | kind::PUBREL | kind::PUBCOMP | 0 => Fault::Protocol,
+            _ => Fault::Malformed,
+        },
         _ => Fault::Malformed,
     }
 }

@@ -21,6 +21,7 @@
 
 pub mod conn;
 mod connect;
+mod connect_read;
 mod input;
 pub mod message;
 mod publish;

@@ -15,10 +15,10 @@ use crate::broker::auth::{Access, Authorizer};
 use crate::broker::config::LogTypes;
 use crate::protocol::consts::MQTT_PROP_TOPIC_ALIAS;
 use crate::protocol::flow::{AckOutcome, Transmit};
-use crate::protocol::{Ack, Packet, PropValue, Publish, PublishRef, Will, topic};
+use crate::protocol::{Ack, Packet, PropValue, Publish, PublishRef, Will, kind, topic};
 
 /// Most levels a topic may have (2.0.20 counts 200 separators).
-const MAX_TOPIC_LEVELS: usize = 200;
+pub(super) const MAX_TOPIC_LEVELS: usize = 200;
 
 /// mosquitto's log line for a PUBLISH.
 pub(super) fn publish_line(verb: &str, name: &str, p: &PublishRef<'_>, mid: u16) -> String {
@@ -30,6 +30,17 @@ pub(super) fn publish_line(verb: &str, name: &str, p: &PublishRef<'_>, mid: u16)
         p.topic,
         p.payload.len()
     )
+}
+
+/// Whether a v5 acknowledgement carries a reason code its packet type allows: PUBACK and
+/// PUBREC the publish outcomes, PUBREL and PUBCOMP success or "packet identifier not found".
+fn allowed_reason(packet_type: u8, code: u8) -> bool {
+    match packet_type {
+        kind::PUBACK | kind::PUBREC => {
+            matches!(code, 0x00 | 0x10 | 0x80 | 0x83 | 0x87 | 0x90 | 0x91 | 0x97 | 0x99)
+        }
+        _ => matches!(code, 0x00 | 0x92),
+    }
 }
 
 fn ack(mid: u16, reason_code: u8) -> Ack {
@@ -62,22 +73,28 @@ impl Shard {
             .ok_or(Fault::Protocol)?;
         let username = c.username.clone();
         self.counts.publish_received = self.counts.publish_received.wrapping_add(1);
-        self.counts.publish_bytes_received = self.counts.publish_bytes_received.wrapping_add(p.payload.len() as u64);
+        self.counts.publish_bytes_received = self
+            .counts
+            .publish_bytes_received
+            .wrapping_add(p.payload.len() as u64);
 
         if p.qos > listener.max_qos {
-            if !v5 {
-                self.log(LogTypes::INFORMATION, || {
-                    format!("Too high QoS in PUBLISH from {client_id}, disconnecting.")
-                });
-                return Err(Fault::Close(Ending::NotAllowed));
-            }
-            return Err(Fault::Reason(rc::QOS_NOT_SUPPORTED, Ending::NotAllowed));
+            self.log(LogTypes::INFORMATION, || {
+                format!("Too high QoS in PUBLISH from {client_id}, disconnecting.")
+            });
+            let ending = Ending::Failed("Requested QoS not supported on server.");
+            return Err(if v5 {
+                Fault::Reason(rc::QOS_NOT_SUPPORTED, ending)
+            } else {
+                Fault::Close(ending)
+            });
         }
         if p.retain && !self.settings.retain_available {
+            let ending = Ending::Failed("Unknown error.");
             return Err(if v5 {
-                Fault::Reason(rc::RETAIN_NOT_SUPPORTED, Ending::NotAllowed)
+                Fault::Reason(rc::RETAIN_NOT_SUPPORTED, ending)
             } else {
-                Fault::Close(Ending::NotAllowed)
+                Fault::Close(ending)
             });
         }
         if p.qos == 0 && p.dup {
@@ -94,7 +111,10 @@ impl Shard {
                 return Err(Fault::Malformed);
             };
             if a > listener.max_topic_alias {
-                return Err(Fault::Reason(rc::TOPIC_ALIAS_INVALID, Ending::Protocol));
+                return Err(Fault::Reason(
+                    rc::TOPIC_ALIAS_INVALID,
+                    Ending::Failed("Unknown error."),
+                ));
             }
             let known = self
                 .conns
@@ -109,7 +129,10 @@ impl Shard {
             let t: Arc<str> = Arc::from(p.topic.as_str());
             if let Some(a) = alias {
                 if a > listener.max_topic_alias {
-                    return Err(Fault::Reason(rc::TOPIC_ALIAS_INVALID, Ending::Protocol));
+                    return Err(Fault::Reason(
+                        rc::TOPIC_ALIAS_INVALID,
+                        Ending::Failed("Unknown error."),
+                    ));
                 }
                 if let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) {
                     let i = usize::from(a) - 1;
@@ -281,7 +304,7 @@ impl Shard {
         let Some((slot, name)) = self.conn_session(conn) else {
             return Err(Fault::Protocol);
         };
-        if a.mid == 0 {
+        if a.mid == 0 || !allowed_reason(kind::PUBREL, a.reason_code) {
             return Err(Fault::Protocol);
         }
         let mid = a.mid;
@@ -367,7 +390,9 @@ impl Shard {
                 .listeners
                 .get(s.listener)
                 .and_then(|l| self.security.get(l.security))
-                .map(|security| security.decide(&s.client_id, s.username.as_deref(), &message.topic, Access::Read));
+                .map(|security| {
+                    security.decide(&s.client_id, s.username.as_deref(), &message.topic, Access::Read)
+                });
             (s.version.is_v5(), decision)
         };
         if let Some(d) = decision {
@@ -463,7 +488,9 @@ impl Shard {
         } else {
             s.outgoing.waiting()
         };
-        if (max_queued > 0 && held >= room) || (max_bytes > 0 && s.held_bytes + d.size() > max_bytes) {
+        // As mosquitto: one more is taken while the count and the bytes held are below the
+        // limits.
+        if (max_queued > 0 && held >= room) || (max_bytes > 0 && s.held_bytes >= max_bytes) {
             return self.drop_copy(slot);
         }
         let Some(mid) = s.next_mid() else {
@@ -567,7 +594,15 @@ impl Shard {
     }
 
     /// Encode one copy onto a connection; false if it is larger than the client accepts.
-    fn send_copy(&mut self, conn: ConnId, slot: u32, d: CopyRef<'_>, mid: u16, dup: bool, now: Instant) -> bool {
+    fn send_copy(
+        &mut self,
+        conn: ConnId,
+        slot: u32,
+        d: CopyRef<'_>,
+        mid: u16,
+        dup: bool,
+        now: Instant,
+    ) -> bool {
         let Some(s) = self.session(slot) else {
             return false;
         };
@@ -591,15 +626,26 @@ impl Shard {
             .message
             .publish_ref(topic_out, d.qos, d.retain, dup, mid, &properties);
         let len = p.encoded_len(version);
+        // The client's Maximum Packet Size counts the whole packet (mosquitto leaves out the
+        // first byte, and lets a packet one byte over through); the log line gives the
+        // remaining length, as mosquitto's does.
         if max_packet > 0 && len > max_packet as usize {
-            let name = self.session(slot).map_or_else(String::new, |s| s.client_id.to_string());
+            let name = self
+                .session(slot)
+                .map_or_else(String::new, |s| s.client_id.to_string());
+            let remaining = (1..=4)
+                .map(|n| len.saturating_sub(1 + n))
+                .find(|&r| 1 + crate::protocol::writer::varint_len_usize(r) + r == len)
+                .unwrap_or(len);
             self.log(LogTypes::NOTICE, || {
-                format!("Dropping too large outgoing PUBLISH for {name} ({len} bytes)")
+                format!("Dropping too large outgoing PUBLISH for {name} ({remaining} bytes)")
             });
             return false;
         }
         if self.logs(LogTypes::DEBUG) {
-            let name = self.session(slot).map_or_else(String::new, |s| s.client_id.to_string());
+            let name = self
+                .session(slot)
+                .map_or_else(String::new, |s| s.client_id.to_string());
             let line = publish_line("Sending PUBLISH to", &name, &p, mid);
             self.log(LogTypes::DEBUG, || line);
         }
@@ -660,7 +706,8 @@ impl Shard {
         let Some((slot, name)) = self.conn_session(conn) else {
             return Err(Fault::Protocol);
         };
-        if a.mid == 0 {
+        let packet_type = if qos == 1 { kind::PUBACK } else { kind::PUBCOMP };
+        if a.mid == 0 || !allowed_reason(packet_type, a.reason_code) {
             return Err(Fault::Protocol);
         }
         let (what, mid, code) = (if qos == 1 { "PUBACK" } else { "PUBCOMP" }, a.mid, a.reason_code);
@@ -691,7 +738,7 @@ impl Shard {
         let Some((slot, name)) = self.conn_session(conn) else {
             return Err(Fault::Protocol);
         };
-        if a.mid == 0 {
+        if a.mid == 0 || !allowed_reason(kind::PUBREC, a.reason_code) {
             return Err(Fault::Protocol);
         }
         let mid = a.mid;

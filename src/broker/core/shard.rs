@@ -216,6 +216,8 @@ pub struct Handoff {
     pub identity: Option<Arc<str>>,
     /// The client connected as a bridge.
     pub bridge: bool,
+    /// The client sent an empty id (v5): CONNACK tells it the id it got.
+    pub assigned: bool,
 }
 
 /// A log line: its type (one of the `LogTypes` bits) and text.
@@ -238,6 +240,27 @@ pub struct Output {
     pub logs: Vec<LogLine>,
     /// Messages published by the broker itself ($SYS, logs to topic) are routed by shard 0.
     pub wake_self: bool,
+}
+
+/// What a shard holds, for checks of bounded memory ([`Shard::holdings`]).
+#[derive(Debug, Clone, Default)]
+pub struct Holdings {
+    /// Per connection: its id, the capacity of its buffer of incomplete input, the bytes
+    /// waiting for its socket, and its topic alias slots.
+    pub connections: Vec<(ConnId, usize, usize, usize)>,
+    pub sessions: Vec<SessionHoldings>,
+}
+
+/// What a session holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SessionHoldings {
+    /// QoS 1 and 2 copies, queued or in flight.
+    pub outgoing: usize,
+    /// QoS 0 copies queued for a client that is away.
+    pub qos0_queued: usize,
+    /// Inbound QoS 2 messages waiting for PUBREL.
+    pub incoming: usize,
+    pub connected: bool,
 }
 
 /// A shard; see the module documentation.
@@ -392,19 +415,27 @@ impl Shard {
         slot
     }
 
+    /// Remove every subscription of a session (in every shard).
+    pub(super) fn clear_subscriptions(&mut self, slot: u32) {
+        let key = self.key_of(slot);
+        let shared_before = self.subs.shared_count();
+        let removed = self.subs.remove_client(key);
+        if removed > 0 {
+            let shared = shared_before.saturating_sub(self.subs.shared_count());
+            self.counts.subscriptions = self.counts.subscriptions.wrapping_sub(removed as u64);
+            self.counts.shared_subscriptions = self.counts.shared_subscriptions.wrapping_sub(shared as u64);
+            self.broadcast(|_| Command::RemoveSession { session: key });
+        }
+    }
+
     /// Forget a session: its subscriptions (in every shard) and its messages.
     pub(super) fn remove_session(&mut self, slot: u32) {
-        let key = self.key_of(slot);
+        self.clear_subscriptions(slot);
         let Some(session) = self.sessions.get_mut(slot as usize).and_then(Option::take) else {
             return;
         };
         if self.by_id.get(&session.client_id) == Some(&slot) {
             self.by_id.remove(&session.client_id);
-        }
-        let removed = self.subs.remove_client(key);
-        if removed > 0 {
-            self.counts.subscriptions = self.counts.subscriptions.wrapping_sub(removed as u64);
-            self.broadcast(|_| Command::RemoveSession { session: key });
         }
         let (count, bytes) = session.stored();
         self.counts.stored_messages = self.counts.stored_messages.wrapping_sub(count as u64);
@@ -609,6 +640,39 @@ impl Shard {
     /// Deliveries pending for other shards (used by tests).
     pub fn subscription_count(&self) -> usize {
         self.subs.count()
+    }
+
+    /// The protocol version a connection's packets are encoded with (3.1.1 until its CONNECT
+    /// says otherwise); `None` for a connection the shard does not have.
+    pub fn protocol_version(&self, conn: ConnId) -> Option<ProtocolVersion> {
+        self.conns.get(conn).and_then(Option::as_ref).map(|c| c.version)
+    }
+
+    /// What the shard holds for a connection and its sessions, for checks of bounded memory
+    /// (the fuzz targets and tests): see [`Holdings`].
+    pub fn holdings(&self) -> Holdings {
+        Holdings {
+            connections: self
+                .conns
+                .iter()
+                .enumerate()
+                .filter_map(|(id, c)| {
+                    c.as_ref()
+                        .map(|c| (id, c.inbuf.capacity(), c.out.len(), c.aliases.len()))
+                })
+                .collect(),
+            sessions: self
+                .sessions
+                .iter()
+                .flatten()
+                .map(|s| SessionHoldings {
+                    outgoing: s.outgoing.len(),
+                    qos0_queued: s.qos0_queue.len(),
+                    incoming: s.incoming.len(),
+                    connected: s.conn.is_some(),
+                })
+                .collect(),
+        }
     }
 
     /// Packets and bytes waiting for a connection's socket.

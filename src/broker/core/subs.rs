@@ -48,7 +48,8 @@
 //! Filters are expected to have passed [`crate::protocol::topic::is_valid_sub_filter`] and the
 //! broker's rules (Subscription Identifier not 0, No Local not on a shared subscription).
 //! The tree refuses, without panicking, what it cannot store: an empty or malformed filter,
-//! `$share/G` or `$share/G/` with no filter, and a group name that is empty or holds a wildcard.
+//! `$share/G` or `$share/G/` with no filter, and a group name that holds a wildcard (an empty
+//! group name is taken, as mosquitto takes it).
 //! Retained messages are not delivered to shared subscriptions: that is the caller's rule.
 
 use std::collections::HashMap;
@@ -195,7 +196,8 @@ fn parse(filter: &str) -> Option<Parsed<'_>> {
     let valid = |f: &str| !f.is_empty() && is_valid_sub_filter(f.as_bytes());
     if filter == "$share" || filter.starts_with("$share/") {
         let (group, rest) = filter.get("$share/".len()..)?.split_once('/')?;
-        if group.is_empty() || group.contains(['+', '#']) || !valid(rest) {
+        // An empty group name is a group like any other, as in mosquitto.
+        if group.contains(['+', '#']) || !valid(rest) {
             return None;
         }
         return Some(Parsed {

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use super::input::{Fault, rc};
 use super::message::{Delivery, Message};
+use super::publish::MAX_TOPIC_LEVELS;
 use super::shard::{Command, ConnId, Shard, Stats};
 use super::subs::{SubOptions, Subscribed};
 use crate::broker::auth::{Access, Authorizer};
@@ -21,12 +22,18 @@ fn split_shared(filter: &str) -> Result<(Option<&str>, &str), Fault> {
         }
         return Ok((None, filter));
     };
+    // `$share/G/F` with F not empty; mosquitto takes an empty group name (`$share//F`) too.
     match rest.split_once('/') {
-        Some((group, f)) if !group.is_empty() && !f.is_empty() && !group.contains(['+', '#']) => {
-            Ok((Some(group), f))
-        }
+        Some((group, f)) if !f.is_empty() && !group.contains(['+', '#']) => Ok((Some(group), f)),
         _ => Err(Fault::Protocol),
     }
+}
+
+/// A filter mosquitto refuses as malformed: empty, misplaced wildcards, or more than 200 levels.
+fn bad_filter(filter: &str) -> bool {
+    filter.is_empty()
+        || !topic::is_valid_sub_filter(filter.as_bytes())
+        || filter.bytes().filter(|b| *b == b'/').count() > MAX_TOPIC_LEVELS
 }
 
 impl Shard {
@@ -59,7 +66,7 @@ impl Shard {
         // Check every filter before changing anything.
         let mut planned = Vec::with_capacity(s.filters.len());
         for (filter, byte) in &s.filters {
-            if filter.is_empty() || !topic::is_valid_sub_filter(filter.as_bytes()) {
+            if bad_filter(filter) {
                 return Err(Fault::Malformed);
             }
             if byte & 0x03 == 3 || (v5 && (byte & 0xC0 != 0 || (byte >> 4) & 0x03 == 3)) {
@@ -96,7 +103,8 @@ impl Shard {
                     if done == Subscribed::New {
                         self.counts.subscriptions = self.counts.subscriptions.wrapping_add(1);
                         if shared {
-                            self.counts.shared_subscriptions = self.counts.shared_subscriptions.wrapping_add(1);
+                            self.counts.shared_subscriptions =
+                                self.counts.shared_subscriptions.wrapping_add(1);
                         }
                     }
                     let filter: Arc<str> = Arc::from(full.as_str());
@@ -249,7 +257,7 @@ impl Shard {
             .and_then(|l| l.mount_point.clone());
         self.log(LogTypes::DEBUG, || format!("Received UNSUBSCRIBE from {name}"));
         for filter in &u.filters {
-            if filter.is_empty() || !topic::is_valid_sub_filter(filter.as_bytes()) {
+            if bad_filter(filter) {
                 return Err(Fault::Malformed);
             }
         }

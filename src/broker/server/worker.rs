@@ -159,6 +159,22 @@ pub(super) struct Worker {
     next_tick: Instant,
 }
 
+/// How a socket error ends a connection: a reset or broken pipe is the client closing its
+/// connection (as mosquitto logs it); anything else is logged with the system's text, without
+/// Rust's "(os error N)".
+fn socket_error(e: &io::Error) -> Option<String> {
+    match e.kind() {
+        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted | io::ErrorKind::BrokenPipe => None,
+        _ => {
+            let text = e.to_string();
+            Some(match text.rfind(" (os error ") {
+                Some(i) => text[..i].to_owned(),
+                None => text,
+            })
+        }
+    }
+}
+
 /// The current time: the server is where the broker reads the clock.
 #[allow(clippy::disallowed_methods)]
 pub(super) fn now() -> Instant {
@@ -495,7 +511,7 @@ impl Worker {
                             self.log(LogTypes::NOTICE, &line);
                             self.shard.abort(id, t);
                         }
-                        None => self.shard.closed(id, Some(&e.to_string()), t),
+                        None => self.shard.closed(id, socket_error(&e).as_deref(), t),
                     }
                     return;
                 }
@@ -521,9 +537,10 @@ impl Worker {
         let Some(c) = self.clients.get_mut(id).and_then(Option::as_mut) else {
             return;
         };
-        let mut failed = match c.socket.flush_records() {
+        // A write error, with the text to log (`None`: the client closed its connection).
+        let mut failed: Option<Option<String>> = match c.socket.flush_records() {
             Ok(()) => None,
-            Err(e) => Some(e.to_string()),
+            Err(e) => Some(socket_error(&e)),
         };
         let mut bytes = self.shard.take_output_bytes(id);
         if failed.is_none() && !bytes.is_empty() && c.socket.is_websocket() {
@@ -532,7 +549,7 @@ impl Worker {
                 Ok(None) => bytes = Vec::new(),
                 Ok(Some(back)) => bytes = back,
                 Err(e) => {
-                    failed = Some(e.to_string());
+                    failed = Some(socket_error(&e));
                     bytes = Vec::new();
                 }
             }
@@ -545,7 +562,7 @@ impl Worker {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    failed = Some(e.to_string());
+                    failed = Some(socket_error(&e));
                     break;
                 }
             }
@@ -578,8 +595,8 @@ impl Worker {
             c.throttled = false;
             c.read_pending = true;
         }
-        if let Some(text) = failed {
-            self.shard.closed(id, Some(&text), now());
+        if let Some(error) = failed {
+            self.shard.closed(id, error.as_deref(), now());
         }
     }
 
@@ -641,13 +658,9 @@ impl Worker {
                 published = true;
             }
         }
+        // Commands to other workers first (deliveries in batches), then the handed-over
+        // connections, then this worker's own clients.
         self.post_commands(commands);
-        for id in writable {
-            self.flush(id);
-        }
-        for id in close {
-            self.close(id);
-        }
         let shards = self.hub.inboxes.len();
         let mut mail: Vec<Vec<Mail>> = (0..shards).map(|_| Vec::new()).collect();
         for handoff in handoffs {
@@ -669,6 +682,12 @@ impl Worker {
         }
         for (to, m) in mail.into_iter().enumerate() {
             self.hub.post(to, m);
+        }
+        for id in writable {
+            self.flush(id);
+        }
+        for id in close {
+            self.close(id);
         }
         if published {
             let more = self.shard.take_output();

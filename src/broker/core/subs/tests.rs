@@ -256,6 +256,17 @@ fn identifier_zero_counts_as_none() {
 }
 
 #[test]
+fn empty_group_name_is_a_group() {
+    let mut tree = SubscriptionTree::new();
+    assert_eq!(sub(&mut tree, 1, "$share//a", 1, None), Subscribed::New);
+    assert_eq!(sub(&mut tree, 2, "$share//a", 1, None), Subscribed::New);
+    assert_eq!(all(&mut tree, "a"), [(1, None, true)]);
+    assert_eq!(all(&mut tree, "a"), [(2, None, true)]);
+    assert!(tree.unsubscribe(1, "$share//a"));
+    assert_eq!(all(&mut tree, "a"), [(2, None, true)]);
+}
+
+#[test]
 fn refuses_what_it_cannot_store() {
     let mut tree = SubscriptionTree::new();
     for bad in [
@@ -268,7 +279,6 @@ fn refuses_what_it_cannot_store() {
         "$share/",
         "$share/g",
         "$share/g/",
-        "$share//a",
         "$share/g+/a",
         "$share/#/a",
         "$share/+/a",
