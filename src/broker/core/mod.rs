@@ -22,6 +22,7 @@
 pub mod conn;
 mod connect;
 mod input;
+pub mod journal;
 pub mod message;
 mod publish;
 pub mod retained;

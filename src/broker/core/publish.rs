@@ -214,6 +214,7 @@ impl Shard {
                                 },
                             );
                         }
+                        self.journal_incoming_put(slot, p.mid, None);
                     }
                     self.send_pubrec(conn, &client_id, p.mid, code);
                 }
@@ -244,11 +245,13 @@ impl Shard {
                 self.send_puback(conn, &client_id, p.mid, code);
             }
             _ => {
+                let kept = (!control).then_some(message);
+                self.journal_incoming_put(slot, p.mid, kept.clone());
                 if let Some(s) = self.session_mut(slot) {
                     s.incoming.insert(
                         p.mid,
                         Incoming {
-                            message: (!control).then_some(message),
+                            message: kept,
                             repeats: 0,
                         },
                     );
@@ -286,6 +289,9 @@ impl Shard {
             format!("Received PUBREL from {name} (Mid: {mid})")
         });
         let incoming = self.session_mut(slot).and_then(|s| s.incoming.remove(&mid));
+        if incoming.is_some() {
+            self.journal_incoming_remove(slot, mid);
+        }
         self.log(LogTypes::DEBUG, || format!("Sending PUBCOMP to {name} (m{mid})"));
         self.send(conn, &Packet::Pubcomp(ack(mid, 0)));
         if let Some(Incoming {
@@ -312,18 +318,36 @@ impl Shard {
             if let Some(old) = old {
                 Stats::sub(&self.shared.retained_bytes, old.payload.len() as u64);
             }
+            drop(retained);
+            self.journal_retained(message);
         }
         let mut set = std::mem::take(&mut self.match_set);
         self.subs
             .collect_matches(&message.topic, message.origin, &mut set);
         let matched = set.subscriptions_matched();
+        let journaling = self.journaling();
+        let (mut route_id, mut targets) = (0, Vec::new());
         for client in set.iter() {
             let matches: Vec<(SubOptions, Option<u32>)> = client
                 .matches()
                 .iter()
                 .map(|m| (m.options, m.identifier))
                 .collect();
-            self.route_to(client.client(), message, matches, now);
+            let key = client.client();
+            let mut route = None;
+            if journaling && key.shard != self.index {
+                if let Some(name) = self.journal_route_target(key, message, &matches) {
+                    if route_id == 0 {
+                        route_id = self.journal_next_route();
+                    }
+                    targets.push((name.clone(), matches.clone()));
+                    route = Some((route_id, name));
+                }
+            }
+            self.route_to(key, message, matches, route, now);
+        }
+        if !targets.is_empty() {
+            self.journal_route(route_id, message, targets);
         }
         self.match_set = set;
         matched
@@ -446,6 +470,12 @@ impl Shard {
         s.held_bytes += d.size();
         let size = d.size() as u64;
         let qos = d.qos;
+        if s.stored {
+            self.journal_out_put(slot, mid, &d);
+        }
+        let Some(s) = self.session_mut(slot) else {
+            return;
+        };
         s.outgoing.push(mid, qos, false, d);
         Stats::add(&self.shared.stats.stored_messages, 1);
         Stats::add(&self.shared.stats.stored_bytes, size);
@@ -522,6 +552,7 @@ impl Shard {
                 s.held_bytes = s.held_bytes.saturating_sub(e.message.size());
                 Stats::sub(&self.shared.stats.stored_messages, 1);
                 Stats::sub(&self.shared.stats.stored_bytes, e.message.size() as u64);
+                self.journal_out_remove(slot, mid);
             }
         }
     }
@@ -643,6 +674,7 @@ impl Shard {
                 if let Some(s) = self.session_mut(slot) {
                     s.held_bytes = s.held_bytes.saturating_sub(size);
                 }
+                self.journal_out_remove(slot, e.mid);
                 Stats::sub(&self.shared.stats.stored_messages, 1);
                 Stats::sub(&self.shared.stats.stored_bytes, size as u64);
             }
@@ -675,6 +707,7 @@ impl Shard {
                 if let Some(s) = self.session_mut(slot) {
                     s.held_bytes = s.held_bytes.saturating_sub(size);
                 }
+                self.journal_out_remove(slot, e.mid);
                 Stats::sub(&self.shared.stats.stored_messages, 1);
                 Stats::sub(&self.shared.stats.stored_bytes, size as u64);
                 self.pump(slot, now);
@@ -684,7 +717,7 @@ impl Shard {
             Some(AckOutcome::Unknown) | None => self.log(LogTypes::WARNING, || {
                 format!("Warning: Received PUBREC from {name} for an unknown packet identifier {mid}.")
             }),
-            Some(AckOutcome::Released) => {}
+            Some(AckOutcome::Released) => self.journal_out_released(slot, mid),
         }
         self.log(LogTypes::DEBUG, || format!("Sending PUBREL to {name} (m{mid})"));
         self.send(conn, &Packet::Pubrel(ack(mid, 0)));
@@ -734,15 +767,21 @@ impl Shard {
     pub(super) fn expire_queued(&mut self, now: Instant) {
         let mut dropped = 0u64;
         let mut bytes = 0u64;
+        let journaling = self.journaling();
+        let mut removed = Vec::new();
         for s in self.sessions.iter_mut().flatten() {
             if s.conn.is_some() {
                 continue;
             }
             let before = s.held_bytes;
+            let stored = (journaling && s.stored).then(|| s.client_id.clone());
             let n = s.outgoing.remove_waiting_if(|e| {
                 let gone = e.message.message.expired(now);
                 if gone {
                     bytes += e.message.size() as u64;
+                    if let Some(id) = &stored {
+                        removed.push((id.clone(), e.mid));
+                    }
                 }
                 gone
             });
@@ -758,6 +797,9 @@ impl Shard {
         if dropped > 0 {
             Stats::sub(&self.shared.stats.stored_messages, dropped);
             Stats::sub(&self.shared.stats.stored_bytes, bytes);
+        }
+        for (client, mid) in removed {
+            self.journal_out_remove_id(client, mid);
         }
     }
 

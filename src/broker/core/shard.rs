@@ -53,6 +53,8 @@ pub struct Shared {
     /// Payload bytes of the retained messages.
     pub retained_bytes: AtomicU64,
     pub stats: Stats,
+    /// The client ids of the sessions whose state is stored (with persistence), by key.
+    pub stored_names: RwLock<HashMap<SessionKey, Arc<str>>>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -111,6 +113,9 @@ pub enum Command {
         message: Arc<Message>,
         /// (QoS, retain as published, subscription identifier) of each matching subscription.
         matches: Vec<(SubOptions, Option<u32>)>,
+        /// The route holding the message for the session until its copy is stored, and the
+        /// session's client id (see `journal.rs`).
+        route: Option<(u64, Arc<str>)>,
     },
     /// A subscription was made (replicated into every shard's tree).
     Subscribe {
@@ -195,6 +200,8 @@ pub struct Shard {
     pub(super) outgoing_batches: Vec<Vec<Command>>,
     /// The broker is shutting down: wills are sent, nothing new is accepted.
     pub(super) stopping: bool,
+    /// Changes to durable state, with persistence (see `journal.rs`).
+    pub(super) journal: Option<Box<super::journal::Journal>>,
 }
 
 impl std::fmt::Debug for Shard {
@@ -229,6 +236,7 @@ impl Shard {
             last_tick: None,
             outgoing_batches: (0..shards).map(|_| Vec::new()).collect(),
             stopping: false,
+            journal: None,
         }
     }
 
@@ -308,6 +316,7 @@ impl Shard {
     /// Forget a session: its subscriptions (in every shard) and its messages.
     pub(super) fn remove_session(&mut self, slot: u32) {
         let key = self.key_of(slot);
+        self.journal_removed(slot);
         let Some(session) = self.sessions.get_mut(slot as usize).and_then(Option::take) else {
             return;
         };
@@ -369,9 +378,13 @@ impl Shard {
                 session,
                 message,
                 matches,
+                route,
             } => {
                 if let Some(slot) = self.live_slot(session) {
                     self.deliver_matches(slot, &message, &matches, now);
+                }
+                if let Some((id, client)) = route {
+                    self.journal_route_done(id, client);
                 }
             }
             Command::Subscribe {
@@ -430,6 +443,7 @@ impl Shard {
         key: SessionKey,
         message: &Arc<Message>,
         matches: Vec<(SubOptions, Option<u32>)>,
+        route: Option<(u64, Arc<str>)>,
         now: Instant,
     ) {
         if key.shard == self.index {
@@ -441,6 +455,7 @@ impl Shard {
                 session: key,
                 message: message.clone(),
                 matches,
+                route,
             });
         }
     }

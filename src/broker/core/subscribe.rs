@@ -92,6 +92,7 @@ impl Shard {
             let result = self.subs.subscribe(key, &full, options, identifier);
             let code = match result {
                 Ok(done) => {
+                    self.journal_subscribe(slot, &full, options, identifier);
                     if done == Subscribed::New {
                         Stats::add(&self.shared.stats.subscriptions, 1);
                         if shared {
@@ -239,6 +240,7 @@ impl Shard {
             };
             let existed = self.subs.unsubscribe(key, &full);
             if existed {
+                self.journal_unsubscribe(slot, &full);
                 Stats::sub(&self.shared.stats.subscriptions, 1);
                 if full.starts_with("$share/") {
                     Stats::sub(&self.shared.stats.shared_subscriptions, 1);
