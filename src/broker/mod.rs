@@ -4,6 +4,7 @@
 //! - [`auth`]: password files, ACL files and the `mosquitto_passwd` tool.
 //! - [`core`]: the protocol engine, without I/O: sessions, subscriptions, retained messages.
 //! - [`server`]: listening sockets, worker threads, logging and `$SYS`: a running broker.
+//! - [`store`]: persistence: sessions and retained messages in a crash-safe database.
 //! - [`command`]: the `mosquitto` command.
 //! - [`embed`]: the C entry points (`mosquitto_embed.h`).
 
@@ -13,3 +14,4 @@ pub mod config;
 pub mod core;
 pub mod embed;
 pub mod server;
+pub mod store;
