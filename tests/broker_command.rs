@@ -240,7 +240,7 @@ fn unsupported_options_are_refused() {
     let dir = TempDir::new("cmd-unsupported");
     for (name, text, option, at) in [
         ("psk", "listener 1883\npsk_hint hint\n", "psk_hint", 2),
-        ("persistence", "persistence true\n", "persistence", 1),
+        ("bridge", "connection b\n", "connection", 1),
         ("plugin", "\n\nplugin /x.so\n", "plugin", 3),
     ] {
         let file = write(dir.path(), &format!("{name}.conf"), text);

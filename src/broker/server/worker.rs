@@ -13,6 +13,7 @@ use parking_lot::{Condvar, Mutex, RwLock};
 
 use super::listen::Listening;
 use super::log::Logger;
+use super::persist::Persistence;
 use super::stream::{Stream, TlsFailure};
 use super::sys::SysPublisher;
 use crate::broker::config::LogTypes;
@@ -151,6 +152,9 @@ pub(super) struct Worker {
     sys: Option<SysPublisher>,
     read_buf: Vec<u8>,
     next_tick: Instant,
+    /// The store, with persistence: the shard's changes are committed before output is
+    /// written or commands are posted.
+    persist: Option<Arc<Persistence>>,
 }
 
 /// The current time: the server is where the broker reads the clock.
@@ -167,6 +171,7 @@ impl Worker {
         listeners: Vec<(Listening, usize)>,
         hub: Arc<Hub>,
         sys: Option<SysPublisher>,
+        persist: Option<Arc<Persistence>>,
     ) -> io::Result<Self> {
         let mut w = Self {
             index,
@@ -178,6 +183,7 @@ impl Worker {
             sys,
             read_buf: vec![0; READ_CHUNK],
             next_tick: now(),
+            persist,
         };
         for (i, (l, listener)) in listeners.into_iter().enumerate() {
             let token = Token(LISTENER_BASE - i);
@@ -496,8 +502,23 @@ impl Worker {
         self.flush(id);
     }
 
+    /// Commit the shard's changes to the store (group commit: once per pass, before anything
+    /// they acknowledge is written or sent to another worker).
+    fn commit_pending(&mut self) {
+        let Some(p) = &self.persist else {
+            return;
+        };
+        if !self.shard.has_changes() {
+            return;
+        }
+        let changes = self.shard.take_changes();
+        let logger = self.hub.logger.read().clone();
+        p.commit_logged(&changes, now(), &logger);
+    }
+
     /// Write what the shard has for a connection; keep the rest for a writable event.
     fn flush(&mut self, id: ConnId) {
+        self.commit_pending();
         let Some(c) = self.clients.get_mut(id).and_then(Option::as_mut) else {
             return;
         };
@@ -576,7 +597,8 @@ impl Worker {
     }
 
     /// Post commands to the other shards, then announce subscription changes among them.
-    fn post_commands(&self, commands: Vec<(u16, Command)>, subscriptions_changed: bool) {
+    fn post_commands(&mut self, commands: Vec<(u16, Command)>, subscriptions_changed: bool) {
+        self.commit_pending();
         let shards = self.hub.inboxes.len();
         let mut mail: Vec<Vec<Mail>> = (0..shards).map(|_| Vec::new()).collect();
         for (to, cmd) in commands {
@@ -704,5 +726,6 @@ impl Worker {
             let fd = l.raw_fd();
             let _ = self.poll.registry().deregister(&mut mio::unix::SourceFd(&fd));
         }
+        self.commit_pending();
     }
 }
