@@ -651,15 +651,23 @@ impl Broker {
         Ok(())
     }
 
-    /// Write the persistence store now, as SIGUSR1 makes mosquitto do. Every change is
-    /// committed as it is made, so this only logs mosquitto's line; without persistence it
-    /// does nothing.
+    /// Write the persistence store now, as SIGUSR1 makes mosquitto do, with mosquitto's log
+    /// line. Every change that an acknowledgement depends on is durable before that
+    /// acknowledgement leaves; this also makes the removals of acknowledged copies durable.
+    /// Without persistence it does nothing.
     pub fn save(&self) {
         if let Some(p) = &self.persistence {
-            self.hub.logger.read().write(
+            let logger = self.hub.logger.read().clone();
+            logger.write(
                 LogTypes::INFORMATION,
                 &format!("Saving in-memory database to {}.", p.path),
             );
+            if let Err(e) = p.flush() {
+                logger.write(
+                    LogTypes::ERROR,
+                    &format!("Error: Unable to write persistence file {}: {e}.", p.path),
+                );
+            }
         }
     }
 

@@ -14,7 +14,9 @@ use crate::broker::core::journal::Change;
 use crate::broker::core::message::Message;
 use crate::broker::core::shard::{Shard, Shared, Stats, home_shard};
 use crate::broker::store::codec::Clock;
-use crate::broker::store::{Loaded, OpenError, Opened, RedbStore, Store, StoreError, load, ops_for};
+use crate::broker::store::{
+    Loaded, OpenError, Opened, RedbStore, Store, StoreError, load, needs_durability, ops_for,
+};
 
 /// How a file written by mosquitto starts.
 const MOSQUITTO_MAGIC: &[u8] = b"\x00\xB5\x00mosquitto db";
@@ -225,13 +227,25 @@ impl Persistence {
                 shards[home].restore_route(id, &client, &message, &matches, now);
             }
         }
+        // Wills and expiries that fell due while the broker was down, before any client can
+        // connect.
+        for shard in shards.iter_mut() {
+            shard.tick(now);
+        }
         let mut changes = Vec::new();
         for shard in shards.iter_mut() {
             changes.extend(shard.take_changes());
         }
         let mut ops = cleanup;
         ops.extend(ops_for(&changes, clock(now)));
-        self.store.commit(&ops)
+        self.store.commit(&ops, true)
+    }
+
+    /// Make every commit so far durable (the last ones of a worker may not be, see
+    /// `needs_durability`).
+    pub(super) fn flush(&self) -> Result<(), StoreError> {
+        catch_unwind(AssertUnwindSafe(|| self.store.commit(&[], true)))
+            .unwrap_or_else(|_| Err(StoreError("the database library failed".into())))
     }
 
     /// Commit a shard's changes: durable when it returns `Ok`.
@@ -240,7 +254,8 @@ impl Persistence {
         if ops.is_empty() {
             return Ok(());
         }
-        catch_unwind(AssertUnwindSafe(|| self.store.commit(&ops)))
+        let durable = needs_durability(changes);
+        catch_unwind(AssertUnwindSafe(|| self.store.commit(&ops, durable)))
             .unwrap_or_else(|_| Err(StoreError("the database library failed".into())))
     }
 

@@ -121,8 +121,9 @@ impl std::error::Error for StoreError {}
 /// A storage engine; see the module documentation.
 pub trait Store: Send + Sync {
     /// Apply `ops` in order, atomically: after a crash at any moment, either all of them or
-    /// none are found. When it returns `Ok`, they are on stable storage.
-    fn commit(&self, ops: &[Op]) -> Result<(), StoreError>;
+    /// none are found. With `durable`, they (and every commit before) are on stable storage
+    /// when it returns `Ok`; without, a crash may lose them until the next durable commit.
+    fn commit(&self, ops: &[Op], durable: bool) -> Result<(), StoreError>;
 
     /// Every entry of a table, in key order.
     fn read_all(&self, table: Table) -> Result<Entries, StoreError>;
@@ -138,6 +139,14 @@ pub fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
         }
     }
     None
+}
+
+/// Whether changes must be on stable storage before the output they belong to is written:
+/// all but the removal of acknowledged copies. Losing such a removal in a crash sends the
+/// copy again: a QoS 1 duplicate, which QoS 1 allows, or the PUBREL of a QoS 2 copy whose
+/// PUBREC had arrived, which delivers nothing twice.
+pub fn needs_durability(changes: &[Change]) -> bool {
+    changes.iter().any(|c| !matches!(c, Change::OutRemove { .. }))
 }
 
 /// Operations being gathered; a put followed by a delete of the same key is dropped.

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use redb::{Database, ReadableTable, TableDefinition, TableError};
+use redb::{Database, Durability, ReadableTable, TableDefinition, TableError};
 
 use super::{Entries, Op, Store, StoreError, Table, prefix_end};
 
@@ -105,7 +105,10 @@ impl RedbStore {
                     return Err(OpenError::Unusable("the store format is not recorded".into()));
                 }
                 store
-                    .commit(&[Op::Put(Table::Meta, b"format".to_vec(), super::FORMAT.to_vec())])
+                    .commit(
+                        &[Op::Put(Table::Meta, b"format".to_vec(), super::FORMAT.to_vec())],
+                        true,
+                    )
                     .map_err(|e| OpenError::Unusable(e.0))?;
             }
         }
@@ -118,8 +121,11 @@ impl RedbStore {
 }
 
 impl Store for RedbStore {
-    fn commit(&self, ops: &[Op]) -> Result<(), StoreError> {
-        let tx = self.db.begin_write().map_err(err)?;
+    fn commit(&self, ops: &[Op], durable: bool) -> Result<(), StoreError> {
+        let mut tx = self.db.begin_write().map_err(err)?;
+        if !durable {
+            tx.set_durability(Durability::None);
+        }
         {
             let mut tables: [Option<redb::Table<'_, &'static [u8], &'static [u8]>>; Table::ALL.len()] =
                 std::array::from_fn(|_| None);

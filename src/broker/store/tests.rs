@@ -215,14 +215,17 @@ fn redb_commits_deletes_prefixes_and_retires_routes() {
     let ab = codec::client_key("ab");
     let put = |t, k: &[u8]| Op::Put(t, k.to_vec(), b"v".to_vec());
     store
-        .commit(&[
-            put(Table::Outgoing, &[a.clone(), vec![0, 1]].concat()),
-            put(Table::Outgoing, &[a.clone(), vec![0, 2]].concat()),
-            put(Table::Outgoing, &[ab.clone(), vec![0, 1]].concat()),
-            put(Table::RouteMessages, &codec::route_key(5)),
-            put(Table::Routes, &codec::route_target_key(5, "a")),
-            put(Table::Routes, &codec::route_target_key(5, "b")),
-        ])
+        .commit(
+            &[
+                put(Table::Outgoing, &[a.clone(), vec![0, 1]].concat()),
+                put(Table::Outgoing, &[a.clone(), vec![0, 2]].concat()),
+                put(Table::Outgoing, &[ab.clone(), vec![0, 1]].concat()),
+                put(Table::RouteMessages, &codec::route_key(5)),
+                put(Table::Routes, &codec::route_target_key(5, "a")),
+                put(Table::Routes, &codec::route_target_key(5, "b")),
+            ],
+            true,
+        )
         .unwrap();
     let retire = |client: &str| {
         vec![
@@ -236,13 +239,17 @@ fn redb_commits_deletes_prefixes_and_retires_routes() {
         ]
     };
     store
-        .commit(&[vec![Op::DeletePrefix(Table::Outgoing, a)], retire("a")].concat())
+        .commit(
+            &[vec![Op::DeletePrefix(Table::Outgoing, a)], retire("a")].concat(),
+            true,
+        )
         .unwrap();
     let left = store.read_all(Table::Outgoing).unwrap();
     assert_eq!(left.len(), 1);
     assert!(left[0].0.starts_with(&ab));
     assert_eq!(store.read_all(Table::RouteMessages).unwrap().len(), 1);
-    store.commit(&retire("b")).unwrap();
+    // Not durable: still seen by later reads.
+    store.commit(&retire("b"), false).unwrap();
     assert!(store.read_all(Table::RouteMessages).unwrap().is_empty());
     drop(store);
     // Reopened: the same contents.
@@ -271,7 +278,7 @@ fn files_that_are_not_stores_are_refused() {
     let good = dir.0.join("good.db");
     let (store, _) = RedbStore::open(&good).unwrap();
     store
-        .commit(&[Op::Put(Table::Retained, b"t".to_vec(), vec![1; 5000])])
+        .commit(&[Op::Put(Table::Retained, b"t".to_vec(), vec![1; 5000])], true)
         .unwrap();
     drop(store);
     let bytes = std::fs::read(&good).unwrap();
@@ -324,7 +331,7 @@ fn publish(topic: &str, qos: u8, mid: u16, payload: &[u8]) -> Vec<u8> {
 fn commit_all(store: &RedbStore, shards: &mut [Shard], c: Clock) {
     for i in 0..shards.len() {
         let changes = shards[i].take_changes();
-        store.commit(&ops_for(&changes, c)).unwrap();
+        store.commit(&ops_for(&changes, c), true).unwrap();
         let out = shards[i].take_output();
         for (to, cmd) in out.commands {
             shards[usize::from(to)].command(cmd, c.now);
@@ -332,7 +339,7 @@ fn commit_all(store: &RedbStore, shards: &mut [Shard], c: Clock) {
     }
     for s in shards.iter_mut() {
         let changes = s.take_changes();
-        store.commit(&ops_for(&changes, c)).unwrap();
+        store.commit(&ops_for(&changes, c), true).unwrap();
         let _ = s.take_output();
     }
 }
@@ -383,7 +390,7 @@ fn a_shards_journal_is_loaded_into_the_home_shard_of_each_session() {
             .iter()
             .any(|ch| matches!(ch, Change::Route { targets, .. } if targets.len() == 1))
     );
-    store.commit(&ops_for(&changes, c)).unwrap();
+    store.commit(&ops_for(&changes, c), true).unwrap();
     assert_eq!(store.read_all(Table::RouteMessages).unwrap().len(), 1);
     // A crash now: the route is delivered at load. (The commands are dropped.)
     let _ = shards[0].take_output();
