@@ -153,6 +153,14 @@ impl Shard {
             .unwrap_or_default()
     }
 
+    /// Changes whose commit failed go back before the ones made since, to be committed again.
+    pub fn put_back_changes(&mut self, mut changes: Vec<Change>) {
+        if let Some(j) = self.journal.as_mut() {
+            changes.append(&mut j.changes);
+            j.changes = changes;
+        }
+    }
+
     pub(super) fn journaling(&self) -> bool {
         self.journal.is_some()
     }

@@ -259,8 +259,9 @@ impl Persistence {
             .unwrap_or_else(|_| Err(StoreError("the database library failed".into())))
     }
 
-    /// Commit, logging a failure (once until commits succeed again).
-    pub(super) fn commit_logged(&self, changes: &[Change], now: Instant, logger: &Logger) {
+    /// Commit, logging a failure (once until commits succeed again); returns whether the
+    /// changes were committed.
+    pub(super) fn commit_logged(&self, changes: &[Change], now: Instant, logger: &Logger) -> bool {
         match self.commit(changes, now) {
             Ok(()) => {
                 if self.failing.swap(false, Ordering::Relaxed) {
@@ -269,6 +270,7 @@ impl Persistence {
                         &format!("Persistence file {} is written again.", self.path),
                     );
                 }
+                true
             }
             Err(e) => {
                 if !self.failing.swap(true, Ordering::Relaxed) {
@@ -277,6 +279,7 @@ impl Persistence {
                         &format!("Error: Unable to write persistence file {}: {e}.", self.path),
                     );
                 }
+                false
             }
         }
     }

@@ -513,7 +513,11 @@ impl Worker {
         }
         let changes = self.shard.take_changes();
         let logger = self.hub.logger.read().clone();
-        p.commit_logged(&changes, now(), &logger);
+        if !p.commit_logged(&changes, now(), &logger) {
+            // Kept for the next commit. Meanwhile the broker goes on serving: a disk that
+            // cannot be written does not stop it (the error is logged).
+            self.shard.put_back_changes(changes);
+        }
     }
 
     /// Write what the shard has for a connection; keep the rest for a writable event.
