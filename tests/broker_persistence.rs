@@ -3,7 +3,8 @@
 //! messages, delayed wills and session expiry across SIGTERM and `kill -9` restarts, store files
 //! that cannot be used, and a `kill -9` loop under load where no acknowledged message may be
 //! lost and no QoS 2 message delivered twice. Clients are packet-level (`broker/raw.rs`), so
-//! that every acknowledgement is sent, or held back, when the test says.
+//! that every acknowledgement is sent, or held back, when the test says, and Debian's
+//! `mosquitto_sub`/`mosquitto_pub` in one test.
 
 mod common;
 #[path = "broker/raw.rs"]
@@ -122,6 +123,41 @@ fn sessions_queued_messages_and_retained_messages_survive_sigterm_and_kill() {
         assert_eq!(second.log().matches(&line).count(), 2, "{}", second.log());
         assert!(!second.log().contains("moved to"), "{}", second.log());
     }
+}
+
+/// Debian's client programs against our broker, with the environment they need.
+fn debian(program: &str, args: &[&str]) -> common::Output {
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(args).env_remove("LD_LIBRARY_PATH");
+    common::run(&mut cmd, Duration::from_secs(20), None).expect("run a Debian client")
+}
+
+#[test]
+fn debian_clients_find_their_queued_messages_after_kill() {
+    if !have_program("mosquitto_sub") || !have_program("mosquitto_pub") {
+        eprintln!("skipped: Debian's mosquitto-clients are not installed");
+        return;
+    }
+    let location = TempDir::new("persist-debian");
+    let mut broker = ours(location.path(), "");
+    let port = broker.port.to_string();
+    let sub = ["-p", &port, "-i", "debian-sub", "-c", "-q", "2", "-t", "debian/#"];
+    debian("mosquitto_sub", &[&sub[..], &["-E"]].concat()).assert_success("mosquitto_sub -E");
+    for (qos, text) in [("1", "first"), ("2", "second")] {
+        debian(
+            "mosquitto_pub",
+            &["-p", &port, "-q", qos, "-t", "debian/x", "-m", text],
+        )
+        .assert_success("mosquitto_pub");
+    }
+    broker.kill();
+    broker.restart();
+    let out = debian(
+        "mosquitto_sub",
+        &[&sub[..], &["-C", "2", "-W", "15", "-v"]].concat(),
+    );
+    out.assert_success("mosquitto_sub -C 2");
+    assert_eq!(out.stdout_str(), "debian/x first\ndebian/x second\n");
 }
 
 #[test]
