@@ -87,6 +87,12 @@ fn sessions_queued_messages_and_retained_messages_survive_sigterm_and_kill() {
         publish(&first, "retained/x", b"kept", 1, true);
         end(&mut first, how);
 
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(store_file(location.path()))
+                .unwrap()
+                .permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600, "the store file is the broker user's only");
         let mut second = ours(location.path(), "worker_threads 3\n");
         // The subscriptions are there before the clients come back.
         publish(&second, "keep/3", b"three", 1, false);

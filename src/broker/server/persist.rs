@@ -70,6 +70,16 @@ fn aside_name(path: &str, what: &str) -> PathBuf {
 }
 
 fn open_redb(path: &Path) -> Result<(RedbStore, Opened), OpenError> {
+    // A new file is readable by the broker's user only, as mosquitto makes its own: it holds
+    // messages.
+    if !path.exists() {
+        use std::os::unix::fs::OpenOptionsExt;
+        let _ = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path);
+    }
     catch_unwind(|| RedbStore::open(path))
         .unwrap_or_else(|_| Err(OpenError::Unusable("the database library failed on it".into())))
 }
