@@ -375,6 +375,71 @@ fn a_store_written_by_mosquitto_is_moved_aside() {
     );
 }
 
+/// A small tmpfs, unmounted on drop.
+struct SmallDisk(TempDir);
+
+impl SmallDisk {
+    /// `None` where it cannot be mounted (not root).
+    fn mount() -> Option<SmallDisk> {
+        let dir = TempDir::new("persist-small-disk");
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=4M", "tmpfs"])
+            .arg(dir.path())
+            .output()
+            .ok()?;
+        out.status.success().then_some(SmallDisk(dir))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(self.0.path())
+            .status();
+    }
+}
+
+#[test]
+fn a_full_disk_is_logged_and_the_store_catches_up_once_there_is_room() {
+    let Some(disk) = SmallDisk::mount() else {
+        eprintln!("skipped: cannot mount a tmpfs (needs root)");
+        return;
+    };
+    let mut broker = ours(disk.0.path(), "");
+    // Fill the disk.
+    let fill = disk.0.join("fill");
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&fill).unwrap();
+        while f.write_all(&[0; 64 * 1024]).is_ok() {}
+    }
+    let big = vec![5u8; 200_000];
+    for i in 0..3 {
+        publish(&broker, &format!("big/{i}"), &big, 1, true);
+    }
+    assert!(
+        broker.wait_for_log("Error: Unable to write persistence file", TIMEOUT),
+        "{}",
+        broker.log()
+    );
+    std::fs::remove_file(&fill).unwrap();
+    // The store is opened again and the changes kept meanwhile are committed.
+    let caught_up = poll_until(Duration::from_secs(20), || {
+        publish(&broker, "small", b"s", 1, true);
+        broker.log().contains("is written again.").then_some(())
+    });
+    assert!(caught_up.is_some(), "{}", broker.log());
+    broker.stop();
+    broker.restart();
+    let (mut r, _) = connect(&broker, &Options::clean("reader"));
+    r.subscribe("big/#", 1, TIMEOUT).unwrap();
+    let got = r.receive(3, TIMEOUT).unwrap();
+    assert_eq!(got.len(), 3);
+    assert!(got.iter().all(|(_, p, _)| *p == big));
+    broker.stop();
+}
+
 /// Counts kept by the clients of the kill loop.
 #[derive(Default)]
 struct Tally {

@@ -6,7 +6,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
 
 use super::log::Logger;
 use crate::broker::config::LogTypes;
@@ -44,6 +46,8 @@ pub(super) struct Persistence {
     pub(super) path: String,
     /// The last commit failed (the error is logged once until a commit succeeds again).
     failing: AtomicBool,
+    /// When the store was last opened again after a failure.
+    reopened: Mutex<Option<Instant>>,
 }
 
 impl std::fmt::Debug for Persistence {
@@ -152,6 +156,7 @@ impl Persistence {
                                 store: Box::new(store),
                                 path,
                                 failing: AtomicBool::new(false),
+                                reopened: Mutex::new(None),
                             };
                             return Ok((p, loaded));
                         }
@@ -288,6 +293,13 @@ impl Persistence {
                         LogTypes::ERROR,
                         &format!("Error: Unable to write persistence file {}: {e}.", self.path),
                     );
+                }
+                // Open the store again, at most once a second, so that commits resume once the
+                // cause (a full disk) is gone.
+                let mut last = self.reopened.lock();
+                if last.is_none_or(|t| now.saturating_duration_since(t) >= Duration::from_secs(1)) {
+                    *last = Some(now);
+                    let _ = catch_unwind(AssertUnwindSafe(|| self.store.reopen()));
                 }
                 false
             }

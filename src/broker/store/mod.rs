@@ -127,6 +127,12 @@ pub trait Store: Send + Sync {
 
     /// Every entry of a table, in key order.
     fn read_all(&self, table: Table) -> Result<Entries, StoreError>;
+
+    /// Recover from a failed commit, if the engine needs to (the next commits are the failed
+    /// changes again, and the ones made since).
+    fn reopen(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// The end of the key range of a prefix (`None`: no end).

@@ -1,10 +1,11 @@
 //! The [`Store`] on redb: one redb table per [`Table`], byte keys and values, every commit
 //! durable when it returns (redb's `Durability::Immediate`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use parking_lot::RwLock;
 use redb::{Database, Durability, ReadableTable, TableDefinition, TableError};
 
 use super::{Entries, Op, Store, StoreError, Table, prefix_end};
@@ -18,6 +19,10 @@ fn definition(t: Table) -> TableDefinition<'static, &'static [u8], &'static [u8]
 
 fn err(e: impl std::fmt::Display) -> StoreError {
     StoreError(e.to_string())
+}
+
+fn closed() -> StoreError {
+    StoreError("the database could not be opened again".into())
 }
 
 /// Why a database file could not be opened.
@@ -42,7 +47,9 @@ pub struct Opened {
 
 /// A redb database file.
 pub struct RedbStore {
-    db: Database,
+    /// `None` after a reopening failed.
+    db: RwLock<Option<Database>>,
+    path: PathBuf,
 }
 
 impl std::fmt::Debug for RedbStore {
@@ -77,7 +84,10 @@ impl RedbStore {
         let clean = db
             .check_integrity()
             .map_err(|e| OpenError::Unusable(e.to_string()))?;
-        let store = Self { db };
+        let store = Self {
+            db: RwLock::new(Some(db)),
+            path: path.to_owned(),
+        };
         let format = store
             .read_all(Table::Meta)
             .map_err(|e| OpenError::Unusable(e.0))?;
@@ -121,8 +131,23 @@ impl RedbStore {
 }
 
 impl Store for RedbStore {
+    /// redb refuses every transaction after an I/O error (a full disk) until the database is
+    /// opened again: its file holds the last commit that succeeded.
+    fn reopen(&self) -> Result<(), StoreError> {
+        let mut db = self.db.write();
+        // The file lock is released before the file is opened again.
+        drop(db.take());
+        let opened = redb::Builder::new()
+            .set_cache_size(CACHE_BYTES)
+            .create(&self.path);
+        *db = Some(opened.map_err(err)?);
+        Ok(())
+    }
+
     fn commit(&self, ops: &[Op], durable: bool) -> Result<(), StoreError> {
-        let mut tx = self.db.begin_write().map_err(err)?;
+        let db = self.db.read();
+        let db = db.as_ref().ok_or_else(closed)?;
+        let mut tx = db.begin_write().map_err(err)?;
         if !durable {
             tx.set_durability(Durability::None);
         }
@@ -188,7 +213,9 @@ impl Store for RedbStore {
     }
 
     fn read_all(&self, table: Table) -> Result<Entries, StoreError> {
-        let tx = self.db.begin_read().map_err(err)?;
+        let db = self.db.read();
+        let db = db.as_ref().ok_or_else(closed)?;
+        let tx = db.begin_read().map_err(err)?;
         let t = match tx.open_table(definition(table)) {
             Ok(t) => t,
             Err(TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
