@@ -1,10 +1,10 @@
 //! Persistence of our `mosquitto` command, with real processes: persistent sessions (their
 //! subscriptions, queued and in-flight QoS 1 and 2 messages, inbound QoS 2 messages), retained
-//! messages, delayed wills and session expiry across SIGTERM and `kill -9` restarts, store files
-//! that cannot be used, and a `kill -9` loop under load where no acknowledged message may be
-//! lost and no QoS 2 message delivered twice. Clients are packet-level (`broker/raw.rs`), so
-//! that every acknowledgement is sent, or held back, when the test says, and Debian's
-//! `mosquitto_sub`/`mosquitto_pub` in one test.
+//! messages, wills and session expiry across SIGTERM and `kill -9` restarts, store files that
+//! cannot be used, a full disk, and a `kill -9` loop under load where no acknowledged message
+//! may be lost and no QoS 2 message delivered twice. Clients are packet-level
+//! (`broker/raw.rs`), so that every acknowledgement is sent, or held back, when the test says,
+//! and Debian's `mosquitto_sub`/`mosquitto_pub` in one test.
 
 mod common;
 #[path = "broker/raw.rs"]
@@ -264,6 +264,23 @@ fn a_delayed_will_outlives_a_restart_and_sessions_expire_across_restarts() {
     assert!(!present, "expired while the broker was down");
     let (_, present) = connect(&broker, &Options::v5("long-lived", 3600));
     assert!(present);
+}
+
+#[test]
+fn the_will_of_a_client_connected_at_a_crash_is_published_after_the_restart() {
+    let location = TempDir::new("persist-crash-will");
+    let mut broker = ours(location.path(), "");
+    let (mut s, _) = connect(&broker, &Options::persistent("crash-watch"));
+    s.subscribe("crash/#", 1, TIMEOUT).unwrap();
+    s.disconnect();
+    let mut w = Options::persistent("crash-owner");
+    w.will = Some(("crash/gone".into(), b"lost".to_vec(), None));
+    let (_w, _) = connect(&broker, &w);
+    broker.kill();
+    broker.restart();
+    let (mut s, _) = connect(&broker, &Options::persistent("crash-watch"));
+    let got = s.receive(1, TIMEOUT).unwrap();
+    assert_eq!(texts(&got), [("crash/gone".to_owned(), "lost".to_owned())]);
 }
 
 /// Serve a round trip: the broker works.
