@@ -2,15 +2,28 @@
 # Broker throughput: our `mosquitto` command beside Debian's mosquitto, on the same machine in
 # the same run, driven by the same client (benches/throughput.c on the system's libmosquitto).
 #
-# Usage: benches/broker.sh [ROUNDS]       (run from the repository root after `make`)
+# Usage: benches/broker.sh [ROUNDS] [--persistence | --persistent-sessions]
+#        (run from the repository root after `make`)
 # Prints, per QoS, the median over ROUNDS of end-to-end messages per second (one publisher,
 # one subscriber, 100-byte payloads, MQTT 3.1.1) and the broker's CPU time per message, for both
 # brokers, and the ratio. Each broker runs with the configuration c-examples/broker.sh gives
 # it, logging only what mosquitto logs by default. The client and the broker share the
-# machine's cores, so the figures are for this machine only.
+# machine's cores, so the figures are for this machine only. With --persistence both brokers
+# keep a persistence file (ours commits every change before acknowledging it; mosquitto saves
+# every autosave_interval, 1800 s by default, so within a run it writes nothing), and the
+# clients have persistent sessions (BENCH_PERSISTENT=1). With --persistent-sessions the
+# clients have persistent sessions and the brokers no persistence file: the same work without
+# the store, to see what the store costs.
 # Needs: mosquitto, libmosquitto-dev, gcc.
 set -eu
-rounds=${1:-3}
+rounds=3 persistence= sessions=
+for arg in "$@"; do
+	case $arg in
+	--persistence) persistence=--persistence sessions=1 ;;
+	--persistent-sessions) sessions=1 ;;
+	*) rounds=$arg ;;
+	esac
+done
 root=$(cd "$(dirname "$0")/.." && pwd)
 ours=$root/build/sbin/mosquitto
 work=$(mktemp -d)
@@ -25,8 +38,8 @@ trap cleanup EXIT
 [ -x "$ours" ] || { echo "build the broker first (make)" >&2; exit 2; }
 gcc -O2 -std=c99 -Wall -Wextra -pthread -o "$work/throughput" "$root/benches/throughput.c" -lmosquitto
 
-ref_port=$("$root/c-examples/broker.sh" start "$work/ref" --quiet)
-ours_port=$(MOSQUITTO=$ours "$root/c-examples/broker.sh" start "$work/ours" --quiet)
+ref_port=$("$root/c-examples/broker.sh" start "$work/ref" --quiet $persistence)
+ours_port=$(MOSQUITTO=$ours "$root/c-examples/broker.sh" start "$work/ours" --quiet $persistence)
 ref_port=${ref_port%% *}
 ours_port=${ours_port%% *}
 
@@ -35,7 +48,7 @@ cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1
 median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p"; }
 
-echo "broker throughput, one publisher and one subscriber (client: the system's libmosquitto)"
+echo "broker throughput, one publisher and one subscriber (client: the system's libmosquitto)${sessions:+, persistent sessions}${persistence:+, persistence on}"
 printf '%-5s %9s %13s %13s %14s %14s %8s\n' qos count "ours msg/s" "ref msg/s" "ours cpu us/m" "ref cpu us/m" ratio
 for spec in "0 200000" "1 100000" "2 50000"; do
 	set -- $spec
@@ -46,7 +59,7 @@ for spec in "0 200000" "1 100000" "2 50000"; do
 			if [ $who = ours ]; then port=$ours_port; else port=$ref_port; fi
 			pid=$(cat "$work/$who/broker.pid")
 			before=$(cpu_of "$pid")
-			line=$(timeout 150 "$work/throughput" 127.0.0.1 "$port" "$qos" "$count" 100 4) ||
+			line=$(BENCH_PERSISTENT=$sessions timeout 150 "$work/throughput" 127.0.0.1 "$port" "$qos" "$count" 100 4) ||
 				{ echo "$who: qos $qos failed: $line" >&2; exit 1; }
 			after=$(cpu_of "$pid")
 			field msgs_per_s <<<"$line" >> "$work/$who.rate"

@@ -17,7 +17,8 @@
  *   lib             the libmosquitto.so.1 the process mapped (from /proc/self/maps)
  *
  * Built against the mosquitto.h of either library; the library it runs on is chosen with
- * LD_LIBRARY_PATH. Exit status: 0 when every message arrived, 1 on error, 3 on timeout.
+ * LD_LIBRARY_PATH. With BENCH_PERSISTENT=1 in the environment both clients have persistent
+ * sessions (clean session false). Exit status: 0 when every message arrived, 1 on error, 3 on timeout.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -159,7 +160,10 @@ static void mapped_library(char *out, size_t len)
 
 static struct mosquitto *make_client(const char *id, int protocol, const char *cafile)
 {
-	struct mosquitto *m = mosquitto_new(id, true, NULL);
+	/* BENCH_PERSISTENT=1: persistent sessions (what a broker's persistence keeps). */
+	const char *persistent = getenv("BENCH_PERSISTENT");
+	bool clean = !(persistent && persistent[0] == '1');
+	struct mosquitto *m = mosquitto_new(id, clean, NULL);
 	if(m){
 		mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, protocol);
 		if(cafile){

@@ -2,7 +2,7 @@
 # broker.sh - a private Mosquitto broker on free 127.0.0.1 ports, for the demonstration
 # (c-examples/demo.sh) and the benchmark (benches/run.sh).
 #
-# Usage: broker.sh start DIR [--closed] [--tls CERTFILE KEYFILE] [--quiet]
+# Usage: broker.sh start DIR [--closed] [--tls CERTFILE KEYFILE] [--quiet] [--persistence]
 #        broker.sh stop DIR
 #
 #   start  writes DIR/mosquitto.conf, starts the broker in the background (its log in
@@ -12,7 +12,8 @@
 #          (--tls), in that order.  Exit status 1 if it did not start within 5 seconds
 #          (5 attempts on other ports).  With --quiet the broker logs only what it logs by
 #          default (errors, warnings, notices, information), not every packet: for the
-#          benchmark, which logging would slow down.
+#          benchmark, which logging would slow down.  With --persistence the broker keeps
+#          its persistence file in DIR (the benchmark's cost of persistence).
 #   stop   stops the broker started in DIR (SIGTERM, SIGKILL after 5 seconds).
 #
 #   MOSQUITTO (environment, optional): the broker program (default: mosquitto from PATH,
@@ -44,12 +45,13 @@ pick_port() {
 accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start() {
-	local dir=$1 closed=false cert= key= log_type=all attempt i ports port p
+	local dir=$1 closed=false cert= key= log_type=all persistence=false attempt i ports port p
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--closed) closed=true; shift ;;
 		--quiet) log_type="error warning notice information"; shift ;;
+		--persistence) persistence=true; shift ;;
 		--tls) [ $# -ge 3 ] || die "--tls needs CERTFILE and KEYFILE"; cert=$2 key=$3; shift 3 ;;
 		*) die "unknown option: $1" ;;
 		esac
@@ -63,7 +65,12 @@ start() {
 		{
 			if [ "$(id -u)" = 0 ]; then echo "user root"; fi
 			echo "per_listener_settings true"
-			echo "persistence false"
+			if $persistence; then
+				echo "persistence true"
+				echo "persistence_location $dir/"
+			else
+				echo "persistence false"
+			fi
 			echo "max_queued_messages 0"
 			echo "max_inflight_messages 0"
 			echo "log_dest file $dir/broker.log"
@@ -123,7 +130,7 @@ stop() {
 }
 
 case ${1:-} in
-start) [ $# -ge 2 ] || die "usage: broker.sh start DIR [--closed] [--tls CERTFILE KEYFILE] [--quiet]"; shift; start "$@" ;;
+start) [ $# -ge 2 ] || die "usage: broker.sh start DIR [--closed] [--tls CERTFILE KEYFILE] [--quiet] [--persistence]"; shift; start "$@" ;;
 stop) [ $# -eq 2 ] || die "usage: broker.sh stop DIR"; stop "$2" ;;
-*) die "usage: broker.sh start DIR [--closed] [--tls CERTFILE KEYFILE] [--quiet] | broker.sh stop DIR" ;;
+*) die "usage: broker.sh start DIR [--closed] [--tls CERTFILE KEYFILE] [--quiet] [--persistence] | broker.sh stop DIR" ;;
 esac

@@ -240,7 +240,12 @@ fn unsupported_options_are_refused() {
     let dir = TempDir::new("cmd-unsupported");
     for (name, text, option, at) in [
         ("psk", "listener 1883\npsk_hint hint\n", "psk_hint", 2),
-        ("persistence", "persistence true\n", "persistence", 1),
+        (
+            "http_dir",
+            "listener 1883\nprotocol websockets\nhttp_dir /tmp\n",
+            "http_dir",
+            3,
+        ),
         ("plugin", "\n\nplugin /x.so\n", "plugin", 3),
     ] {
         let file = write(dir.path(), &format!("{name}.conf"), text);

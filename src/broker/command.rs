@@ -135,8 +135,9 @@ pub fn main(args: &[OsString]) -> i32 {
                 let _ = broker.reload();
             }
             libc::SIGINT | libc::SIGTERM => break,
-            // SIGUSR1 saves persistence, which this broker does not have yet; SIGUSR2 prints
-            // the subscription tree (not implemented): both are ignored.
+            // Every change is already durable: SIGUSR1 logs mosquitto's save line.
+            libc::SIGUSR1 => broker.save(),
+            // SIGUSR2 prints the subscription tree (not implemented): ignored.
             _ => {}
         }
     }

@@ -5,6 +5,7 @@
 //! - [`core`]: the protocol engine, without I/O: sessions, subscriptions, retained messages.
 //! - [`server`]: listening sockets, worker threads, logging and `$SYS`: a running broker.
 //! - `bridge`: the `connection` sections, links to other brokers on the client runtime.
+//! - [`store`]: persistence: sessions and retained messages in a crash-safe database.
 //! - [`command`]: the `mosquitto` command.
 //! - [`embed`]: the C entry points (`mosquitto_embed.h`).
 
@@ -15,3 +16,4 @@ pub mod config;
 pub mod core;
 pub mod embed;
 pub mod server;
+pub mod store;

@@ -170,6 +170,18 @@ impl<M> OutFlow<M> {
         );
     }
 
+    /// Take back a message kept from an earlier run (a broker's persistent store): it may
+    /// have been sent, so it goes out again with DUP set once a connection has been accepted,
+    /// or, with `released` (its PUBREC had arrived), continues with PUBREL.
+    pub fn restore(&mut self, mid: u16, qos: u8, released: bool, message: M) {
+        self.push(mid, qos, true, message);
+        if released && qos == 2 {
+            if let Some(entry) = self.by_mid.get(&mid).and_then(|seq| self.entries.get_mut(seq)) {
+                entry.state = FlowState::ResendPubrel;
+            }
+        }
+    }
+
     /// Update the counters for an entry leaving `state`.
     fn leaving(&mut self, state: FlowState) {
         if state.on_wire() {

@@ -9,8 +9,6 @@ use super::model::{Config, Directive};
 enum When {
     /// Whenever it is given.
     Always,
-    /// When `persistence` ends up true.
-    IfPersistence,
     /// When its first value word is this.
     IfValue(&'static str),
     /// When its value is not 0.
@@ -19,13 +17,6 @@ enum When {
 
 /// Keyword, and when it is unsupported. A keyword ending in `*` is a prefix.
 const UNSUPPORTED: &[(&str, When)] = &[
-    // Persistence.
-    ("persistence", When::IfPersistence),
-    ("retained_persistence", When::IfPersistence),
-    ("persistence_file", When::IfPersistence),
-    ("persistence_location", When::IfPersistence),
-    ("autosave_interval", When::IfPersistence),
-    ("autosave_on_changes", When::IfPersistence),
     // Listener TLS: what rustls has no equivalent for. PSK (rustls has no TLS-PSK), OpenSSL
     // engines and key forms, and Diffie-Hellman parameters (rustls offers no DHE suites).
     ("dhparamfile", When::Always),
@@ -62,11 +53,10 @@ fn rule(option: &str) -> Option<When> {
     })
 }
 
-fn in_force(config: &Config, directive: &Directive, when: When) -> bool {
+fn in_force(directive: &Directive, when: When) -> bool {
     let first_word = directive.value.split(' ').next().unwrap_or_default();
     match when {
         When::Always => true,
-        When::IfPersistence => config.persistence,
         When::IfValue(value) => first_word == value,
         When::IfNotZero => super::lexer::atoi(first_word.as_bytes()) != 0,
     }
@@ -77,7 +67,7 @@ impl Config {
     pub fn unsupported(&self) -> Vec<Unsupported> {
         self.directives
             .iter()
-            .filter(|d| rule(&d.option).is_some_and(|when| in_force(self, d, when)))
+            .filter(|d| rule(&d.option).is_some_and(|when| in_force(d, when)))
             .map(|d| Unsupported {
                 option: d.option.clone(),
                 file: d.file.clone(),
@@ -93,7 +83,6 @@ impl Config {
 pub(super) fn refusal(option: &str) -> Option<String> {
     rule(option).map(|when| match when {
         When::Always => "refused".to_owned(),
-        When::IfPersistence => "refused with `persistence true`".to_owned(),
         When::IfValue(value) => format!("refused with `{value}`"),
         When::IfNotZero => "refused unless 0".to_owned(),
     })

@@ -522,6 +522,7 @@ impl Shard {
             s.client_max_packet = max_packet;
             s.drop_logged = false;
         }
+        self.journal_session(slot);
         let keepalive_override = v5 && max_keepalive > 0 && (k == 0 || k > max_keepalive);
         let effective_keepalive = if keepalive_override { max_keepalive } else { k };
         if let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) {

@@ -540,7 +540,8 @@ impl Shard {
         }
         let mut publish_now = None;
         if let Some((will, delay)) = will {
-            if delay == 0 || expiry == 0 || self.stopping {
+            // With persistence a delayed will outlives a shutdown, with its session.
+            if delay == 0 || expiry == 0 || (self.stopping && !self.journaling()) {
                 publish_now = Some(will);
             } else {
                 let s = self.session_mut(slot).expect("session");
@@ -555,13 +556,16 @@ impl Shard {
         }
         if expiry == 0 {
             self.remove_session(slot);
-        } else if expiry != NEVER {
-            if let Some(s) = self.session_mut(slot) {
-                s.expires_at = Some(now + Duration::from_secs(u64::from(expiry)));
+        } else {
+            if expiry != NEVER {
+                if let Some(s) = self.session_mut(slot) {
+                    s.expires_at = Some(now + Duration::from_secs(u64::from(expiry)));
+                }
+                if !self.timed_sessions.contains(&slot) {
+                    self.timed_sessions.push(slot);
+                }
             }
-            if !self.timed_sessions.contains(&slot) {
-                self.timed_sessions.push(slot);
-            }
+            self.journal_session(slot);
         }
     }
 
@@ -620,6 +624,9 @@ impl Shard {
                 if let Some((will, _)) = s.will.take() {
                     self.publish_will(slot, will, now);
                 }
+                if !expired {
+                    self.journal_session(slot);
+                }
             }
             if expired {
                 let id = self.session(slot).map(|s| s.client_id.clone());
@@ -647,11 +654,19 @@ impl Shard {
         self.stopping = true;
         // Every will first, delayed ones too, while every client is still connected (mosquitto
         // sends them all before it closes any socket); then `close_all`.
+        // With persistence, a delayed will of a session that persists is kept with it.
+        let journaling = self.journaling();
         let pending: Vec<u32> = self
             .sessions
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.as_ref().is_some_and(|s| s.will.is_some()))
+            .filter(|(_, s)| {
+                s.as_ref().is_some_and(|s| {
+                    s.will
+                        .as_ref()
+                        .is_some_and(|(_, delay)| !(journaling && *delay > 0 && s.expiry_interval != 0))
+                })
+            })
             .map(|(i, _)| i as u32)
             .collect();
         for slot in pending {

@@ -23,6 +23,7 @@ pub mod conn;
 mod connect;
 mod connect_read;
 mod input;
+pub mod journal;
 pub mod message;
 mod publish;
 pub mod retained;

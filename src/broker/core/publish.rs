@@ -238,6 +238,7 @@ impl Shard {
                                 },
                             );
                         }
+                        self.journal_incoming_put(slot, p.mid, None);
                     }
                     self.send_pubrec(conn, &client_id, p.mid, code);
                 }
@@ -270,11 +271,13 @@ impl Shard {
                 self.send_puback(conn, &client_id, p.mid, code);
             }
             _ => {
+                let kept = (!control).then_some(message);
+                self.journal_incoming_put(slot, p.mid, kept.clone());
                 if let Some(s) = self.session_mut(slot) {
                     s.incoming.insert(
                         p.mid,
                         Incoming {
-                            message: (!control).then_some(message),
+                            message: kept,
                             repeats: 0,
                         },
                     );
@@ -312,6 +315,9 @@ impl Shard {
             format!("Received PUBREL from {name} (Mid: {mid})")
         });
         let incoming = self.session_mut(slot).and_then(|s| s.incoming.remove(&mid));
+        if incoming.is_some() {
+            self.journal_incoming_remove(slot, mid);
+        }
         self.log(LogTypes::DEBUG, || format!("Sending PUBCOMP to {name} (m{mid})"));
         self.send(conn, &Packet::Pubcomp(ack(mid, 0)));
         if let Some(Incoming {
@@ -338,6 +344,8 @@ impl Shard {
             if let Some(old) = old {
                 Stats::sub(&self.shared.retained_bytes, old.payload.len() as u64);
             }
+            drop(retained);
+            self.journal_retained(message);
         }
         // Subscriptions made on other shards up to now (after the retained store was written,
         // so that a new subscription finds either this message retained or itself matched).
@@ -348,6 +356,8 @@ impl Shard {
         self.subs
             .collect_matches(&message.topic, message.origin, &mut set);
         let matched = set.subscriptions_matched();
+        let journaling = self.journaling();
+        let (mut route_id, mut targets) = (0, Vec::new());
         let mut local = std::mem::take(&mut self.local_matches);
         for client in set.iter() {
             let key = client.client();
@@ -359,9 +369,23 @@ impl Shard {
                 if let Some(slot) = self.live_slot(key) {
                     self.deliver_matches(slot, message, &local, now);
                 }
-            } else {
-                self.route_to(key, message, matches.collect(), now);
+                continue;
             }
+            let matches: Vec<(SubOptions, Option<u32>)> = matches.collect();
+            let mut route = None;
+            if journaling {
+                if let Some(name) = self.journal_route_target(key, message, &matches) {
+                    if route_id == 0 {
+                        route_id = self.journal_next_route();
+                    }
+                    targets.push((name.clone(), matches.clone()));
+                    route = Some((route_id, name));
+                }
+            }
+            self.route_to(key, message, matches, route, now);
+        }
+        if !targets.is_empty() {
+            self.journal_route(route_id, message, targets);
         }
         self.local_matches = local;
         self.match_set = set;
@@ -499,7 +523,15 @@ impl Shard {
         s.held_bytes += d.size();
         let size = d.size() as u64;
         let qos = d.qos;
-        s.outgoing.push(mid, qos, false, d.to_owned());
+        let stored = s.stored;
+        let owned = d.to_owned();
+        if stored {
+            self.journal_out_put(slot, mid, &owned);
+        }
+        let Some(s) = self.session_mut(slot) else {
+            return;
+        };
+        s.outgoing.push(mid, qos, false, owned);
         self.counts.stored_messages = self.counts.stored_messages.wrapping_add(1);
         self.counts.stored_bytes = self.counts.stored_bytes.wrapping_add(size);
         if online {
@@ -587,6 +619,7 @@ impl Shard {
         if let Some(s) = self.session_mut(slot) {
             if let Some(e) = s.outgoing.remove(mid) {
                 s.held_bytes = s.held_bytes.saturating_sub(e.message.size());
+                self.journal_out_remove(slot, mid);
                 self.counts.stored_messages = self.counts.stored_messages.wrapping_sub(1);
                 self.counts.stored_bytes = self.counts.stored_bytes.wrapping_sub(e.message.size() as u64);
             }
@@ -721,6 +754,7 @@ impl Shard {
                 if let Some(s) = self.session_mut(slot) {
                     s.held_bytes = s.held_bytes.saturating_sub(size);
                 }
+                self.journal_out_remove(slot, e.mid);
                 self.counts.stored_messages = self.counts.stored_messages.wrapping_sub(1);
                 self.counts.stored_bytes = self.counts.stored_bytes.wrapping_sub(size as u64);
             }
@@ -753,6 +787,7 @@ impl Shard {
                 if let Some(s) = self.session_mut(slot) {
                     s.held_bytes = s.held_bytes.saturating_sub(size);
                 }
+                self.journal_out_remove(slot, e.mid);
                 self.counts.stored_messages = self.counts.stored_messages.wrapping_sub(1);
                 self.counts.stored_bytes = self.counts.stored_bytes.wrapping_sub(size as u64);
                 self.pump(slot, now);
@@ -762,7 +797,7 @@ impl Shard {
             Some(AckOutcome::Unknown) | None => self.log(LogTypes::WARNING, || {
                 format!("Warning: Received PUBREC from {name} for an unknown packet identifier {mid}.")
             }),
-            Some(AckOutcome::Released) => {}
+            Some(AckOutcome::Released) => self.journal_out_released(slot, mid),
         }
         self.log(LogTypes::DEBUG, || format!("Sending PUBREL to {name} (m{mid})"));
         self.send(conn, &Packet::Pubrel(ack(mid, 0)));
@@ -814,15 +849,21 @@ impl Shard {
     pub(super) fn expire_queued(&mut self, now: Instant) {
         let mut dropped = 0u64;
         let mut bytes = 0u64;
+        let journaling = self.journaling();
+        let mut removed = Vec::new();
         for s in self.sessions.iter_mut().flatten() {
             if s.conn.is_some() {
                 continue;
             }
             let before = s.held_bytes;
+            let stored = (journaling && s.stored).then(|| s.client_id.clone());
             let n = s.outgoing.remove_waiting_if(|e| {
                 let gone = e.message.message.expired(now);
                 if gone {
                     bytes += e.message.size() as u64;
+                    if let Some(id) = &stored {
+                        removed.push((id.clone(), e.mid));
+                    }
                 }
                 gone
             });
@@ -838,6 +879,9 @@ impl Shard {
         if dropped > 0 {
             self.counts.stored_messages = self.counts.stored_messages.wrapping_sub(dropped);
             self.counts.stored_bytes = self.counts.stored_bytes.wrapping_sub(bytes);
+        }
+        for (client, mid) in removed {
+            self.journal_out_remove_id(client, mid);
         }
     }
 

@@ -54,6 +54,8 @@ pub struct Session {
     pub client_max_packet: u32,
     /// Payload bytes of the copies held.
     pub held_bytes: usize,
+    /// With persistence: the store holds this session (it has an expiry interval).
+    pub stored: bool,
 }
 
 impl Session {
@@ -76,6 +78,7 @@ impl Session {
             client_receive_max: u16::MAX,
             client_max_packet: 0,
             held_bytes: 0,
+            stored: false,
         }
     }
 

@@ -61,6 +61,8 @@ pub struct Shared {
     pub retained_bytes: AtomicU64,
     /// Each shard's counters, by shard index.
     pub stats: Box<[PaddedStats]>,
+    /// The client ids of the sessions whose state is stored (with persistence), by key.
+    pub stored_names: RwLock<HashMap<SessionKey, Arc<str>>>,
 }
 
 impl Default for Shared {
@@ -79,6 +81,7 @@ impl Shared {
             subscription_epoch: AtomicU64::new(0),
             retained_bytes: AtomicU64::new(0),
             stats: (0..shards).map(|_| PaddedStats::default()).collect(),
+            stored_names: RwLock::default(),
         }
     }
 
@@ -182,6 +185,9 @@ pub enum Command {
         message: Arc<Message>,
         /// (QoS, retain as published, subscription identifier) of each matching subscription.
         matches: Vec<(SubOptions, Option<u32>)>,
+        /// The route holding the message for the session until its copy is stored, and the
+        /// session's client id (see `journal.rs`).
+        route: Option<(u64, Arc<str>)>,
     },
     /// A subscription was made (replicated into every shard's tree).
     Subscribe {
@@ -293,6 +299,8 @@ pub struct Shard {
     pub(super) outgoing_batches: Vec<Vec<Command>>,
     /// The broker is shutting down: wills are sent, nothing new is accepted.
     pub(super) stopping: bool,
+    /// Changes to durable state, with persistence (see `journal.rs`).
+    pub(super) journal: Option<Box<super::journal::Journal>>,
 }
 
 impl std::fmt::Debug for Shard {
@@ -329,6 +337,7 @@ impl Shard {
             last_tick: None,
             outgoing_batches: (0..shards).map(|_| Vec::new()).collect(),
             stopping: false,
+            journal: None,
         }
     }
 
@@ -430,6 +439,7 @@ impl Shard {
 
     /// Forget a session: its subscriptions (in every shard) and its messages.
     pub(super) fn remove_session(&mut self, slot: u32) {
+        self.journal_removed(slot);
         self.clear_subscriptions(slot);
         let Some(session) = self.sessions.get_mut(slot as usize).and_then(Option::take) else {
             return;
@@ -489,9 +499,13 @@ impl Shard {
                 session,
                 message,
                 matches,
+                route,
             } => {
                 if let Some(slot) = self.live_slot(session) {
                     self.deliver_matches(slot, &message, &matches, now);
+                }
+                if let Some((id, client)) = route {
+                    self.journal_route_done(id, client);
                 }
             }
             Command::Subscribe {
@@ -550,6 +564,7 @@ impl Shard {
         key: SessionKey,
         message: &Arc<Message>,
         matches: Vec<(SubOptions, Option<u32>)>,
+        route: Option<(u64, Arc<str>)>,
         now: Instant,
     ) {
         if key.shard == self.index {
@@ -561,6 +576,7 @@ impl Shard {
                 session: key,
                 message: message.clone(),
                 matches,
+                route,
             });
         }
     }

@@ -100,6 +100,7 @@ impl Shard {
             let result = self.subs.subscribe(key, &full, options, identifier);
             let code = match result {
                 Ok(done) => {
+                    self.journal_subscribe(slot, &full, options, identifier);
                     if done == Subscribed::New {
                         self.counts.subscriptions = self.counts.subscriptions.wrapping_add(1);
                         if shared {
@@ -273,6 +274,7 @@ impl Shard {
             };
             let existed = self.subs.unsubscribe(key, &full);
             if existed {
+                self.journal_unsubscribe(slot, &full);
                 self.counts.subscriptions = self.counts.subscriptions.wrapping_sub(1);
                 if full.starts_with("$share/") {
                     self.counts.shared_subscriptions = self.counts.shared_subscriptions.wrapping_sub(1);

@@ -15,9 +15,12 @@
 //! - `worker`: one event loop per thread, its connections and its shard of the core.
 //! - `sys`: the `$SYS` tree.
 //! - `log`: where log lines go.
+//! - `persist`: the store of a broker with `persistence true`, loaded at start and written
+//!   by every worker before its output.
 
 mod listen;
 mod log;
+mod persist;
 mod stream;
 mod sys;
 mod worker;
@@ -315,6 +318,23 @@ impl BrokerBuilder {
             StartError::Tls(line)
         })?;
 
+        // The store, read before any client can connect.
+        let store = if config.persistence {
+            let opened = persist::Persistence::open(
+                config.persistence_path(),
+                listeners.len(),
+                worker::now(),
+                &logger,
+            )
+            .map_err(|line| {
+                logger.write(LogTypes::ERROR, &line);
+                StartError::System(line)
+            })?;
+            Some(opened)
+        } else {
+            None
+        };
+
         // Listening sockets, in the configuration's order.
         let mut sockets = Vec::new();
         let mut ports = Vec::new();
@@ -396,9 +416,23 @@ impl BrokerBuilder {
             wills_published_cv: parking_lot::Condvar::new(),
         });
         let shared = Arc::new(Shared::new(usize::from(workers)));
+        let mut shards: Vec<Shard> = (0..workers)
+            .map(|index| Shard::new(index, settings.clone(), security.clone(), shared.clone()))
+            .collect();
+        let persistence = match store {
+            Some((p, loaded)) => {
+                if let Err(e) = p.restore(loaded, &mut shards, &shared, worker::now()) {
+                    let line = format!("Error: Unable to write persistence file {}: {e}.", p.path);
+                    logger.write(LogTypes::ERROR, &line);
+                    return Err(StartError::System(line));
+                }
+                Some(Arc::new(p))
+            }
+            None => None,
+        };
         let mut threads = Vec::new();
         let mut result = Ok(());
-        for (index, poll) in polls.into_iter().enumerate() {
+        for ((index, poll), shard) in polls.into_iter().enumerate().zip(shards) {
             let mut own = Vec::new();
             for (socket, listener) in &sockets {
                 match socket.try_clone() {
@@ -412,7 +446,6 @@ impl BrokerBuilder {
             if result.is_err() {
                 break;
             }
-            let shard = Shard::new(index as u16, settings.clone(), security.clone(), shared.clone());
             let sys = if index == 0 {
                 sys::SysPublisher::new(
                     config.sys_interval,
@@ -423,7 +456,7 @@ impl BrokerBuilder {
             } else {
                 None
             };
-            let worker = match Worker::new(index, poll, shard, own, hub.clone(), sys) {
+            let worker = match Worker::new(index, poll, shard, own, hub.clone(), sys, persistence.clone()) {
                 Ok(w) => w,
                 Err(e) => {
                     result = Err(system(e));
@@ -465,6 +498,7 @@ impl BrokerBuilder {
             callback: self.callback,
             config: Mutex::new(config),
             settings: Mutex::new(settings),
+            persistence,
         };
         if let Err(e) = result {
             broker.stop_quietly();
@@ -492,6 +526,7 @@ pub struct Broker {
     callback: Option<LogCallback>,
     config: Mutex<Config>,
     settings: Mutex<Arc<Settings>>,
+    persistence: Option<Arc<persist::Persistence>>,
 }
 
 impl std::fmt::Debug for Broker {
@@ -640,14 +675,40 @@ impl Broker {
         Ok(())
     }
 
+    /// Write the persistence store now, as SIGUSR1 makes mosquitto do, with mosquitto's log
+    /// line. Every change that an acknowledgement depends on is durable before that
+    /// acknowledgement leaves; this also makes the removals of acknowledged copies durable.
+    /// Without persistence it does nothing.
+    pub fn save(&self) {
+        if let Some(p) = &self.persistence {
+            let logger = self.hub.logger.read().clone();
+            logger.write(
+                LogTypes::INFORMATION,
+                &format!("Saving in-memory database to {}.", p.path),
+            );
+            if let Err(e) = p.flush() {
+                logger.write(
+                    LogTypes::ERROR,
+                    &format!("Error: Unable to write persistence file {}: {e}.", p.path),
+                );
+            }
+        }
+    }
+
+    /// Whether a persistence store is in use, and its file.
+    pub fn persistence_file(&self) -> Option<&str> {
+        self.persistence.as_ref().map(|p| p.path.as_str())
+    }
+
     /// Stop: log the terminating line, publish every will, close every socket, join every
-    /// thread and remove the pid file.
+    /// thread (each commits its last changes to the store) and remove the pid file.
     pub fn stop(mut self) {
         self.hub.logger.read().write(
             LogTypes::INFORMATION,
             &format!("mosquitto version {VERSION} terminating"),
         );
         self.shutdown();
+        self.save();
     }
 
     fn stop_quietly(mut self) {

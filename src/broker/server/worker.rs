@@ -13,6 +13,7 @@ use parking_lot::{Condvar, Mutex, RwLock};
 
 use super::listen::Listening;
 use super::log::Logger;
+use super::persist::Persistence;
 use super::stream::{Chunk, Stream, TlsFailure};
 use super::sys::SysPublisher;
 use crate::broker::config::LogTypes;
@@ -157,6 +158,9 @@ pub(super) struct Worker {
     sys: Option<SysPublisher>,
     read_buf: Vec<u8>,
     next_tick: Instant,
+    /// The store, with persistence: the shard's changes are committed before output is
+    /// written or commands are posted.
+    persist: Option<Arc<Persistence>>,
 }
 
 /// How a socket error ends a connection: a reset or broken pipe is the client closing its
@@ -189,6 +193,7 @@ impl Worker {
         listeners: Vec<(Listening, usize)>,
         hub: Arc<Hub>,
         sys: Option<SysPublisher>,
+        persist: Option<Arc<Persistence>>,
     ) -> io::Result<Self> {
         let mut w = Self {
             index,
@@ -200,6 +205,7 @@ impl Worker {
             sys,
             read_buf: vec![0; READ_CHUNK],
             next_tick: now(),
+            persist,
         };
         for (i, (l, listener)) in listeners.into_iter().enumerate() {
             let token = Token(LISTENER_BASE - i);
@@ -532,8 +538,27 @@ impl Worker {
         self.flush(id);
     }
 
+    /// Commit the shard's changes to the store (group commit: once per pass, before anything
+    /// they acknowledge is written or sent to another worker).
+    fn commit_pending(&mut self) {
+        let Some(p) = &self.persist else {
+            return;
+        };
+        if !self.shard.has_changes() {
+            return;
+        }
+        let changes = self.shard.take_changes();
+        let logger = self.hub.logger.read().clone();
+        if !p.commit_logged(&changes, now(), &logger) {
+            // Kept for the next commit. Meanwhile the broker goes on serving: a disk that
+            // cannot be written does not stop it (the error is logged).
+            self.shard.put_back_changes(changes);
+        }
+    }
+
     /// Write what the shard has for a connection; keep the rest for a writable event.
     fn flush(&mut self, id: ConnId) {
+        self.commit_pending();
         let Some(c) = self.clients.get_mut(id).and_then(Option::as_mut) else {
             return;
         };
@@ -612,8 +637,9 @@ impl Worker {
         self.shard.forget(id);
     }
 
-    /// Post commands to the other shards.
-    fn post_commands(&self, commands: Vec<(u16, Command)>) {
+    /// Post commands to the other shards (after committing what they depend on).
+    fn post_commands(&mut self, commands: Vec<(u16, Command)>) {
+        self.commit_pending();
         let shards = self.hub.inboxes.len();
         let mut mail: Vec<Vec<Mail>> = (0..shards).map(|_| Vec::new()).collect();
         for (to, cmd) in commands {
@@ -738,5 +764,6 @@ impl Worker {
             let fd = l.raw_fd();
             let _ = self.poll.registry().deregister(&mut mio::unix::SourceFd(&fd));
         }
+        self.commit_pending();
     }
 }
