@@ -1496,6 +1496,57 @@ int mosquitto_topic_matches_sub2(const char *sub,
                                  bool *result);
 
 /**
+ * Like `mosquitto_topic_matches_sub`, where a level of `sub` that is exactly `%c` stands for
+ * `clientid` and one that is exactly `%u` for `username` (`"sensors/%c/temperature"` matches
+ * `"sensors/kitchen/temperature"` for the client id `"kitchen"`; `"%count"` is an ordinary
+ * level). A pattern whose value is NULL, empty or holds `+` or `#` matches nothing.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` (with `*result` false) for the reasons of
+ * `mosquitto_topic_matches_sub`.
+ *
+ * # Safety
+ * `sub`, `topic`, `clientid` and `username` are NULL or NUL-terminated strings; `result` is
+ * NULL or valid for a write.
+ */
+int mosquitto_topic_matches_sub_with_pattern(const char *sub,
+                                             const char *topic,
+                                             const char *clientid,
+                                             const char *username,
+                                             bool *result);
+
+/**
+ * Whether the subscription `sub` (a topic filter, wildcards allowed) lies within the ACL
+ * topic filter `acl`: every topic `sub` can match is matched by `acl`. `"$SYS/broker/#"` lies
+ * within `"$SYS/#"` but not within `"$SYS/broker/uptime"`; a `+` of the ACL does not cover a
+ * `#` of the subscription.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` (with `*result` false) if an argument is
+ * NULL or empty, or `acl` has a misplaced wildcard that the comparison reaches.
+ *
+ * # Safety
+ * `acl` and `sub` are NULL or NUL-terminated strings; `result` is NULL or valid for a write.
+ */
+int mosquitto_sub_matches_acl(const char *acl, const char *sub, bool *result);
+
+/**
+ * Like `mosquitto_sub_matches_acl`, where a level of `acl` that is exactly `%c` stands for
+ * `clientid` and one that is exactly `%u` for `username`; a pattern whose value is NULL, empty
+ * or holds `+` or `#` matches nothing.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` (with `*result` false) as
+ * `mosquitto_sub_matches_acl` does.
+ *
+ * # Safety
+ * `acl`, `sub`, `clientid` and `username` are NULL or NUL-terminated strings; `result` is
+ * NULL or valid for a write.
+ */
+int mosquitto_sub_matches_acl_with_pattern(const char *acl,
+                                           const char *sub,
+                                           const char *clientid,
+                                           const char *username,
+                                           bool *result);
+
+/**
  * Check that `topic` is usable as the topic of a PUBLISH: no `+` or `#`, at most 65535 bytes.
  * The empty string passes. UTF-8 is not checked here (see `mosquitto_validate_utf8`).
  *
@@ -1969,6 +2020,117 @@ const char *mosquitto_property_identifier_to_string(int identifier);
  * writable.
  */
 int mosquitto_string_to_property_info(const char *propname, int *identifier, int *type_);
+
+/**
+ * The value type of the property `property` points to (`MQTT_PROP_TYPE_BYTE`, ...,
+ * `MQTT_PROP_TYPE_STRING_PAIR`), or 0 if it is NULL.
+ *
+ * # Safety
+ * `property` is NULL or a node of a list built by this library.
+ */
+int mosquitto_property_type(const mosquitto_property *property);
+
+/**
+ * The value of a one-byte property, or 0 if `property` is NULL or of another type.
+ *
+ * # Safety
+ * `property` is NULL or a node of a list built by this library.
+ */
+uint8_t mosquitto_property_byte_value(const mosquitto_property *property);
+
+/**
+ * The value of a two-byte integer property, or 0 if `property` is NULL or of another type.
+ *
+ * # Safety
+ * `property` is NULL or a node of a list built by this library.
+ */
+uint16_t mosquitto_property_int16_value(const mosquitto_property *property);
+
+/**
+ * The value of a four-byte integer property, or 0 if `property` is NULL or of another type.
+ *
+ * # Safety
+ * `property` is NULL or a node of a list built by this library.
+ */
+uint32_t mosquitto_property_int32_value(const mosquitto_property *property);
+
+/**
+ * The value of a variable byte integer property, or 0 if `property` is NULL or of another
+ * type.
+ *
+ * # Safety
+ * `property` is NULL or a node of a list built by this library.
+ */
+uint32_t mosquitto_property_varint_value(const mosquitto_property *property);
+
+/**
+ * The bytes of a binary property (`mosquitto_property_binary_value_length` of them, followed
+ * by a NUL byte), or NULL if `property` is NULL or of another type. The pointer belongs to
+ * the property.
+ *
+ * # Safety
+ * `property` is NULL or a node of a list built by this library.
+ */
+const void *mosquitto_property_binary_value(const mosquitto_property *property);
+
+/**
+ * The length in bytes of a binary property's value, or 0 if `property` is NULL or of another
+ * type.
+ *
+ * # Safety
+ * `property` is NULL or a node of a list built by this library.
+ */
+uint16_t mosquitto_property_binary_value_length(const mosquitto_property *property);
+
+/**
+ * The value of a string property, or of a string pair (user-property), as a NUL-terminated
+ * string; NULL if `property` is NULL or of another type. The pointer belongs to the property.
+ *
+ * # Safety
+ * `property` is NULL or a node of a list built by this library.
+ */
+const char *mosquitto_property_string_value(const mosquitto_property *property);
+
+/**
+ * The length in bytes of the value of a string or string pair property, or 0 if `property`
+ * is NULL or of another type.
+ *
+ * # Safety
+ * `property` is NULL or a node of a list built by this library.
+ */
+uint16_t mosquitto_property_string_value_length(const mosquitto_property *property);
+
+/**
+ * The name of a string pair property (user-property) as a NUL-terminated string, or NULL if
+ * `property` is NULL or of another type. The pointer belongs to the property.
+ *
+ * # Safety
+ * `property` is NULL or a node of a list built by this library.
+ */
+const char *mosquitto_property_string_name(const mosquitto_property *property);
+
+/**
+ * The length in bytes of the name of a string pair property, or 0 if `property` is NULL or
+ * of another type.
+ *
+ * # Safety
+ * `property` is NULL or a node of a list built by this library.
+ */
+uint16_t mosquitto_property_string_name_length(const mosquitto_property *property);
+
+/**
+ * Take the property `property` out of the list `*proplist` without freeing it: afterwards it
+ * is a list of its own (its successor is unlinked) that the caller frees with
+ * `mosquitto_property_free_all`. If it was the first property, `*proplist` moves to the next.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` if `proplist` or `property` is NULL, or
+ * `MOSQ_ERR_NOT_FOUND` if `property` is not in the list (which is then unchanged).
+ *
+ * # Safety
+ * `proplist` is NULL or points to NULL or to a list the caller owns, built by this library;
+ * `property` is NULL or a node of a list built by this library.
+ */
+int mosquitto_property_remove(mosquitto_property **proplist, const mosquitto_property *property);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -86,7 +86,8 @@ void mosquitto_embed_log_callback_set(struct mosquitto_embed *embed,
  * MOSQ_ERR_NOT_SUPPORTED when the configuration uses an option this broker does not
  * implement yet (logged with its file and line); MOSQ_ERR_ERRNO when a listener cannot be
  * opened or a password or ACL file cannot be read (`errno` says why, e.g. EADDRINUSE or
- * EACCES); MOSQ_ERR_ALREADY_EXISTS when it already runs.
+ * EACCES); MOSQ_ERR_TLS when a TLS listener's certificate, key or CA file cannot be used;
+ * MOSQ_ERR_ALREADY_EXISTS when it already runs.
  *
  * # Safety
  * `embed` is NULL or a live handle.
