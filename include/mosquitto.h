@@ -602,6 +602,30 @@ int mosquitto_will_clear(struct mosquitto *mosq);
 int mosquitto_username_pw_set(struct mosquitto *mosq, const char *username, const char *password);
 
 /**
+ * Continue MQTT v5 enhanced authentication, from inside the callback set with
+ * `mosquitto_ext_auth_callback_set`: send the server AUTH with reason code 0x18 (continue
+ * authentication), carrying a copy of `props` (may be NULL), the authentication method
+ * `auth_method` and, when `auth_data_len` is not 0, the `auth_data_len` bytes at
+ * `auth_data`. The caller keeps ownership of `props`.
+ *
+ * Returns `MOSQ_ERR_SUCCESS`; `MOSQ_ERR_PROTOCOL` if `mosq` or `auth_method` is NULL or the
+ * client does not use MQTT v5 (as libmosquitto 2.1 answers these cases); `MOSQ_ERR_INVAL` if
+ * `auth_data` is NULL with a non-zero length; `MOSQ_ERR_MALFORMED_UTF8` if `auth_method` is
+ * not valid UTF-8; `MOSQ_ERR_OVERSIZE_PACKET` if the packet exceeds the server's maximum
+ * packet size; `MOSQ_ERR_NO_CONN` without a connection.
+ *
+ * # Safety
+ * `mosq` is NULL or a valid client; `auth_method` is NULL or NUL-terminated; `auth_data` is
+ * NULL or points to `auth_data_len` readable bytes; `props` is NULL or a property list built
+ * by this library.
+ */
+int mosquitto_ext_auth_continue(struct mosquitto *mosq,
+                                const char *auth_method,
+                                uint16_t auth_data_len,
+                                const void *auth_data,
+                                const mosquitto_property *props);
+
+/**
  * Connect to a server and wait until the TCP connection is established, then queue CONNECT
  * (sent before this returns unless a loop thread is running). The CONNACK arrives later,
  * through the loop functions, and is reported by the connect callback.
@@ -1356,6 +1380,56 @@ void mosquitto_unsubscribe_v5_callback_set(struct mosquitto *mosq,
                                                                   void*,
                                                                   int,
                                                                   const mosquitto_property *props));
+
+/**
+ * Set the function called just before each connection attempt, the first and every
+ * reconnection, before the socket is opened: `(mosq, userdata)`. It may change the username,
+ * password or TLS settings the attempt uses. NULL removes it.
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
+ */
+void mosquitto_pre_connect_callback_set(struct mosquitto *mosq,
+                                        void (*on_pre_connect)(struct mosquitto*, void*));
+
+/**
+ * Set the function called when UNSUBACK arrives, with its reason codes: `(mosq, userdata,
+ * mid, reason_code_count, reason_codes, props)`, one reason code per filter of the request
+ * for MQTT v5 (0 and NULL for MQTT 3.x, whose UNSUBACK has none), and the UNSUBACK
+ * properties (NULL for MQTT 3.x). The array and the properties are valid only during the
+ * call. Called after the other unsubscribe callbacks. NULL removes it.
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
+ */
+void mosquitto_unsubscribe2_v5_callback_set(struct mosquitto *mosq,
+                                            void (*on_unsubscribe)(struct mosquitto*,
+                                                                   void*,
+                                                                   int,
+                                                                   int,
+                                                                   const int*,
+                                                                   const mosquitto_property *props));
+
+/**
+ * Set the function that takes part in MQTT v5 enhanced authentication: called when the
+ * server sends AUTH, as `(mosq, userdata, auth_method, auth_data_len, auth_data, props)`
+ * with the server's authentication method (or NULL), its authentication data (or NULL and
+ * 0) and the whole property list of the AUTH (which includes both). It answers with
+ * `mosquitto_ext_auth_continue` and returns `MOSQ_ERR_SUCCESS`; any other return value ends
+ * the connection with that error, and so does an AUTH arriving while no such function is set
+ * (`MOSQ_ERR_AUTH`). Enhanced authentication starts with the authentication method (and
+ * data) among the CONNECT properties (`mosquitto_connect_bind_v5`). NULL removes it.
+ *
+ * # Safety
+ * `mosq` is NULL (ignored) or a valid client; the function must have this signature.
+ */
+void mosquitto_ext_auth_callback_set(struct mosquitto *mosq,
+                                     int (*on_ext_auth)(struct mosquitto*,
+                                                        void*,
+                                                        const char*,
+                                                        uint16_t,
+                                                        const void*,
+                                                        const mosquitto_property *props));
 
 /**
  * Set the function that receives the library's log lines: `(mosq, userdata, level, text)` with a `MOSQ_LOG_*` level; `text` is valid only during the call. Lines are produced only while a log callback is set.

@@ -465,6 +465,32 @@ impl Client {
         r
     }
 
+    /// Continue MQTT v5 enhanced authentication (from the handler of [`Event::ExtAuth`]):
+    /// send AUTH with reason code 0x18, `properties`, the authentication `method` and `data`
+    /// (left out when empty).
+    pub fn auth_continue(
+        &self,
+        h: &dyn Handler,
+        method: &str,
+        data: &[u8],
+        properties: Vec<Property>,
+    ) -> Result<(), Error> {
+        self.locked(h, |g| {
+            g.engine.session_mut().auth_continue(method, data, properties)?;
+            g.output_ready(&self.waker, now())
+        })
+    }
+
+    /// End the current connection with `error` (the disconnect event follows once the events
+    /// already under way are delivered); used when the application refuses the server's
+    /// authentication. Does nothing without a connection.
+    pub fn abort_connection(&self, error: Error) {
+        let mut g = self.inner.lock();
+        g.engine.abort(error);
+        drop(g);
+        self.wake();
+    }
+
     /// The socket's file descriptor, if there is a socket.
     pub fn socket(&self) -> Option<std::os::fd::RawFd> {
         self.inner.lock().engine.socket_fd()

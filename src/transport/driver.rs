@@ -317,6 +317,15 @@ impl Engine {
         Err(error)
     }
 
+    /// End the connection with `error` once the events delivered so far have been handled
+    /// (an application refusing the server's AUTH, for instance). Nothing happens without a
+    /// connection.
+    pub(crate) fn abort(&mut self, error: Error) {
+        if self.stream.is_some() && self.failure.is_none() {
+            self.failure = Some(DisconnectCause::Error(error));
+        }
+    }
+
     /// Whether a failure is waiting to be closed.
     pub(crate) fn has_failure(&self) -> bool {
         self.failure.is_some()

@@ -103,6 +103,22 @@ pub(crate) unsafe fn from_c_list(list: *const mosquitto_property) -> Vec<Propert
     out
 }
 
+/// Copy every property of a C list into Rust values, whoever built the list.
+///
+/// # Safety
+/// `list` is NULL or a valid list built by this library.
+pub(crate) unsafe fn all_of_c_list(list: *const mosquitto_property) -> Vec<Property> {
+    let mut out = Vec::new();
+    let mut cur = list.cast::<PropNode>();
+    while !cur.is_null() {
+        // SAFETY: per the contract, every node of the list is valid.
+        let node = unsafe { &*cur };
+        out.push(node.prop.clone());
+        cur = node.next;
+    }
+    out
+}
+
 const MOSQ_ERR_PROTOCOL: c_int = const_code(&Error::Protocol);
 const MOSQ_ERR_MALFORMED_UTF8: c_int = const_code(&Error::MalformedUtf8);
 const MOSQ_ERR_DUPLICATE_PROPERTY: c_int = const_code(&Error::DuplicateProperty);
