@@ -312,6 +312,40 @@ enum mosq_opt_t {
    * `int`: whether to trust the certificate authorities of the operating system.
    */
   MOSQ_OPT_TLS_USE_OS_CERTS = 13,
+  /**
+   * `int` (libmosquitto 2.1): whether to do without the internal socket pair that wakes the
+   * network loop (accepted and ignored: this library wakes its loop otherwise).
+   */
+  MOSQ_OPT_DISABLE_SOCKETPAIR = 14,
+  /**
+   * `int` (libmosquitto 2.1): the transport of the next connections, `MOSQ_T_TCP` (default)
+   * or `MOSQ_T_WEBSOCKETS`.
+   */
+  MOSQ_OPT_TRANSPORT = 15,
+  /**
+   * `char *` (libmosquitto 2.1): the path of the websocket upgrade request (default
+   * `"/mqtt"`).
+   */
+  MOSQ_OPT_HTTP_PATH = 16,
+  /**
+   * `int` (libmosquitto 2.1): the most bytes of HTTP headers accepted in the websocket
+   * upgrade response (at least 100; default 4096).
+   */
+  MOSQ_OPT_HTTP_HEADER_SIZE = 17,
+};
+
+/**
+ * Transports for `MOSQ_OPT_TRANSPORT` (libmosquitto 2.1).
+ */
+enum mosq_transport_t {
+  /**
+   * MQTT directly over TCP (or TLS), the default.
+   */
+  MOSQ_T_TCP = 1,
+  /**
+   * MQTT in WebSocket frames, over TCP or TLS.
+   */
+  MOSQ_T_WEBSOCKETS = 2,
 };
 
 /**
@@ -1087,6 +1121,13 @@ int mosquitto_opts_set(struct mosquitto *mosq, enum mosq_opt_t option, void *val
  *   CA file or directory of `mosquitto_tls_set` if given, else the operating system's CA
  *   certificates.
  *
+ * - `MOSQ_OPT_TRANSPORT` (libmosquitto 2.1): `MOSQ_T_TCP` (default) or `MOSQ_T_WEBSOCKETS`,
+ *   MQTT in WebSocket frames (over TLS too), for the next connections;
+ * - `MOSQ_OPT_HTTP_HEADER_SIZE` (libmosquitto 2.1): the most bytes of HTTP headers accepted
+ *   in the websocket upgrade response, at least 100 (default 4096);
+ * - `MOSQ_OPT_DISABLE_SOCKETPAIR` (libmosquitto 2.1): accepted and ignored (this library
+ *   has no socket pair to disable).
+ *
  * `MOSQ_OPT_TLS_OCSP_REQUIRED` can only be 0 here: OCSP stapling cannot be checked
  * (`MOSQ_ERR_NOT_SUPPORTED` for non-zero).
  *
@@ -1103,7 +1144,9 @@ int mosquitto_int_option(struct mosquitto *mosq, enum mosq_opt_t option, int val
  * - `MOSQ_OPT_BIND_ADDRESS`: the local address to bind to on the next connection (NULL clears
  *   it);
  * - `MOSQ_OPT_TLS_ALPN`: the application protocol offered in the TLS handshake (NULL clears it);
- * - `MOSQ_OPT_TLS_KEYFORM`: `"pem"` (case-insensitive); `"engine"` is not supported.
+ * - `MOSQ_OPT_TLS_KEYFORM`: `"pem"` (case-insensitive); `"engine"` is not supported;
+ * - `MOSQ_OPT_HTTP_PATH` (libmosquitto 2.1): the path of the websocket upgrade request
+ *   (NULL: `"/mqtt"`; one with spaces or control characters is `MOSQ_ERR_INVAL`).
  *
  * OpenSSL engines (`MOSQ_OPT_TLS_ENGINE`, `MOSQ_OPT_TLS_ENGINE_KPASS_SHA1`) are not supported.
  *

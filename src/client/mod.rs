@@ -572,6 +572,21 @@ impl Settings<'_> {
         self.0.engine.settings_mut().tcp_nodelay = nodelay;
     }
 
+    /// Carry MQTT in WebSocket frames on the next connections (or plain MQTT).
+    pub fn set_websockets(&mut self, websockets: bool) {
+        self.0.engine.settings_mut().websockets = websockets;
+    }
+
+    /// The path of the websocket upgrade request (`None`: `/mqtt`).
+    pub fn set_http_path(&mut self, path: Option<String>) {
+        self.0.engine.settings_mut().http_path = path;
+    }
+
+    /// The most bytes of HTTP headers accepted in the websocket upgrade response.
+    pub fn set_http_header_size(&mut self, size: usize) {
+        self.0.engine.settings_mut().http_header_size = size;
+    }
+
     /// The TLS settings of the next connections.
     pub fn tls(&mut self) -> &mut TlsSettings {
         self.0.engine.settings_mut().tls.get_or_insert_default()

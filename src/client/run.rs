@@ -210,7 +210,7 @@ impl Client {
         // The application may change credentials or TLS settings for this attempt.
         self.locked(h, |g| g.engine.session_mut().push_event(Event::PreConnect));
         let t = now();
-        let ((target, proxy, tls_settings, connector), generation) = self.locked(h, |g| {
+        let ((target, proxy, tls_settings, connector, websocket), generation) = self.locked(h, |g| {
             let plan = g.engine.begin_connect(t)?;
             Ok::<_, Error>((plan, g.engine.generation()))
         })?;
@@ -221,6 +221,7 @@ impl Client {
                 proxy,
                 tls,
                 connector,
+                websocket,
             };
             connect::open(&plan, blocking, &abort)
         });
