@@ -203,8 +203,12 @@ impl Engine {
         }
     }
 
-    fn is_tls(&self) -> bool {
-        self.stream.as_ref().is_some_and(Stream::is_tls)
+    /// Whether the stream may hold input it has already taken from the socket (TLS records,
+    /// WebSocket frames): then a short read does not mean the socket was drained.
+    fn buffers_input(&self) -> bool {
+        self.stream
+            .as_ref()
+            .is_some_and(|s| s.is_tls() || s.is_websocket())
     }
 
     /// Whether a background connect is still in progress.
@@ -477,7 +481,7 @@ impl Engine {
                         self.read_pending = true;
                         break Ok(());
                     }
-                    if after_poll && n < size && !self.peer_closed && !self.is_tls() {
+                    if after_poll && n < size && !self.peer_closed && !self.buffers_input() {
                         break Ok(());
                     }
                 }

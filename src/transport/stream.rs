@@ -284,6 +284,11 @@ impl Stream {
         }
     }
 
+    /// Whether MQTT travels in WebSocket frames.
+    pub(crate) fn is_websocket(&self) -> bool {
+        matches!(self, Self::Ws(_))
+    }
+
     /// Read plaintext into `buf`; `Ok(0)` is end of stream.
     pub(crate) fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
