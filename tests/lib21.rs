@@ -4,8 +4,9 @@
 //!
 //! - `api21.c`: the 2.1 functions that need no broker, and property lists passed between
 //!   libmosquitto_common.so.1 and libmosquitto.so.1 both ways;
-//! - `websockets21.c`: MQTT v5 over websockets (pre-connect and unsubscribe2_v5 callbacks,
-//!   properties) against Debian's mosquitto and against this project's broker;
+//! - `websockets21.c`: MQTT v5 over websockets, plain and over TLS (pre-connect and
+//!   unsubscribe2_v5 callbacks, properties) against Debian's mosquitto and against this
+//!   project's broker;
 //! - `ext_auth21.c`: enhanced authentication against a scripted server on a real socket.
 //!
 //! Every run must load this project's libmosquitto.so.1 (`tests/c/support/loadcheck.c`).
@@ -19,6 +20,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::broker::{BrokerConfig, Listener, broker_available};
+use common::certs::CertDir;
 use common::cprog::{self, Lib};
 use common::{Broker, TempDir, ensure_library_built, lib_dir, repo_root, run};
 
@@ -112,6 +114,42 @@ fn websockets_against_our_broker() {
         ..BrokerConfig::default()
     });
     run_ok(&exe, &[broker.ports[0].to_string()], Some(&broker));
+}
+
+/// Websockets over TLS: `ours` picks this project's broker, else Debian's.
+fn websockets_over_tls(ours: bool) {
+    if !broker_available() {
+        eprintln!("skipped: Debian's mosquitto is not installed");
+        return;
+    }
+    ensure_library_built();
+    let dir = TempDir::new("lib21-wss");
+    let exe = build("websockets21", dir.path());
+    let certs = CertDir::new();
+    let program = ours.then(|| repo_root().join("build").join("sbin").join("mosquitto"));
+    let broker = Broker::start_with(BrokerConfig {
+        listeners: vec![Listener::new(format!(
+            "protocol websockets\n{}",
+            certs.listener("server.crt")
+        ))],
+        program,
+        ..BrokerConfig::default()
+    });
+    run_ok(
+        &exe,
+        &[broker.ports[0].to_string(), certs.file("ca.crt")],
+        Some(&broker),
+    );
+}
+
+#[test]
+fn websockets_over_tls_against_debian_mosquitto() {
+    websockets_over_tls(false);
+}
+
+#[test]
+fn websockets_over_tls_against_our_broker() {
+    websockets_over_tls(true);
 }
 
 /// Read one MQTT packet: its first byte and body.

@@ -1,7 +1,7 @@
 /* MQTT v5 over websockets with libmosquitto 2.1's API: MOSQ_OPT_TRANSPORT, MOSQ_OPT_HTTP_PATH,
  * the pre-connect and unsubscribe2_v5 callbacks, and publish properties built by the helper
  * library (libmosquitto_common.so.1) sent by libmosquitto.so.1.
- * Usage: websockets21 PORT */
+ * Usage: websockets21 PORT [CAFILE] (with a CA file: websockets over TLS) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +90,9 @@ int main(int argc, char *argv[])
 	CHECK(mosquitto_int_option(mosq, MOSQ_OPT_TRANSPORT, MOSQ_T_WEBSOCKETS) == MOSQ_ERR_SUCCESS);
 	CHECK(mosquitto_string_option(mosq, MOSQ_OPT_HTTP_PATH, "/bad path") == MOSQ_ERR_INVAL);
 	CHECK(mosquitto_string_option(mosq, MOSQ_OPT_HTTP_PATH, "/mqtt") == MOSQ_ERR_SUCCESS);
+	if(argc > 2){
+		CHECK(mosquitto_tls_set(mosq, argv[2], NULL, NULL, NULL, NULL) == MOSQ_ERR_SUCCESS);
+	}
 	mosquitto_pre_connect_callback_set(mosq, on_pre_connect);
 	mosquitto_connect_v5_callback_set(mosq, on_connect);
 	mosquitto_subscribe_v5_callback_set(mosq, on_subscribe);
