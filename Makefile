@@ -6,11 +6,13 @@
 #   make install              PREFIX=/usr/local (default), LIBDIR, INCLUDEDIR, PKGCONFIGDIR, BINDIR,
 #                             SBINDIR, DESTDIR
 #   make uninstall            remove what install put there
-#   make header               regenerate include/mosquitto.h and include/mqtt_protocol.h (cbindgen)
+#   make header               regenerate include/mosquitto/libmosquitto.h,
+#                             include/mosquitto/mqtt_protocol.h and include/mosquitto_embed.h (cbindgen)
 #   make check-header         fail if the committed headers differ from what the sources generate,
 #                             or do not compile warning-free as C99 and as C++
-#   make check-exports        fail if the shared library exports anything but the mosquitto_*
-#                             functions of the version script, each with its version node
+#   make check-exports        fail if libmosquitto.so.1 or libmosquitto_common.so.1 exports anything
+#                             but the mosquitto_* functions of its version script, each with its
+#                             version node
 #   make examples             build c-examples/*.c into build/examples/
 #   make demo                 build everything and run the demonstration (c-examples/demo.sh)
 #                             against Debian's broker and against ours, then the embedded broker
@@ -54,7 +56,16 @@ RUST_SOURCES := Cargo.toml Cargo.lock build.rs $(shell find src -name '*.rs')
 
 SONAME := libmosquitto.so.1
 VERSION_SCRIPT := src/capi/libmosquitto.map
-HEADERS := include/mosquitto.h include/mqtt_protocol.h include/mosquitto_embed.h
+# Generated from the sources (make header, make check-header).
+GENERATED_HEADERS := include/mosquitto/libmosquitto.h include/mosquitto/mqtt_protocol.h \
+	include/mosquitto_embed.h
+# Written by hand: they only include the generated ones (libmosquitto 2.1's file names).
+WRAPPER_HEADERS := include/mosquitto.h include/mqtt_protocol.h \
+	$(filter-out $(GENERATED_HEADERS),$(wildcard include/mosquitto/*.h))
+HEADERS := $(GENERATED_HEADERS) $(WRAPPER_HEADERS)
+# libmosquitto 2.1's helper library, linked from the same archive as libmosquitto.so.1.
+COMMON_SONAME := libmosquitto_common.so.1
+COMMON_VERSION_SCRIPT := src/capi/libmosquitto_common.map
 # The version the library reports, from LIBMOSQUITTO_MAJOR/MINOR/REVISION in the sources.
 VERSION := $(shell sed -nE 's/^pub const LIBMOSQUITTO_(MAJOR|MINOR|REVISION): c_int = ([0-9]+);$$/\2/p' \
 	src/capi/types.rs | paste -sd. -)
@@ -70,7 +81,8 @@ EXAMPLES := $(patsubst c-examples/%.c,$(BUILD)/examples/%,$(wildcard c-examples/
 	fuzz-smoke \
 	support-table update-support-table check-support-table clean cbindgen-version
 
-all: $(LIBOUT)/$(SONAME) $(LIBOUT)/libmosquitto.so $(LIBOUT)/libmosquitto.a $(PROGRAMS)
+all: $(LIBOUT)/$(SONAME) $(LIBOUT)/libmosquitto.so $(LIBOUT)/libmosquitto.a \
+	$(LIBOUT)/$(COMMON_SONAME) $(LIBOUT)/libmosquitto_common.so $(PROGRAMS)
 
 $(RUST_LIB): $(RUST_SOURCES)
 	$(CARGO) build --release --lib
@@ -103,6 +115,17 @@ $(LIBOUT)/$(SONAME): $(LIBOUT)/libmosquitto.a $(VERSION_SCRIPT)
 $(LIBOUT)/libmosquitto.so: | $(LIBOUT)
 	ln -sf $(SONAME) $@
 
+# libmosquitto_common.so.1 is a second shared object linked from the same archive: its
+# property functions are the very code of libmosquitto.so.1 (same layout of a list, same C
+# allocator), so lists pass between the two in either direction.
+$(LIBOUT)/$(COMMON_SONAME): $(LIBOUT)/libmosquitto.a $(COMMON_VERSION_SCRIPT)
+	$(CC) -shared -o $@ -Wl,-soname,$(COMMON_SONAME) -Wl,--version-script=$(COMMON_VERSION_SCRIPT) \
+		-Wl,--gc-sections -Wl,-z,defs -Wl,-z,relro -Wl,-z,now $(LDFLAGS) \
+		-Wl,--whole-archive $< -Wl,--no-whole-archive -Wl,--as-needed $(NATIVE_LIBS)
+
+$(LIBOUT)/libmosquitto_common.so: | $(LIBOUT)
+	ln -sf $(COMMON_SONAME) $@
+
 install: all
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR)
@@ -111,25 +134,38 @@ install: all
 	$(INSTALL) -m 755 $(LIBOUT)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmosquitto.so
 	$(INSTALL) -m 644 $(LIBOUT)/libmosquitto.a $(DESTDIR)$(LIBDIR)/libmosquitto.a
-	$(INSTALL) -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/
+	$(INSTALL) -m 755 $(LIBOUT)/$(COMMON_SONAME) $(DESTDIR)$(LIBDIR)/$(COMMON_SONAME)
+	ln -sf $(COMMON_SONAME) $(DESTDIR)$(LIBDIR)/libmosquitto_common.so
+	$(INSTALL) -d $(DESTDIR)$(INCLUDEDIR)/mosquitto
+	$(INSTALL) -m 644 $(filter-out include/mosquitto/%,$(HEADERS)) $(DESTDIR)$(INCLUDEDIR)/
+	$(INSTALL) -m 644 $(filter include/mosquitto/%,$(HEADERS)) $(DESTDIR)$(INCLUDEDIR)/mosquitto/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' \
 		-e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|g' \
 		-e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|g' \
 		-e 's|@VERSION@|$(VERSION)|g' -e 's|@LIBS_PRIVATE@|$(NATIVE_LIBS)|g' \
 		pkgconfig/libmosquitto.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libmosquitto.pc
-	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/libmosquitto.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|g' \
+		-e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|g' \
+		-e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|g' \
+		-e 's|@VERSION@|$(VERSION)|g' -e 's|@LIBS_PRIVATE@|$(NATIVE_LIBS)|g' \
+		pkgconfig/libmosquitto_common.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libmosquitto_common.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/libmosquitto.pc $(DESTDIR)$(PKGCONFIGDIR)/libmosquitto_common.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmosquitto.so \
 		$(DESTDIR)$(LIBDIR)/libmosquitto.a $(DESTDIR)$(INCLUDEDIR)/mosquitto.h \
+		$(DESTDIR)$(LIBDIR)/$(COMMON_SONAME) $(DESTDIR)$(LIBDIR)/libmosquitto_common.so \
 		$(DESTDIR)$(INCLUDEDIR)/mqtt_protocol.h $(DESTDIR)$(INCLUDEDIR)/mosquitto_embed.h \
-		$(DESTDIR)$(PKGCONFIGDIR)/libmosquitto.pc $(DESTDIR)$(SBINDIR)/mosquitto \
-		$(DESTDIR)$(BINDIR)/mosquitto_passwd
+		$(addprefix $(DESTDIR)$(INCLUDEDIR)/mosquitto/,$(notdir $(filter include/mosquitto/%,$(HEADERS)))) \
+		$(DESTDIR)$(PKGCONFIGDIR)/libmosquitto.pc $(DESTDIR)$(PKGCONFIGDIR)/libmosquitto_common.pc \
+		$(DESTDIR)$(SBINDIR)/mosquitto $(DESTDIR)$(BINDIR)/mosquitto_passwd
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/mosquitto
 
 # $(call generate_headers,DIR): run cbindgen on the sources, writing DIR/*.h.
 define generate_headers
-	$(CBINDGEN) --quiet --config cbindgen.toml --output $(1)/mosquitto.h src/capi/mod.rs
-	$(CBINDGEN) --quiet --config cbindgen-mqtt_protocol.toml --output $(1)/mqtt_protocol.h \
+	mkdir -p $(1)/mosquitto
+	$(CBINDGEN) --quiet --config cbindgen.toml --output $(1)/mosquitto/libmosquitto.h src/capi/mod.rs
+	$(CBINDGEN) --quiet --config cbindgen-mqtt_protocol.toml --output $(1)/mosquitto/mqtt_protocol.h \
 		src/protocol/consts.rs
 	$(CBINDGEN) --quiet --config cbindgen-embed.toml --output $(1)/mosquitto_embed.h src/broker/embed.rs
 endef
@@ -145,7 +181,7 @@ header: cbindgen-version
 check-header: cbindgen-version
 	@rm -rf $(BUILD)/check-header && mkdir -p $(BUILD)/check-header
 	$(call generate_headers,$(BUILD)/check-header)
-	@for h in $(notdir $(HEADERS)); do \
+	@for h in $(patsubst include/%,%,$(GENERATED_HEADERS)); do \
 		diff -u include/$$h $(BUILD)/check-header/$$h || { \
 			echo "make: include/$$h is out of date: run make header and commit it" >&2; exit 1; }; \
 	done
@@ -153,13 +189,18 @@ check-header: cbindgen-version
 		> $(BUILD)/check-header/a.c
 	@printf '#include <mosquitto_embed.h>\n#include <mqtt_protocol.h>\n#include <mosquitto.h>\n' \
 		> $(BUILD)/check-header/b.c
+	@for h in $(patsubst include/%,%,$(filter include/mosquitto/%,$(HEADERS))); do \
+		printf '#include <%s>\n' $$h; done > $(BUILD)/check-header/c.c
+	@for h in $(patsubst include/%,%,$(filter include/mosquitto/%,$(HEADERS))); do \
+		printf '#include <%s>\n' $$h > $(BUILD)/check-header/one-$$(basename $$h .h).c; done
 	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only \
-		$(BUILD)/check-header/a.c $(BUILD)/check-header/b.c
+		$(BUILD)/check-header/*.c
 	$(CXX) -x c++ -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only \
-		$(BUILD)/check-header/a.c $(BUILD)/check-header/b.c
+		$(BUILD)/check-header/a.c $(BUILD)/check-header/b.c $(BUILD)/check-header/c.c
 
-check-exports: $(LIBOUT)/$(SONAME)
+check-exports: $(LIBOUT)/$(SONAME) $(LIBOUT)/$(COMMON_SONAME)
 	.ci/check_exports.sh $(VERSION_SCRIPT) $(LIBOUT)/$(SONAME)
+	.ci/check_exports.sh $(COMMON_VERSION_SCRIPT) $(LIBOUT)/$(COMMON_SONAME)
 
 examples: $(EXAMPLES)
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Usage: .ci/check_exports.sh VERSION_SCRIPT LIBRARY   (`make check-exports`)
 # Fails unless LIBRARY exports exactly the functions listed in VERSION_SCRIPT, each with the
-# version node it is listed under, and nothing else but the version node names themselves.
+# version node it is listed under, and nothing else but the version node names themselves; its
+# soname must be its file name (libmosquitto.so.1, libmosquitto_common.so.1).
 set -euo pipefail
 export LC_ALL=C
 map=$1 lib=$2
@@ -20,5 +21,6 @@ if [ "$expected" != "$actual" ]; then
     exit 1
 fi
 soname=$(objdump -p "$lib" | awk '$1 == "SONAME" { print $2 }')
-[ "$soname" = libmosquitto.so.1 ] || { echo "check_exports: soname is '$soname', not libmosquitto.so.1" >&2; exit 1; }
+want=$(basename "$lib")
+[ "$soname" = "$want" ] || { echo "check_exports: soname is '$soname', not $want" >&2; exit 1; }
 echo "check_exports: $(grep -c '^mosquitto_' <<<"$actual") functions exported with their version nodes, soname $soname"

@@ -48,9 +48,10 @@ functions=$(awk -v marker="$marker" -v unsupported="$unsupported" '
 ' $(find src/capi -name '*.rs' | sort) | sort)
 
 # "name node" for every function in the version script.
+# (Nodes not named MOSQ_<digits> are the library's own, outside mosquitto.h: skipped.)
 nodes=$(awk '
-    /^[[:space:]]*MOSQ_[0-9.]+[[:space:]]*\{/ { node = $1 }
-    /^[[:space:]]*mosquitto_[a-z0-9_]+;/ { sub(/;.*/, "", $1); print $1, node }
+    /^[[:space:]]*MOSQ_[A-Z0-9_.]+[[:space:]]*\{/ { node = ($1 ~ /^MOSQ_[0-9.]+$/) ? $1 : "" }
+    node != "" && /^[[:space:]]*mosquitto_[a-z0-9_]+;/ { sub(/;.*/, "", $1); print $1, node }
 ' "$map" | sort)
 
 dups=$(printf '%s\n' "$functions" | awk '{print $1}' | uniq -d)
@@ -60,15 +61,21 @@ missing=$(join -v1 <(printf '%s\n' "$functions") <(printf '%s\n' "$nodes") | awk
 absent=$(join -v2 <(printf '%s\n' "$functions") <(printf '%s\n' "$nodes") | awk '{print $1}')
 [ -z "$absent" ] || { echo "support_table: in $map but not exported by src/capi: $absent" >&2; exit 1; }
 
+# The columns "2.0" and "2.1" tell which libmosquitto generation has the function: every
+# node up to MOSQ_1.7 is in both, MOSQ_2.1 only in 2.1.
 table() {
-    echo '| Function | Since | Implemented |'
-    echo '|---|---|---|'
+    echo '| Function | Since | 2.0 | 2.1 | Implemented |'
+    echo '|---|---|---|---|---|'
     join <(printf '%s\n' "$functions") <(printf '%s\n' "$nodes") |
-        awk '{ s = $2; if (s == "not-supported") s = "not supported with rustls"; printf "| `%s` | %s | %s |\n", $1, $3, s }'
+        awk '{ s = $2; if (s == "not-supported") s = "not supported with rustls"
+               old = ($3 == "MOSQ_2.1") ? "" : "yes"
+               printf "| `%s` | %s | %s | yes | %s |\n", $1, $3, old, s }'
     echo
-    printf '%s\n' "$functions" |
-        awk '{ n++ } $2 == "yes" { y++ } $2 == "not-supported" { u++ } END {
-            printf "%d of %d functions implemented; %d not supported with rustls.\n", y, n, u }'
+    join <(printf '%s\n' "$functions") <(printf '%s\n' "$nodes") |
+        awk '{ n++; if ($3 != "MOSQ_2.1") { o++; if ($2 == "yes") oy++ } else { if ($2 == "yes") ny++; m++ } }
+             $2 == "yes" { y++ } $2 == "not-supported" { u++ } END {
+            printf "%d of %d functions implemented (2.0: %d of %d; added in 2.1: %d of %d); %d not supported with rustls.\n",
+                y, n, oy, o, ny, m, u }'
 }
 
 if [ "${1:-}" = --check ]; then

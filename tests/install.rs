@@ -84,7 +84,13 @@ fn make_install_and_pkg_config() {
         "lib/libmosquitto.a",
         "include/mosquitto.h",
         "include/mqtt_protocol.h",
+        "include/mosquitto/libmosquitto.h",
+        "include/mosquitto/mqtt_protocol.h",
+        "include/mosquitto/libcommon_properties.h",
+        "lib/libmosquitto_common.so.1",
+        "lib/libmosquitto_common.so",
         "lib/pkgconfig/libmosquitto.pc",
+        "lib/pkgconfig/libmosquitto_common.pc",
     ] {
         assert!(prefix.join(file).exists(), "make install did not install {file}");
     }

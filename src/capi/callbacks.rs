@@ -252,6 +252,88 @@ pub unsafe extern "C" fn mosquitto_unsubscribe_v5_callback_set(
     }
 }
 
+/// Set the function called just before each connection attempt, the first and every
+/// reconnection, before the socket is opened: `(mosq, userdata)`. It may change the username,
+/// password or TLS settings the attempt uses. NULL removes it.
+///
+/// # Safety
+/// `mosq` is NULL (ignored) or a valid client; the function must have this signature.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mosquitto_pre_connect_callback_set(
+    mosq: *mut mosquitto,
+    on_pre_connect: Option<unsafe extern "C" fn(*mut mosquitto, *mut c_void)>,
+) {
+    ffi_boundary! {
+        // SAFETY: forwarded contract.
+        if let Some(s) = unsafe { shared(mosq) } {
+            s.callbacks.pre_connect.set(on_pre_connect);
+        }
+    }
+}
+
+/// Set the function called when UNSUBACK arrives, with its reason codes: `(mosq, userdata,
+/// mid, reason_code_count, reason_codes, props)`, one reason code per filter of the request
+/// for MQTT v5 (0 and NULL for MQTT 3.x, whose UNSUBACK has none), and the UNSUBACK
+/// properties (NULL for MQTT 3.x). The array and the properties are valid only during the
+/// call. Called after the other unsubscribe callbacks. NULL removes it.
+///
+/// # Safety
+/// `mosq` is NULL (ignored) or a valid client; the function must have this signature.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mosquitto_unsubscribe2_v5_callback_set(
+    mosq: *mut mosquitto,
+    on_unsubscribe: Option<
+        unsafe extern "C" fn(
+            *mut mosquitto,
+            *mut c_void,
+            c_int,
+            c_int,
+            *const c_int,
+            props: *const mosquitto_property,
+        ),
+    >,
+) {
+    ffi_boundary! {
+        // SAFETY: forwarded contract.
+        if let Some(s) = unsafe { shared(mosq) } {
+            s.callbacks.unsubscribe2_v5.set(on_unsubscribe);
+        }
+    }
+}
+
+/// Set the function that takes part in MQTT v5 enhanced authentication: called when the
+/// server sends AUTH, as `(mosq, userdata, auth_method, auth_data_len, auth_data, props)`
+/// with the server's authentication method (or NULL), its authentication data (or NULL and
+/// 0) and the whole property list of the AUTH (which includes both). It answers with
+/// `mosquitto_ext_auth_continue` and returns `MOSQ_ERR_SUCCESS`; any other return value ends
+/// the connection with that error, and so does an AUTH arriving while no such function is set
+/// (`MOSQ_ERR_AUTH`). Enhanced authentication starts with the authentication method (and
+/// data) among the CONNECT properties (`mosquitto_connect_bind_v5`). NULL removes it.
+///
+/// # Safety
+/// `mosq` is NULL (ignored) or a valid client; the function must have this signature.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mosquitto_ext_auth_callback_set(
+    mosq: *mut mosquitto,
+    on_ext_auth: Option<
+        unsafe extern "C" fn(
+            *mut mosquitto,
+            *mut c_void,
+            *const c_char,
+            u16,
+            *const c_void,
+            props: *const mosquitto_property,
+        ) -> c_int,
+    >,
+) {
+    ffi_boundary! {
+        // SAFETY: forwarded contract.
+        if let Some(s) = unsafe { shared(mosq) } {
+            s.callbacks.ext_auth.set(on_ext_auth);
+        }
+    }
+}
+
 /// Set the function that receives the library's log lines: `(mosq, userdata, level, text)` with a `MOSQ_LOG_*` level; `text` is valid only during the call. Lines are produced only while a log callback is set.
 ///
 /// # Safety

@@ -57,3 +57,33 @@ pub(crate) fn set_errno(value: c_int) {
     // the thread's lifetime.
     unsafe { *libc::__errno_location() = value };
 }
+
+/// The engine error for a `MOSQ_ERR_*` code an application returned (from its enhanced
+/// authentication callback). Codes without an engine error of their own become
+/// [`Error::Auth`].
+pub(crate) fn from_code(rc: c_int) -> Error {
+    use mosq_err_t::*;
+    const fn c(e: mosq_err_t) -> c_int {
+        e as c_int
+    }
+    match rc {
+        x if x == c(MOSQ_ERR_NOMEM) => Error::NoMem,
+        x if x == c(MOSQ_ERR_PROTOCOL) => Error::Protocol,
+        x if x == c(MOSQ_ERR_INVAL) => Error::Inval,
+        x if x == c(MOSQ_ERR_NO_CONN) => Error::NoConn,
+        x if x == c(MOSQ_ERR_CONN_REFUSED) => Error::ConnRefused,
+        x if x == c(MOSQ_ERR_CONN_LOST) => Error::ConnLost,
+        x if x == c(MOSQ_ERR_TLS) => Error::Tls,
+        x if x == c(MOSQ_ERR_PAYLOAD_SIZE) => Error::PayloadSize,
+        x if x == c(MOSQ_ERR_NOT_SUPPORTED) => Error::NotSupported,
+        x if x == c(MOSQ_ERR_UNKNOWN) => Error::Unknown,
+        x if x == c(MOSQ_ERR_PROXY) => Error::Proxy,
+        x if x == c(MOSQ_ERR_MALFORMED_UTF8) => Error::MalformedUtf8,
+        x if x == c(MOSQ_ERR_KEEPALIVE) => Error::Keepalive,
+        x if x == c(MOSQ_ERR_MALFORMED_PACKET) => Error::MalformedPacket,
+        x if x == c(MOSQ_ERR_DUPLICATE_PROPERTY) => Error::DuplicateProperty,
+        x if x == c(MOSQ_ERR_QOS_NOT_SUPPORTED) => Error::QosNotSupported,
+        x if x == c(MOSQ_ERR_OVERSIZE_PACKET) => Error::OversizePacket,
+        _ => Error::Auth,
+    }
+}

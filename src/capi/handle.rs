@@ -39,6 +39,17 @@ pub(crate) type MessageV5Cb =
 pub(crate) type SubscribeCb = unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, c_int, *const c_int);
 pub(crate) type SubscribeV5Cb =
     unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, c_int, *const c_int, *const mosquitto_property);
+pub(crate) type PreConnectCb = unsafe extern "C" fn(*mut mosquitto, *mut c_void);
+pub(crate) type Unsubscribe2V5Cb =
+    unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, c_int, *const c_int, *const mosquitto_property);
+pub(crate) type ExtAuthCb = unsafe extern "C" fn(
+    *mut mosquitto,
+    *mut c_void,
+    *const c_char,
+    u16,
+    *const c_void,
+    *const mosquitto_property,
+) -> c_int;
 pub(crate) type LogCb = unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, *const c_char);
 
 /// A callback pointer that can be read and replaced from any thread without a lock.
@@ -97,6 +108,9 @@ pub(crate) struct Callbacks {
     pub(crate) subscribe_v5: Slot<SubscribeV5Cb>,
     pub(crate) unsubscribe: Slot<UnsubscribeCb>,
     pub(crate) unsubscribe_v5: Slot<UnsubscribeV5Cb>,
+    pub(crate) unsubscribe2_v5: Slot<Unsubscribe2V5Cb>,
+    pub(crate) pre_connect: Slot<PreConnectCb>,
+    pub(crate) ext_auth: Slot<ExtAuthCb>,
     pub(crate) log: Slot<LogCb>,
 }
 
@@ -122,6 +136,9 @@ impl Callbacks {
         self.subscribe_v5.set(None);
         self.unsubscribe.set(None);
         self.unsubscribe_v5.set(None);
+        self.unsubscribe2_v5.set(None);
+        self.pre_connect.set(None);
+        self.ext_auth.set(None);
         self.log.set(None);
     }
 }
@@ -282,13 +299,55 @@ impl Shared {
                     });
                 }
             }
-            Event::Unsubscribe { mid, properties } => {
+            Event::Unsubscribe {
+                mid,
+                reason_codes,
+                properties,
+            } => {
                 let mid = c_int::from(mid);
                 if let Some(f) = cb.unsubscribe.get() {
                     unsafe { f(mosq, ud, mid) };
                 }
                 if let Some(f) = cb.unsubscribe_v5.get() {
                     with_c_properties(&properties, |p| unsafe { f(mosq, ud, mid, p) });
+                }
+                if let Some(f) = cb.unsubscribe2_v5.get() {
+                    let codes: Vec<c_int> = reason_codes.into_iter().map(c_int::from).collect();
+                    let array = if codes.is_empty() {
+                        std::ptr::null()
+                    } else {
+                        codes.as_ptr()
+                    };
+                    let n = codes.len() as c_int;
+                    with_c_properties(&properties, |p| unsafe { f(mosq, ud, mid, n, array, p) });
+                }
+            }
+            Event::PreConnect => {
+                if let Some(f) = cb.pre_connect.get() {
+                    unsafe { f(mosq, ud) };
+                }
+            }
+            Event::ExtAuth {
+                method,
+                data,
+                properties,
+            } => {
+                let rc = match cb.ext_auth.get() {
+                    Some(f) => {
+                        let method = method.and_then(|m| CString::new(m).ok());
+                        let method_ptr = method.as_ref().map_or(std::ptr::null(), |m| m.as_ptr());
+                        let (len, data_ptr) = match &data {
+                            Some(d) => (u16::try_from(d.len()).unwrap_or(u16::MAX), d.as_ptr().cast()),
+                            None => (0, std::ptr::null()),
+                        };
+                        with_c_properties(&properties, |p| unsafe {
+                            f(mosq, ud, method_ptr, len, data_ptr, p)
+                        })
+                    }
+                    None => error::code(&Error::Auth),
+                };
+                if rc != 0 {
+                    self.client.abort_connection(error::from_code(rc));
                 }
             }
             Event::Log { level, text } => {

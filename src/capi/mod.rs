@@ -47,6 +47,18 @@ impl PanicDefault for () {
     fn panic_default() -> Self {}
 }
 
+/// Unsigned values (the 2.1 property value accessors) default to 0.
+macro_rules! zero_default {
+    ($($t:ty),*) => {
+        $(impl PanicDefault for $t {
+            fn panic_default() -> Self {
+                0
+            }
+        })*
+    };
+}
+zero_default!(u8, u16, u32);
+
 impl PanicDefault for bool {
     fn panic_default() -> Self {
         false

@@ -41,6 +41,16 @@ fn set_int(s: &Shared, option: c_int, value: c_int) -> c_int {
             }
         }
         o if o == mosq_opt_t::MOSQ_OPT_SSL_CTX_WITH_DEFAULTS as c_int => e.tls().with_defaults = value != 0,
+        o if o == mosq_opt_t::MOSQ_OPT_DISABLE_SOCKETPAIR as c_int => {}
+        o if o == mosq_opt_t::MOSQ_OPT_TRANSPORT as c_int => match value {
+            v if v == mosq_transport_t::MOSQ_T_TCP as c_int => e.set_websockets(false),
+            v if v == mosq_transport_t::MOSQ_T_WEBSOCKETS as c_int => e.set_websockets(true),
+            _ => return code(&Error::Inval),
+        },
+        o if o == mosq_opt_t::MOSQ_OPT_HTTP_HEADER_SIZE as c_int => match usize::try_from(value) {
+            Ok(size) if size >= 100 => e.set_http_header_size(size),
+            _ => return code(&Error::Inval),
+        },
         _ => return code(&Error::Inval),
     }
     MOSQ_ERR_SUCCESS
@@ -111,6 +121,13 @@ fn set_ssl_ctx(s: &Shared, value: *mut c_void) -> c_int {
 ///   CA file or directory of `mosquitto_tls_set` if given, else the operating system's CA
 ///   certificates.
 ///
+/// - `MOSQ_OPT_TRANSPORT` (libmosquitto 2.1): `MOSQ_T_TCP` (default) or `MOSQ_T_WEBSOCKETS`,
+///   MQTT in WebSocket frames (over TLS too), for the next connections;
+/// - `MOSQ_OPT_HTTP_HEADER_SIZE` (libmosquitto 2.1): the most bytes of HTTP headers accepted
+///   in the websocket upgrade response, at least 100 (default 4096);
+/// - `MOSQ_OPT_DISABLE_SOCKETPAIR` (libmosquitto 2.1): accepted and ignored (this library
+///   has no socket pair to disable).
+///
 /// `MOSQ_OPT_TLS_OCSP_REQUIRED` can only be 0 here: OCSP stapling cannot be checked
 /// (`MOSQ_ERR_NOT_SUPPORTED` for non-zero).
 ///
@@ -138,7 +155,9 @@ pub unsafe extern "C" fn mosquitto_int_option(
 /// - `MOSQ_OPT_BIND_ADDRESS`: the local address to bind to on the next connection (NULL clears
 ///   it);
 /// - `MOSQ_OPT_TLS_ALPN`: the application protocol offered in the TLS handshake (NULL clears it);
-/// - `MOSQ_OPT_TLS_KEYFORM`: `"pem"` (case-insensitive); `"engine"` is not supported.
+/// - `MOSQ_OPT_TLS_KEYFORM`: `"pem"` (case-insensitive); `"engine"` is not supported;
+/// - `MOSQ_OPT_HTTP_PATH` (libmosquitto 2.1): the path of the websocket upgrade request
+///   (NULL: `"/mqtt"`; one with spaces or control characters is `MOSQ_ERR_INVAL`).
 ///
 /// OpenSSL engines (`MOSQ_OPT_TLS_ENGINE`, `MOSQ_OPT_TLS_ENGINE_KPASS_SHA1`) are not supported.
 ///
@@ -178,6 +197,17 @@ pub unsafe extern "C" fn mosquitto_string_option(
                     Some(b"engine") => code(&Error::NotSupported),
                     _ => code(&Error::Inval),
                 }
+            }
+            o if o == mosq_opt_t::MOSQ_OPT_HTTP_PATH as c_int => {
+                // SAFETY: forwarded contract.
+                let value = unsafe { cstr_bytes(value) };
+                // The path goes into the request line: no spaces or control characters.
+                if value.is_some_and(|v| v.iter().any(|&b| b <= b' ' || b == 0x7F)) {
+                    return code(&Error::Inval);
+                }
+                let value = value.map(|b| String::from_utf8_lossy(b).into_owned());
+                s.client.settings().set_http_path(value);
+                MOSQ_ERR_SUCCESS
             }
             o if o == mosq_opt_t::MOSQ_OPT_TLS_ENGINE as c_int
                 || o == mosq_opt_t::MOSQ_OPT_TLS_ENGINE_KPASS_SHA1 as c_int =>

@@ -216,6 +216,126 @@ pub unsafe extern "C" fn mosquitto_topic_matches_sub2(
     }
 }
 
+/// Store a match result: `Ok` sets `*result`, an error returns `MOSQ_ERR_INVAL` (`*result` was
+/// already set to false).
+///
+/// # Safety
+/// `result` is valid for a write.
+unsafe fn store_match(result: *mut bool, matched: Result<bool, topic::InvalidTopic>) -> c_int {
+    match matched {
+        Ok(matched) => {
+            // SAFETY: forwarded contract.
+            unsafe { *result = matched };
+            MOSQ_ERR_SUCCESS
+        }
+        Err(_) => MOSQ_ERR_INVAL,
+    }
+}
+
+/// Like `mosquitto_topic_matches_sub`, where a level of `sub` that is exactly `%c` stands for
+/// `clientid` and one that is exactly `%u` for `username` (`"sensors/%c/temperature"` matches
+/// `"sensors/kitchen/temperature"` for the client id `"kitchen"`; `"%count"` is an ordinary
+/// level). A pattern whose value is NULL, empty or holds `+` or `#` matches nothing.
+///
+/// Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` (with `*result` false) for the reasons of
+/// `mosquitto_topic_matches_sub`.
+///
+/// # Safety
+/// `sub`, `topic`, `clientid` and `username` are NULL or NUL-terminated strings; `result` is
+/// NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mosquitto_topic_matches_sub_with_pattern(
+    sub: *const c_char,
+    topic: *const c_char,
+    clientid: *const c_char,
+    username: *const c_char,
+    result: *mut bool,
+) -> c_int {
+    ffi_boundary! {
+        if result.is_null() {
+            return MOSQ_ERR_INVAL;
+        }
+        // SAFETY: `result` is not NULL and writable (caller contract).
+        unsafe { *result = false };
+        // SAFETY: all are NULL or C strings (caller contract).
+        let (sub, topic, client_id, username) =
+            unsafe { (cstr_bytes(sub), cstr_bytes(topic), cstr_bytes(clientid), cstr_bytes(username)) };
+        let (Some(sub), Some(topic)) = (sub, topic) else {
+            return MOSQ_ERR_INVAL;
+        };
+        let subst = topic::Substitutes { client_id, username };
+        // SAFETY: `result` is writable (checked above).
+        unsafe { store_match(result, topic::matches_sub_with_pattern(sub, topic, subst)) }
+    }
+}
+
+/// Whether the subscription `sub` (a topic filter, wildcards allowed) lies within the ACL
+/// topic filter `acl`: every topic `sub` can match is matched by `acl`. `"$SYS/broker/#"` lies
+/// within `"$SYS/#"` but not within `"$SYS/broker/uptime"`; a `+` of the ACL does not cover a
+/// `#` of the subscription.
+///
+/// Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` (with `*result` false) if an argument is
+/// NULL or empty, or `acl` has a misplaced wildcard that the comparison reaches.
+///
+/// # Safety
+/// `acl` and `sub` are NULL or NUL-terminated strings; `result` is NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mosquitto_sub_matches_acl(
+    acl: *const c_char,
+    sub: *const c_char,
+    result: *mut bool,
+) -> c_int {
+    ffi_boundary! {
+        if result.is_null() {
+            return MOSQ_ERR_INVAL;
+        }
+        // SAFETY: `result` is not NULL and writable (caller contract).
+        unsafe { *result = false };
+        // SAFETY: both are NULL or C strings (caller contract).
+        let (Some(acl), Some(sub)) = (unsafe { cstr_bytes(acl) }, unsafe { cstr_bytes(sub) }) else {
+            return MOSQ_ERR_INVAL;
+        };
+        // SAFETY: `result` is writable (checked above).
+        unsafe { store_match(result, topic::sub_matches_acl(acl, sub, None)) }
+    }
+}
+
+/// Like `mosquitto_sub_matches_acl`, where a level of `acl` that is exactly `%c` stands for
+/// `clientid` and one that is exactly `%u` for `username`; a pattern whose value is NULL, empty
+/// or holds `+` or `#` matches nothing.
+///
+/// Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` (with `*result` false) as
+/// `mosquitto_sub_matches_acl` does.
+///
+/// # Safety
+/// `acl`, `sub`, `clientid` and `username` are NULL or NUL-terminated strings; `result` is
+/// NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mosquitto_sub_matches_acl_with_pattern(
+    acl: *const c_char,
+    sub: *const c_char,
+    clientid: *const c_char,
+    username: *const c_char,
+    result: *mut bool,
+) -> c_int {
+    ffi_boundary! {
+        if result.is_null() {
+            return MOSQ_ERR_INVAL;
+        }
+        // SAFETY: `result` is not NULL and writable (caller contract).
+        unsafe { *result = false };
+        // SAFETY: all are NULL or C strings (caller contract).
+        let (acl, sub, client_id, username) =
+            unsafe { (cstr_bytes(acl), cstr_bytes(sub), cstr_bytes(clientid), cstr_bytes(username)) };
+        let (Some(acl), Some(sub)) = (acl, sub) else {
+            return MOSQ_ERR_INVAL;
+        };
+        let subst = topic::Substitutes { client_id, username };
+        // SAFETY: `result` is writable (checked above).
+        unsafe { store_match(result, topic::sub_matches_acl(acl, sub, Some(subst))) }
+    }
+}
+
 /// Check that `topic` is usable as the topic of a PUBLISH: no `+` or `#`, at most 65535 bytes.
 /// The empty string passes. UTF-8 is not checked here (see `mosquitto_validate_utf8`).
 ///

@@ -145,6 +145,28 @@ pub enum mosq_opt_t {
     MOSQ_OPT_BIND_ADDRESS = 12,
     /// `int`: whether to trust the certificate authorities of the operating system.
     MOSQ_OPT_TLS_USE_OS_CERTS = 13,
+    /// `int` (libmosquitto 2.1): whether to do without the internal socket pair that wakes the
+    /// network loop (accepted and ignored: this library wakes its loop otherwise).
+    MOSQ_OPT_DISABLE_SOCKETPAIR = 14,
+    /// `int` (libmosquitto 2.1): the transport of the next connections, `MOSQ_T_TCP` (default)
+    /// or `MOSQ_T_WEBSOCKETS`.
+    MOSQ_OPT_TRANSPORT = 15,
+    /// `char *` (libmosquitto 2.1): the path of the websocket upgrade request (default
+    /// `"/mqtt"`).
+    MOSQ_OPT_HTTP_PATH = 16,
+    /// `int` (libmosquitto 2.1): the most bytes of HTTP headers accepted in the websocket
+    /// upgrade response (at least 100; default 4096).
+    MOSQ_OPT_HTTP_HEADER_SIZE = 17,
+}
+
+/// Transports for `MOSQ_OPT_TRANSPORT` (libmosquitto 2.1).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum mosq_transport_t {
+    /// MQTT directly over TCP (or TLS), the default.
+    MOSQ_T_TCP = 1,
+    /// MQTT in WebSocket frames, over TCP or TLS.
+    MOSQ_T_WEBSOCKETS = 2,
 }
 
 /// Informational only: the longest client id MQTT 3.1 servers must accept.

@@ -465,6 +465,32 @@ impl Client {
         r
     }
 
+    /// Continue MQTT v5 enhanced authentication (from the handler of [`Event::ExtAuth`]):
+    /// send AUTH with reason code 0x18, `properties`, the authentication `method` and `data`
+    /// (left out when empty).
+    pub fn auth_continue(
+        &self,
+        h: &dyn Handler,
+        method: &str,
+        data: &[u8],
+        properties: Vec<Property>,
+    ) -> Result<(), Error> {
+        self.locked(h, |g| {
+            g.engine.session_mut().auth_continue(method, data, properties)?;
+            g.output_ready(&self.waker, now())
+        })
+    }
+
+    /// End the current connection with `error` (the disconnect event follows once the events
+    /// already under way are delivered); used when the application refuses the server's
+    /// authentication. Does nothing without a connection.
+    pub fn abort_connection(&self, error: Error) {
+        let mut g = self.inner.lock();
+        g.engine.abort(error);
+        drop(g);
+        self.wake();
+    }
+
     /// The socket's file descriptor, if there is a socket.
     pub fn socket(&self) -> Option<std::os::fd::RawFd> {
         self.inner.lock().engine.socket_fd()
@@ -544,6 +570,21 @@ impl Settings<'_> {
 
     pub fn set_tcp_nodelay(&mut self, nodelay: bool) {
         self.0.engine.settings_mut().tcp_nodelay = nodelay;
+    }
+
+    /// Carry MQTT in WebSocket frames on the next connections (or plain MQTT).
+    pub fn set_websockets(&mut self, websockets: bool) {
+        self.0.engine.settings_mut().websockets = websockets;
+    }
+
+    /// The path of the websocket upgrade request (`None`: `/mqtt`).
+    pub fn set_http_path(&mut self, path: Option<String>) {
+        self.0.engine.settings_mut().http_path = path;
+    }
+
+    /// The most bytes of HTTP headers accepted in the websocket upgrade response.
+    pub fn set_http_header_size(&mut self, size: usize) {
+        self.0.engine.settings_mut().http_header_size = size;
     }
 
     /// The TLS settings of the next connections.

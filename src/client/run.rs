@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use super::thread::LoopControl;
-use super::{Client, Error, Handler, Inner, LogLevel, disconnected_on_purpose, now};
+use super::{Client, Error, Event, Handler, Inner, LogLevel, disconnected_on_purpose, now};
 use crate::transport::connect::{self, Plan, TlsPlan};
 use crate::transport::tcp::Target;
 use crate::transport::tls::{self, TlsSettings};
@@ -207,8 +207,10 @@ impl Client {
         blocking: bool,
         control: Option<&LoopControl>,
     ) -> Result<(), Error> {
+        // The application may change credentials or TLS settings for this attempt.
+        self.locked(h, |g| g.engine.session_mut().push_event(Event::PreConnect));
         let t = now();
-        let ((target, proxy, tls_settings, connector), generation) = self.locked(h, |g| {
+        let ((target, proxy, tls_settings, connector, websocket), generation) = self.locked(h, |g| {
             let plan = g.engine.begin_connect(t)?;
             Ok::<_, Error>((plan, g.engine.generation()))
         })?;
@@ -219,6 +221,7 @@ impl Client {
                 proxy,
                 tls,
                 connector,
+                websocket,
             };
             connect::open(&plan, blocking, &abort)
         });

@@ -87,6 +87,58 @@ fn until_nul(bytes: &[u8]) -> &[u8] {
 ///
 /// A NUL byte ends either input, as in C.
 pub fn matches_sub(filter: &[u8], topic: &[u8]) -> Result<bool, InvalidTopic> {
+    matches_sub_inner(filter, topic, None)
+}
+
+/// The client id and user name that stand in for `%c` and `%u` levels of a pattern.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Substitutes<'a> {
+    pub client_id: Option<&'a [u8]>,
+    pub username: Option<&'a [u8]>,
+}
+
+impl<'a> Substitutes<'a> {
+    /// What replaces the pattern level `%c` or `%u` that starts at `pos` in `filter`, if a
+    /// pattern level starts there. `Some(None)`: a pattern whose value is missing, empty or
+    /// holds a wildcard, which matches nothing.
+    fn at(&self, filter: &[u8], pos: usize) -> Option<Option<&'a [u8]>> {
+        let starts_level = pos == 0 || filter[pos - 1] == LEVEL_SEPARATOR;
+        let rest = &filter[pos..];
+        if !starts_level || rest.len() < 2 || rest[0] != b'%' {
+            return None;
+        }
+        if !matches!(rest.get(2), None | Some(&LEVEL_SEPARATOR)) {
+            return None;
+        }
+        let value = match rest[1] {
+            b'c' => self.client_id,
+            b'u' => self.username,
+            _ => return None,
+        };
+        Some(
+            value
+                .map(until_nul)
+                .filter(|v| !v.is_empty() && !v.iter().copied().any(is_wildcard)),
+        )
+    }
+}
+
+/// [`matches_sub`] where a level of the filter that is exactly `%c` or `%u` stands for the
+/// client id or the user name in `subst`, as `mosquitto_topic_matches_sub_with_pattern` does.
+/// A pattern whose value is missing, empty or holds a wildcard matches nothing.
+pub fn matches_sub_with_pattern(
+    filter: &[u8],
+    topic: &[u8],
+    subst: Substitutes<'_>,
+) -> Result<bool, InvalidTopic> {
+    matches_sub_inner(filter, topic, Some(subst))
+}
+
+fn matches_sub_inner(
+    filter: &[u8],
+    topic: &[u8],
+    subst: Option<Substitutes<'_>>,
+) -> Result<bool, InvalidTopic> {
     let filter = until_nul(filter);
     let topic = until_nul(topic);
     if filter.is_empty() || topic.is_empty() {
@@ -101,9 +153,28 @@ pub fn matches_sub(filter: &[u8], topic: &[u8]) -> Result<bool, InvalidTopic> {
     // `f` walks the filter, `t` the topic; `t` never passes the end of the topic.
     let (mut f, mut t) = (0usize, 0usize);
     while f < filter.len() {
+        let mut substituted = false;
+        if let Some(value) = subst.as_ref().and_then(|s| s.at(filter, f)) {
+            if at(topic, t).is_some_and(is_wildcard) {
+                return Err(InvalidTopic);
+            }
+            // The level of the topic must begin with the value.
+            let Some(value) = value.filter(|v| topic[t..].starts_with(v)) else {
+                return Ok(false);
+            };
+            f += 2;
+            t += value.len();
+            if t == topic.len() && (f == filter.len() || &filter[f..] == b"/#") {
+                return Ok(true);
+            }
+            if f == filter.len() {
+                return Ok(false);
+            }
+            substituted = true;
+        }
         let fb = filter[f];
         let tb = at(topic, t);
-        if tb.is_some_and(is_wildcard) {
+        if !substituted && tb.is_some_and(is_wildcard) {
             return Err(InvalidTopic);
         }
 
@@ -153,27 +224,7 @@ pub fn matches_sub(filter: &[u8], topic: &[u8]) -> Result<bool, InvalidTopic> {
                 }
                 return Ok(true);
             }
-            _ => {
-                // "a/b" against "a/+/#": the topic ended right after the level taken by `+`.
-                if t == topic.len()
-                    && f > 0
-                    && filter[f - 1] == SINGLE_LEVEL
-                    && filter[f..].starts_with(b"/#")
-                {
-                    return Ok(true);
-                }
-                // No match. Only a `#` before the end of the filter is reported from here on.
-                let rest = &filter[f..];
-                let misplaced_hash = rest
-                    .iter()
-                    .enumerate()
-                    .any(|(i, &b)| b == MULTI_LEVEL && i + 1 < rest.len());
-                return if misplaced_hash {
-                    Err(InvalidTopic)
-                } else {
-                    Ok(false)
-                };
-            }
+            _ => return no_match_rest(filter, f, topic, t),
         }
     }
 
@@ -182,6 +233,110 @@ pub fn matches_sub(filter: &[u8], topic: &[u8]) -> Result<bool, InvalidTopic> {
         return Err(InvalidTopic);
     }
     Ok(false)
+}
+
+/// The end of a walk at a literal byte of the filter that the topic (or subscription) does
+/// not have at the same place: a match only in the "a/b" against "a/+/#" case, otherwise no
+/// match, unless a `#` before the end of the filter's rest makes it invalid.
+fn no_match_rest(filter: &[u8], f: usize, other: &[u8], t: usize) -> Result<bool, InvalidTopic> {
+    // "a/b" against "a/+/#": the topic ended right after the level taken by `+`.
+    if t == other.len() && f > 0 && filter[f - 1] == SINGLE_LEVEL && filter[f..].starts_with(b"/#") {
+        return Ok(true);
+    }
+    let rest = &filter[f..];
+    let misplaced_hash = rest
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == MULTI_LEVEL && i + 1 < rest.len());
+    if misplaced_hash {
+        Err(InvalidTopic)
+    } else {
+        Ok(false)
+    }
+}
+
+/// Whether the subscription `sub` (a topic filter, wildcards allowed) is covered by the ACL
+/// topic filter `acl`, as `mosquitto_sub_matches_acl` decides it: every topic the subscription
+/// can match must be matched by the ACL. A `+` of the ACL covers any one level of the
+/// subscription except `#`, a `#` of the ACL covers the rest, and any other byte must be the
+/// same in both (wildcards of the subscription are compared as bytes there). With `subst`,
+/// ACL levels that are exactly `%c` or `%u` stand for the client id or user name
+/// (`mosquitto_sub_matches_acl_with_pattern`).
+///
+/// Errors: either string is empty, or the ACL has a misplaced wildcard met while walking.
+pub fn sub_matches_acl(acl: &[u8], sub: &[u8], subst: Option<Substitutes<'_>>) -> Result<bool, InvalidTopic> {
+    let acl = until_nul(acl);
+    let sub = until_nul(sub);
+    if acl.is_empty() || sub.is_empty() {
+        return Err(InvalidTopic);
+    }
+    if (acl[0] == b'$') != (sub[0] == b'$') {
+        return Ok(false);
+    }
+    let at = |s: &[u8], i: usize| s.get(i).copied();
+    let (mut a, mut s) = (0usize, 0usize);
+    while a < acl.len() {
+        if let Some(value) = subst.as_ref().and_then(|x| x.at(acl, a)) {
+            let Some(value) = value.filter(|v| sub[s..].starts_with(v)) else {
+                return Ok(false);
+            };
+            a += 2;
+            s += value.len();
+            if s == sub.len() && (a == acl.len() || &acl[a..] == b"/#") {
+                return Ok(true);
+            }
+            if a == acl.len() {
+                return Ok(false);
+            }
+        }
+        let ab = acl[a];
+        let sb = at(sub, s);
+        if sb == Some(ab) {
+            if s + 1 == sub.len() && &acl[a + 1..] == b"/#" {
+                return Ok(true);
+            }
+            a += 1;
+            s += 1;
+            if a == acl.len() && s == sub.len() {
+                return Ok(true);
+            }
+            if s == sub.len() && &acl[a..] == b"+" {
+                return if acl[a - 1] == LEVEL_SEPARATOR {
+                    Ok(true)
+                } else {
+                    Err(InvalidTopic)
+                };
+            }
+            continue;
+        }
+        let starts_level = a == 0 || acl[a - 1] == LEVEL_SEPARATOR;
+        match ab {
+            SINGLE_LEVEL => {
+                if sb == Some(MULTI_LEVEL) {
+                    // One level cannot cover any number of levels.
+                    return Ok(false);
+                }
+                if !starts_level || !matches!(at(acl, a + 1), None | Some(LEVEL_SEPARATOR)) {
+                    return Err(InvalidTopic);
+                }
+                a += 1;
+                while at(sub, s).is_some_and(|b| b != LEVEL_SEPARATOR) {
+                    s += 1;
+                }
+                if a == acl.len() && s == sub.len() {
+                    return Ok(true);
+                }
+            }
+            MULTI_LEVEL => {
+                if !starts_level || a + 1 != acl.len() {
+                    return Err(InvalidTopic);
+                }
+                return Ok(true);
+            }
+            _ => return no_match_rest(acl, a, sub, s),
+        }
+    }
+    Ok(s == sub.len())
 }
 
 /// Split a topic name or filter into its levels, an empty level giving `None`, as
@@ -438,6 +593,102 @@ mod tests {
                 );
             }
         }
+    }
+
+    fn pattern(
+        filter: &str,
+        topic: &str,
+        id: Option<&str>,
+        user: Option<&str>,
+    ) -> Result<bool, InvalidTopic> {
+        let subst = Substitutes {
+            client_id: id.map(str::as_bytes),
+            username: user.map(str::as_bytes),
+        };
+        matches_sub_with_pattern(filter.as_bytes(), topic.as_bytes(), subst)
+    }
+
+    #[test]
+    fn matching_with_patterns() {
+        let k = Some("kitchen");
+        let b = Some("bathroom");
+        assert_eq!(
+            pattern("sensors/%c/temperature", "sensors/kitchen/temperature", k, None),
+            T
+        );
+        assert_eq!(
+            pattern("sensors/%c/temperature", "sensors/bathroom/temperature", k, None),
+            F
+        );
+        assert_eq!(
+            pattern(
+                "sensors/%count/temperature",
+                "sensors/kitchen/temperature",
+                k,
+                None
+            ),
+            F
+        );
+        assert_eq!(
+            pattern("%c/%c/%u/%u", "kitchen/kitchen/bathroom/bathroom", k, b),
+            T
+        );
+        assert_eq!(pattern("%c/%c/%u/%u", "kitchen/kitchen/bathroom/bath", k, b), F);
+        // A missing or empty value, or one with wildcards, matches nothing.
+        assert_eq!(pattern("a/%c", "a/x", None, None), F);
+        assert_eq!(pattern("a/%c", "a/", Some(""), None), F);
+        assert_eq!(pattern("a/%u", "a/+", None, Some("+")), E);
+        assert_eq!(pattern("a/%u", "a/x", None, Some("x+")), F);
+        // The value must be the whole level.
+        assert_eq!(pattern("a/%c", "a/kitchens", k, None), F);
+        assert_eq!(pattern("a/%c/b", "a/kitchens/b", k, None), F);
+        assert_eq!(pattern("a/%c/b", "a/kit", k, None), F);
+        // With `#` after the pattern, the parent level matches too.
+        assert_eq!(pattern("a/%c/#", "a/kitchen", k, None), T);
+        assert_eq!(pattern("a/%c/#", "a/kitchen/x/y", k, None), T);
+        assert_eq!(pattern("%c/+", "kitchen/x", k, None), T);
+        // Without patterns, `%c` is an ordinary level.
+        assert_eq!(matches_sub(b"a/%c", b"a/%c"), T);
+        assert_eq!(pattern("a/%c", "a/%c", Some("%c"), None), T);
+        // The plain rules still hold.
+        assert_eq!(pattern("a/+", "a/+", k, None), E);
+        assert_eq!(pattern("#", "$SYS", k, None), F);
+    }
+
+    fn acl(acl: &str, sub: &str) -> Result<bool, InvalidTopic> {
+        sub_matches_acl(acl.as_bytes(), sub.as_bytes(), None)
+    }
+
+    #[test]
+    fn subscriptions_against_acls() {
+        assert_eq!(acl("$SYS/#", "$SYS/broker/#"), T);
+        assert_eq!(acl("$SYS/broker/uptime", "$SYS/broker/#"), F);
+        assert_eq!(acl("a/+", "a/b"), T);
+        assert_eq!(acl("a/+", "a/+"), T);
+        assert_eq!(acl("a/+", "a/#"), F);
+        assert_eq!(acl("a/#", "a/+/c"), T);
+        assert_eq!(acl("a/#", "a"), T);
+        assert_eq!(acl("+/b", "x/b"), T);
+        assert_eq!(acl("a/b", "a/+"), F);
+        assert_eq!(acl("a/b", "a/b"), T);
+        assert_eq!(acl("a/b", "a/bc"), F);
+        assert_eq!(acl("#", "$SYS/#"), F);
+        assert_eq!(acl("#", "a/#"), T);
+        assert_eq!(acl("a/+/#", "a/b"), T);
+        assert_eq!(acl("", "a"), E);
+        assert_eq!(acl("a", ""), E);
+        assert_eq!(acl("a#", "ab"), E);
+        assert_eq!(acl("a/#/b", "a/x"), E);
+        let subst = Substitutes {
+            client_id: Some(b"kitchen"),
+            username: Some(b"bathroom"),
+        };
+        let with = |a: &str, s: &str| sub_matches_acl(a.as_bytes(), s.as_bytes(), Some(subst));
+        assert_eq!(with("sensors/%c/+", "sensors/kitchen/temperature"), T);
+        assert_eq!(with("sensors/%c/+", "sensors/bathroom/temperature"), F);
+        assert_eq!(with("sensors/%count/+", "sensors/kitchen/temperature"), F);
+        assert_eq!(with("%c/%c/%u/+", "kitchen/kitchen/bathroom/bathroom"), T);
+        assert_eq!(with("%u/#", "bathroom"), T);
     }
 
     #[test]

@@ -52,8 +52,22 @@ pub enum Event {
         granted: Vec<u8>,
         properties: Vec<Property>,
     },
-    /// UNSUBACK arrived.
-    Unsubscribe { mid: u16, properties: Vec<Property> },
+    /// UNSUBACK arrived, with one reason code per filter (v5; none for 3.x).
+    Unsubscribe {
+        mid: u16,
+        reason_codes: Vec<u8>,
+        properties: Vec<Property>,
+    },
+    /// A connection attempt is about to start (before the socket is opened): the last moment
+    /// to change credentials or TLS settings for it.
+    PreConnect,
+    /// The server sent AUTH (MQTT v5 enhanced authentication): its authentication method and
+    /// data (also found among `properties`, which are the whole property list).
+    ExtAuth {
+        method: Option<String>,
+        data: Option<Vec<u8>>,
+        properties: Vec<Property>,
+    },
     /// A log line.
     Log { level: LogLevel, text: String },
 }

@@ -157,6 +157,7 @@ impl Session {
                 });
                 self.events.push(Event::Unsubscribe {
                     mid: u.mid,
+                    reason_codes: u.reason_codes,
                     properties: u.properties,
                 });
                 Ok(())
@@ -180,9 +181,27 @@ impl Session {
                 self.state = State::Disconnected;
                 Err(DisconnectCause::Server(d.reason_code))
             }
-            Packet::Auth(_) => {
+            Packet::Auth(a) => {
                 self.log(LogLevel::Debug, |s| {
                     format!("Client {} received AUTH", s.id_for_log())
+                });
+                let mut method = None;
+                let mut data = None;
+                for p in &a.properties {
+                    match (p.id, &p.value) {
+                        (MQTT_PROP_AUTHENTICATION_METHOD, PropValue::String(m)) if method.is_none() => {
+                            method = Some(m.clone());
+                        }
+                        (MQTT_PROP_AUTHENTICATION_DATA, PropValue::Binary(d)) if data.is_none() => {
+                            data = Some(d.clone());
+                        }
+                        _ => {}
+                    }
+                }
+                self.events.push(Event::ExtAuth {
+                    method,
+                    data,
+                    properties: a.properties,
                 });
                 Ok(())
             }

@@ -24,15 +24,16 @@ use std::time::{Duration, Instant};
 use crate::error::Error;
 use crate::protocol::consts::{
     CMD_DISCONNECT, CMD_PUBLISH, CMD_SUBSCRIBE, CMD_UNSUBSCRIBE, CMD_WILL,
-    MQTT_PROP_ASSIGNED_CLIENT_IDENTIFIER, MQTT_PROP_MAXIMUM_PACKET_SIZE, MQTT_PROP_MAXIMUM_QOS,
-    MQTT_PROP_RECEIVE_MAXIMUM, MQTT_PROP_RETAIN_AVAILABLE, MQTT_PROP_SERVER_KEEP_ALIVE,
-    MQTT_PROP_TOPIC_ALIAS,
+    MQTT_PROP_ASSIGNED_CLIENT_IDENTIFIER, MQTT_PROP_AUTHENTICATION_DATA, MQTT_PROP_AUTHENTICATION_METHOD,
+    MQTT_PROP_MAXIMUM_PACKET_SIZE, MQTT_PROP_MAXIMUM_QOS, MQTT_PROP_RECEIVE_MAXIMUM,
+    MQTT_PROP_RETAIN_AVAILABLE, MQTT_PROP_SERVER_KEEP_ALIVE, MQTT_PROP_TOPIC_ALIAS,
+    MQTT_RC_CONTINUE_AUTHENTICATION,
 };
 use crate::protocol::flow::{AckOutcome, OutFlow, Transmit};
 use crate::protocol::properties::{self, PropertyError};
 use crate::protocol::{
-    self, Ack, Connect, DecodeError, Disconnect, FixedHeader, Packet, PropValue, Property, ProtocolVersion,
-    Publish, PublishRef, Subscribe, Unsubscribe, Will, kind, topic, utf8,
+    self, Ack, Auth, Connect, DecodeError, Disconnect, FixedHeader, Packet, PropValue, Property,
+    ProtocolVersion, Publish, PublishRef, Subscribe, Unsubscribe, Will, kind, topic, utf8,
 };
 
 pub use config::ClientOptions;
@@ -370,6 +371,11 @@ impl Session {
     }
 
     /// Whether there are events to collect.
+    /// Queue an event made outside the session (the runtime's [`Event::PreConnect`]).
+    pub(crate) fn push_event(&mut self, event: Event) {
+        self.events.push(event);
+    }
+
     pub(crate) fn has_events(&self) -> bool {
         !self.events.is_empty()
     }

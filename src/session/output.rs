@@ -390,6 +390,43 @@ impl Session {
         Ok(())
     }
 
+    /// Continue MQTT v5 enhanced authentication: queue AUTH with reason code 0x18 (continue
+    /// authentication) carrying `props` followed by the authentication method and, when
+    /// given, data. Needs MQTT v5 ([`Error::Protocol`] otherwise) and a connection.
+    pub(crate) fn auth_continue(
+        &mut self,
+        method: &str,
+        data: &[u8],
+        mut props: Vec<Property>,
+    ) -> Result<(), Error> {
+        if !self.opts.protocol.is_v5() {
+            return Err(Error::Protocol);
+        }
+        props.push(Property {
+            id: MQTT_PROP_AUTHENTICATION_METHOD,
+            value: PropValue::String(method.to_owned()),
+        });
+        if !data.is_empty() {
+            props.push(Property {
+                id: MQTT_PROP_AUTHENTICATION_DATA,
+                value: PropValue::Binary(data.to_vec()),
+            });
+        }
+        let packet = Packet::Auth(Auth {
+            reason_code: MQTT_RC_CONTINUE_AUTHENTICATION,
+            properties: props,
+        });
+        self.check_size(&packet)?;
+        if !self.has_socket {
+            return Err(Error::NoConn);
+        }
+        self.log(LogLevel::Debug, |s| {
+            format!("Client {} sending AUTH", s.id_for_log())
+        });
+        packet.encode(self.opts.protocol, self.out.writer());
+        Ok(())
+    }
+
     /// Validate will properties for `will_set_v5`.
     pub(crate) fn check_will_properties(props: &[Property]) -> Result<(), Error> {
         properties::check_all(CMD_WILL, props).map_err(property_error)

@@ -11,6 +11,7 @@ use super::socks5::{Socks5, Socks5Error, Status};
 use super::stream::{Stream, TlsFailure};
 use super::tcp::{self, Target};
 use super::tls::{self, ErrorClass};
+use super::websocket::WsPlan;
 use crate::error::Error;
 
 /// How long a proxy handshake, or a TLS handshake in a blocking connect, may take.
@@ -59,8 +60,10 @@ pub(crate) struct Plan {
     pub target: Target,
     pub proxy: Option<Proxy>,
     pub tls: Option<TlsPlan>,
-    /// Replaces the connect to `target` (proxy and TLS are not used then).
+    /// Replaces the connect to `target` (proxy, TLS and websockets are not used then).
     pub connector: Option<Connector>,
+    /// Carry MQTT in WebSocket frames.
+    pub websocket: Option<WsPlan>,
 }
 
 /// Why a connection could not be opened, with the log lines that say so.
@@ -150,8 +153,12 @@ pub(crate) fn open(plan: &Plan, blocking: bool, abort: &dyn Fn() -> bool) -> Res
         }
         None => tcp::connect(&plan.target, blocking, abort)?,
     };
+    let with_ws = |stream: Stream| match &plan.websocket {
+        Some(ws) => stream.start_websocket(ws),
+        None => stream,
+    };
     let Some(tls) = &plan.tls else {
-        return Ok((stream, in_progress));
+        return Ok((with_ws(stream), in_progress));
     };
     let mut stream = stream
         .start_tls(tls.config.clone(), tls.server_name.clone())
@@ -167,7 +174,7 @@ pub(crate) fn open(plan: &Plan, blocking: bool, abort: &dyn Fn() -> bool) -> Res
             .complete_handshake(HANDSHAKE_TIMEOUT, abort)
             .map_err(|e| handshake_failure(&e))?;
     }
-    Ok((stream, in_progress))
+    Ok((with_ws(stream), in_progress))
 }
 
 /// Wait until `fd` is ready for `events` (POLLIN/POLLOUT) or a slice of time has passed.

@@ -17,6 +17,7 @@ use super::connect::{Connector, Proxy, handshake_failure, io_failure};
 use super::stream::TlsFailure;
 use super::tcp::Target;
 use super::tls::TlsSettings;
+use super::websocket::{self, WsFailure, WsPlan};
 use crate::error::Error;
 use crate::session::{DisconnectCause, LogLevel, Session, State};
 
@@ -57,10 +58,22 @@ pub(crate) struct ConnectSettings {
     pub proxy: Option<Box<Proxy>>,
     /// Makes the stream instead of connecting to `host`.
     pub connector: Option<Connector>,
+    /// `MOSQ_OPT_TRANSPORT` is `MOSQ_T_WEBSOCKETS`: MQTT goes in WebSocket frames.
+    pub websockets: bool,
+    /// `MOSQ_OPT_HTTP_PATH`: the path of the websocket upgrade request (`/mqtt` if unset).
+    pub http_path: Option<String>,
+    /// `MOSQ_OPT_HTTP_HEADER_SIZE`: the most bytes of upgrade response headers (4096 if 0).
+    pub http_header_size: usize,
 }
 
 /// What [`Engine::begin_connect`] hands out for the connection attempt.
-pub(crate) type ConnectPlan = (Target, Option<Proxy>, Option<TlsSettings>, Option<Connector>);
+pub(crate) type ConnectPlan = (
+    Target,
+    Option<Proxy>,
+    Option<TlsSettings>,
+    Option<Connector>,
+    Option<WsPlan>,
+);
 
 /// One client's session and socket.
 #[derive(Debug)]
@@ -190,8 +203,12 @@ impl Engine {
         }
     }
 
-    fn is_tls(&self) -> bool {
-        self.stream.as_ref().is_some_and(Stream::is_tls)
+    /// Whether the stream may hold input it has already taken from the socket (TLS records,
+    /// WebSocket frames): then a short read does not mean the socket was drained.
+    fn buffers_input(&self) -> bool {
+        self.stream
+            .as_ref()
+            .is_some_and(|s| s.is_tls() || s.is_websocket())
     }
 
     /// Whether a background connect is still in progress.
@@ -253,9 +270,21 @@ impl Engine {
         let tls = settings.tls.as_deref().filter(|t| t.enabled()).cloned();
         let proxy = settings.proxy.as_deref().cloned();
         let connector = settings.connector.clone();
+        let websocket = settings.websockets.then(|| WsPlan {
+            host: target.host.clone(),
+            path: settings
+                .http_path
+                .clone()
+                .unwrap_or_else(|| websocket::DEFAULT_PATH.to_owned()),
+            header_limit: if settings.http_header_size == 0 {
+                websocket::DEFAULT_HEADER_LIMIT
+            } else {
+                settings.http_header_size
+            },
+        });
         self.drop_stream();
         self.session.reset_for_connect(now);
-        Ok((target, proxy, tls, connector))
+        Ok((target, proxy, tls, connector, websocket))
     }
 
     /// Finish a connection attempt started with [`Engine::begin_connect`] when the engine was at
@@ -315,6 +344,15 @@ impl Engine {
             self.failure = Some(cause);
         }
         Err(error)
+    }
+
+    /// End the connection with `error` once the events delivered so far have been handled
+    /// (an application refusing the server's AUTH, for instance). Nothing happens without a
+    /// connection.
+    pub(crate) fn abort(&mut self, error: Error) {
+        if self.stream.is_some() && self.failure.is_none() {
+            self.failure = Some(DisconnectCause::Error(error));
+        }
     }
 
     /// Whether a failure is waiting to be closed.
@@ -443,7 +481,7 @@ impl Engine {
                         self.read_pending = true;
                         break Ok(());
                     }
-                    if after_poll && n < size && !self.peer_closed && !self.is_tls() {
+                    if after_poll && n < size && !self.peer_closed && !self.buffers_input() {
                         break Ok(());
                     }
                 }
@@ -526,6 +564,12 @@ impl Engine {
     /// `MOSQ_ERR_ERRNO` with `errno` `EPROTO`, or `MOSQ_ERR_CONN_LOST` when the server closed
     /// the connection during the handshake.
     fn io_cause(&mut self, e: &io::Error) -> DisconnectCause {
+        if let Some(failure) = WsFailure::of(e) {
+            // As libmosquitto reports a refused websocket upgrade: MOSQ_ERR_UNKNOWN.
+            let text = format!("Error: {failure}.");
+            self.session.log_line(LogLevel::Error, || text);
+            return DisconnectCause::Error(Error::Unknown);
+        }
         let handshaking = self.stream.as_ref().is_some_and(Stream::is_handshaking);
         if TlsFailure::of(e).is_some() || handshaking {
             let failure = if handshaking {

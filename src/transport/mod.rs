@@ -8,5 +8,6 @@ pub(crate) mod socks5;
 pub(crate) mod stream;
 pub(crate) mod tcp;
 pub(crate) mod tls;
+pub(crate) mod websocket;
 
 pub(crate) use stream::Stream;

@@ -1,4 +1,5 @@
-//! The byte stream to the server: plain TCP, a Unix-domain socket, or TLS (rustls) over either.
+//! The byte stream to the server: plain TCP, a Unix-domain socket, or TLS (rustls) over either,
+//! optionally with MQTT carried in WebSocket frames over any of these.
 //!
 //! All streams are non-blocking. For TLS, `read` and `write` move plaintext in and out of the
 //! rustls connection and drive the handshake as records arrive; encrypted records that the
@@ -13,6 +14,8 @@ use std::time::Duration;
 use mio::event::Source;
 use mio::{Interest, Registry, Token};
 use rustls::pki_types::ServerName;
+
+use super::websocket::{WsPlan, WsStream};
 
 /// A plain socket.
 #[derive(Debug)]
@@ -198,6 +201,25 @@ impl TlsStream {
 pub(crate) enum Stream {
     Plain(Socket),
     Tls(Box<TlsStream>),
+    /// WebSockets over a plain or TLS stream.
+    Ws(Box<WsStream>),
+}
+
+/// The stream under a WebSocket, as tungstenite reads and writes it.
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        Stream::read(self, buf)
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Stream::write(self, buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.flush_pending()
+    }
 }
 
 impl Stream {
@@ -220,7 +242,16 @@ impl Stream {
                 let conn = rustls::ClientConnection::new(config, name)?;
                 Ok(Self::Tls(Box::new(TlsStream { sock, conn })))
             }
-            tls @ Self::Tls(_) => Ok(tls),
+            other => Ok(other),
+        }
+    }
+
+    /// Carry MQTT in WebSocket frames over this stream; the upgrade starts with the first read
+    /// or write.
+    pub(crate) fn start_websocket(self, plan: &WsPlan) -> Self {
+        match self {
+            ws @ Self::Ws(_) => ws,
+            other => Self::Ws(Box::new(WsStream::new(other, plan))),
         }
     }
 
@@ -228,6 +259,7 @@ impl Stream {
         match self {
             Self::Plain(s) => s,
             Self::Tls(t) => &t.sock,
+            Self::Ws(w) => w.inner().socket(),
         }
     }
 
@@ -235,6 +267,7 @@ impl Stream {
         match self {
             Self::Plain(s) => s,
             Self::Tls(t) => &mut t.sock,
+            Self::Ws(w) => w.inner_mut().socket_mut(),
         }
     }
 
@@ -244,7 +277,16 @@ impl Stream {
 
     /// Whether TLS is in use.
     pub(crate) fn is_tls(&self) -> bool {
-        matches!(self, Self::Tls(_))
+        match self {
+            Self::Plain(_) => false,
+            Self::Tls(_) => true,
+            Self::Ws(w) => w.inner().is_tls(),
+        }
+    }
+
+    /// Whether MQTT travels in WebSocket frames.
+    pub(crate) fn is_websocket(&self) -> bool {
+        matches!(self, Self::Ws(_))
     }
 
     /// Read plaintext into `buf`; `Ok(0)` is end of stream.
@@ -252,6 +294,7 @@ impl Stream {
         match self {
             Self::Plain(s) => s.read(buf),
             Self::Tls(t) => t.read(buf),
+            Self::Ws(w) => w.read(buf),
         }
     }
 
@@ -260,6 +303,7 @@ impl Stream {
         match self {
             Self::Plain(s) => s.write(buf),
             Self::Tls(t) => t.write(buf),
+            Self::Ws(w) => w.write(buf),
         }
     }
 
@@ -268,6 +312,7 @@ impl Stream {
         match self {
             Self::Plain(_) => false,
             Self::Tls(t) => t.conn.wants_write(),
+            Self::Ws(w) => w.wants_write(),
         }
     }
 
@@ -276,6 +321,7 @@ impl Stream {
         match self {
             Self::Plain(_) => Ok(()),
             Self::Tls(t) => t.flush_records(),
+            Self::Ws(w) => w.flush_pending(),
         }
     }
 
@@ -284,6 +330,7 @@ impl Stream {
         match self {
             Self::Plain(_) => false,
             Self::Tls(t) => t.conn.is_handshaking(),
+            Self::Ws(w) => w.inner().is_handshaking(),
         }
     }
 
@@ -294,8 +341,10 @@ impl Stream {
         timeout: Duration,
         abort: &dyn Fn() -> bool,
     ) -> io::Result<()> {
-        let Self::Tls(t) = self else {
-            return Ok(());
+        let t = match self {
+            Self::Tls(t) => t,
+            Self::Ws(w) => return w.inner_mut().complete_handshake(timeout, abort),
+            Self::Plain(_) => return Ok(()),
         };
         let slice = Duration::from_millis(50);
         let mut waited = Duration::ZERO;

@@ -539,7 +539,7 @@ impl Runner {
                     self.check_ready();
                 }
             }
-            Event::Unsubscribe { .. } | Event::Log { .. } => {}
+            Event::Unsubscribe { .. } | Event::Log { .. } | Event::PreConnect | Event::ExtAuth { .. } => {}
         }
     }
 
@@ -723,7 +723,7 @@ impl Runner {
                 level: LogLevel::Error,
                 text,
             } => self.log(LogTypes::ERROR, &text),
-            Event::Log { .. } => {}
+            Event::Log { .. } | Event::PreConnect | Event::ExtAuth { .. } => {}
         }
     }
 

@@ -60,7 +60,7 @@ pub unsafe extern "C" fn mosquitto_property_copy_all(
         }
         let mut head: *mut PropNode = std::ptr::null_mut();
         for (prop, client_generated) in nodes.into_iter().rev() {
-            head = Box::into_raw(Box::new(PropNode { prop, next: head, client_generated }));
+            head = Box::into_raw(Box::new(PropNode::new(prop, head, client_generated)));
         }
         // SAFETY: not NULL; writable (caller contract).
         unsafe { *dest = head.cast() };

@@ -30,17 +30,31 @@ pub(crate) struct PropNode {
     /// Built by the `mosquitto_property_add_*` functions (as opposed to a list the library
     /// handed to a callback).
     pub(crate) client_generated: bool,
+    /// The string (or binary) value followed by a NUL byte, made when C first asks for it
+    /// (`mosquitto_property_string_value`, `mosquitto_property_binary_value`).
+    pub(crate) c_value: OnceLock<Box<[u8]>>,
+    /// The name of a string pair followed by a NUL byte (`mosquitto_property_string_name`).
+    pub(crate) c_name: OnceLock<Box<[u8]>>,
+}
+
+impl PropNode {
+    /// A node holding `prop`, not yet linked to a list.
+    pub(crate) fn new(prop: Property, next: *mut PropNode, client_generated: bool) -> Self {
+        Self {
+            prop,
+            next,
+            client_generated,
+            c_value: OnceLock::new(),
+            c_name: OnceLock::new(),
+        }
+    }
 }
 
 /// Build a C list from `props` (NULL when empty); free it with [`free_list`].
 pub(crate) fn to_c_list(props: &[Property], client_generated: bool) -> *mut PropNode {
     let mut head: *mut PropNode = std::ptr::null_mut();
     for prop in props.iter().rev() {
-        head = Box::into_raw(Box::new(PropNode {
-            prop: prop.clone(),
-            next: head,
-            client_generated,
-        }));
+        head = Box::into_raw(Box::new(PropNode::new(prop.clone(), head, client_generated)));
     }
     head
 }
@@ -89,6 +103,22 @@ pub(crate) unsafe fn from_c_list(list: *const mosquitto_property) -> Vec<Propert
     out
 }
 
+/// Copy every property of a C list into Rust values, whoever built the list.
+///
+/// # Safety
+/// `list` is NULL or a valid list built by this library.
+pub(crate) unsafe fn all_of_c_list(list: *const mosquitto_property) -> Vec<Property> {
+    let mut out = Vec::new();
+    let mut cur = list.cast::<PropNode>();
+    while !cur.is_null() {
+        // SAFETY: per the contract, every node of the list is valid.
+        let node = unsafe { &*cur };
+        out.push(node.prop.clone());
+        cur = node.next;
+    }
+    out
+}
+
 const MOSQ_ERR_PROTOCOL: c_int = const_code(&Error::Protocol);
 const MOSQ_ERR_MALFORMED_UTF8: c_int = const_code(&Error::MalformedUtf8);
 const MOSQ_ERR_DUPLICATE_PROPERTY: c_int = const_code(&Error::DuplicateProperty);
@@ -130,11 +160,7 @@ unsafe fn mqtt_string(ptr: *const c_char) -> Result<String, c_int> {
 /// `proplist` is valid for reads and writes and holds NULL or a valid list built by this
 /// library.
 unsafe fn append(proplist: *mut *mut mosquitto_property, prop: Property) {
-    let node = Box::into_raw(Box::new(PropNode {
-        prop,
-        next: std::ptr::null_mut(),
-        client_generated: true,
-    }));
+    let node = Box::into_raw(Box::new(PropNode::new(prop, std::ptr::null_mut(), true)));
     let mut slot = proplist.cast::<*mut PropNode>();
     // SAFETY: `slot` starts at the caller's list pointer and then moves along the `next`
     // fields of the list's nodes, all valid per the contract.
@@ -262,10 +288,14 @@ mod lists;
 // Checking lists; names of properties.
 mod check;
 
+// Single properties: their type and value, and taking one out of a list (libmosquitto 2.1).
+mod value;
+
 pub use add::*;
 pub use check::*;
 pub use lists::*;
 pub use read::*;
+pub use value::*;
 
 #[cfg(test)]
 mod tests;

@@ -391,3 +391,104 @@ fn callback_lists_can_be_read() {
     });
     assert_eq!(count, 2);
 }
+
+#[test]
+fn single_property_values() {
+    let mut list = null_mut();
+    // SAFETY: a list built and freed in the test; the pointers read belong to it.
+    unsafe {
+        assert_eq!(
+            mosquitto_property_add_byte(&raw mut list, id(MQTT_PROP_PAYLOAD_FORMAT_INDICATOR), 1),
+            0
+        );
+        assert_eq!(
+            mosquitto_property_add_int16(&raw mut list, id(MQTT_PROP_TOPIC_ALIAS), 7),
+            0
+        );
+        assert_eq!(
+            mosquitto_property_add_int32(&raw mut list, id(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL), 90),
+            0
+        );
+        assert_eq!(
+            mosquitto_property_add_varint(&raw mut list, id(MQTT_PROP_SUBSCRIPTION_IDENTIFIER), 300),
+            0
+        );
+        assert_eq!(
+            mosquitto_property_add_binary(
+                &raw mut list,
+                id(MQTT_PROP_CORRELATION_DATA),
+                b"ab\0c".as_ptr().cast(),
+                4
+            ),
+            0
+        );
+        assert_eq!(
+            mosquitto_property_add_string(&raw mut list, id(MQTT_PROP_CONTENT_TYPE), c"text".as_ptr()),
+            0
+        );
+        assert_eq!(
+            mosquitto_property_add_string_pair(
+                &raw mut list,
+                id(MQTT_PROP_USER_PROPERTY),
+                c"k".as_ptr(),
+                c"vv".as_ptr()
+            ),
+            0
+        );
+        let mut p: *const mosquitto_property = list;
+        assert_eq!(mosquitto_property_type(p), 1);
+        assert_eq!(mosquitto_property_byte_value(p), 1);
+        assert_eq!(mosquitto_property_int16_value(p), 0);
+        p = mosquitto_property_next(p);
+        assert_eq!(mosquitto_property_type(p), 2);
+        assert_eq!(mosquitto_property_int16_value(p), 7);
+        p = mosquitto_property_next(p);
+        assert_eq!(mosquitto_property_int32_value(p), 90);
+        p = mosquitto_property_next(p);
+        assert_eq!(mosquitto_property_varint_value(p), 300);
+        assert!(mosquitto_property_string_value(p).is_null());
+        p = mosquitto_property_next(p);
+        assert_eq!(mosquitto_property_binary_value_length(p), 4);
+        let bin = mosquitto_property_binary_value(p).cast::<u8>();
+        assert_eq!(std::slice::from_raw_parts(bin, 5), b"ab\0c\0");
+        p = mosquitto_property_next(p);
+        assert_eq!(CStr::from_ptr(mosquitto_property_string_value(p)), c"text");
+        assert_eq!(mosquitto_property_string_value_length(p), 4);
+        assert!(mosquitto_property_string_name(p).is_null());
+        let pair = mosquitto_property_next(p);
+        assert_eq!(CStr::from_ptr(mosquitto_property_string_name(pair)), c"k");
+        assert_eq!(mosquitto_property_string_name_length(pair), 1);
+        assert_eq!(CStr::from_ptr(mosquitto_property_string_value(pair)), c"vv");
+        assert_eq!(mosquitto_property_string_value_length(pair), 2);
+        // NULL everywhere.
+        assert_eq!(mosquitto_property_type(null()), 0);
+        assert_eq!(mosquitto_property_varint_value(null()), 0);
+        assert!(mosquitto_property_binary_value(null()).is_null());
+        assert!(mosquitto_property_string_name(null()).is_null());
+
+        // Removing: the middle, the head, then one no longer in the list.
+        let second = mosquitto_property_next(list);
+        assert_eq!(mosquitto_property_remove(&raw mut list, second), 0);
+        assert_eq!(ids(list).len(), 6);
+        assert!(mosquitto_property_next(second).is_null());
+        let mut removed = second.cast_mut();
+        mosquitto_property_free_all(&raw mut removed);
+        let head = list.cast_const();
+        assert_eq!(mosquitto_property_remove(&raw mut list, head), 0);
+        assert_eq!(
+            mosquitto_property_identifier(list),
+            id(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL)
+        );
+        assert_eq!(
+            mosquitto_property_remove(&raw mut list, head),
+            MOSQ_ERR_NOT_FOUND_CODE
+        );
+        let mut removed = head.cast_mut();
+        mosquitto_property_free_all(&raw mut removed);
+        assert_eq!(mosquitto_property_remove(null_mut(), list), MOSQ_ERR_INVAL);
+        assert_eq!(mosquitto_property_remove(&raw mut list, null()), MOSQ_ERR_INVAL);
+    }
+    free(list);
+}
+
+const MOSQ_ERR_NOT_FOUND_CODE: c_int = mosq_err_t::MOSQ_ERR_NOT_FOUND as c_int;

@@ -1,0 +1,213 @@
+//! Programs written against libmosquitto 2.1's API (`tests/c21/*.c`), built against this
+//! project's `include/` and run on `build/lib/libmosquitto.so.1` (with
+//! `libmosquitto_common.so.1` beside it), against real peers started here:
+//!
+//! - `api21.c`: the 2.1 functions that need no broker, and property lists passed between
+//!   libmosquitto_common.so.1 and libmosquitto.so.1 both ways;
+//! - `websockets21.c`: MQTT v5 over websockets, plain and over TLS (pre-connect and
+//!   unsubscribe2_v5 callbacks, properties) against Debian's mosquitto and against this
+//!   project's broker;
+//! - `ext_auth21.c`: enhanced authentication against a scripted server on a real socket.
+//!
+//! Every run must load this project's libmosquitto.so.1 (`tests/c/support/loadcheck.c`).
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use common::broker::{BrokerConfig, Listener, broker_available};
+use common::certs::CertDir;
+use common::cprog::{self, Lib};
+use common::{Broker, TempDir, ensure_library_built, lib_dir, repo_root, run};
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// Build `tests/c21/<name>.c` against our headers and libraries.
+fn build(name: &str, dir: &Path) -> PathBuf {
+    let src = repo_root().join("tests").join("c21").join(format!("{name}.c"));
+    let exe = dir.join(name);
+    let mut cmd = Command::new(cprog::compiler());
+    cmd.args([
+        "-std=c99",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-pedantic",
+        "-pthread",
+        "-g",
+    ])
+    .arg("-I")
+    .arg(repo_root().join("include"))
+    .arg("-o")
+    .arg(&exe)
+    .arg(&src)
+    .arg(cprog::c_dir().join("support").join("loadcheck.c"))
+    .arg("-L")
+    .arg(lib_dir())
+    .args(["-lmosquitto", "-ldl"])
+    .env_remove("LD_LIBRARY_PATH")
+    .env_remove("LIBRARY_PATH");
+    let out = run(&mut cmd, Duration::from_secs(120), None).expect("run the C compiler");
+    out.assert_success(&format!("compiling {}", src.display()));
+    exe
+}
+
+/// Run a program on our library; it must load it and succeed (the broker's log is shown when
+/// it does not).
+fn run_ok(exe: &Path, args: &[String], broker: Option<&Broker>) {
+    let out = cprog::run_program(exe, args, Lib::Ours, &[], LIMIT);
+    if let Err(e) = cprog::check_loaded(&out, Lib::Ours) {
+        panic!("{}: {e}", exe.display());
+    }
+    if !out.status.success() {
+        if let Some(b) = broker {
+            eprintln!("broker log:\n{}", b.log());
+        }
+    }
+    out.assert_success(&exe.display().to_string());
+}
+
+#[test]
+fn api21_functions_and_lists_between_the_two_libraries() {
+    ensure_library_built();
+    let dir = TempDir::new("lib21-api");
+    let exe = build("api21", dir.path());
+    run_ok(&exe, &[], None);
+}
+
+fn websocket_listener() -> Listener {
+    Listener::new("protocol websockets")
+}
+
+#[test]
+fn websockets_against_debian_mosquitto() {
+    if !broker_available() {
+        eprintln!("skipped: Debian's mosquitto is not installed");
+        return;
+    }
+    ensure_library_built();
+    let dir = TempDir::new("lib21-ws-debian");
+    let exe = build("websockets21", dir.path());
+    let broker = Broker::start_with(BrokerConfig {
+        listeners: vec![websocket_listener()],
+        ..BrokerConfig::default()
+    });
+    run_ok(&exe, &[broker.ports[0].to_string()], Some(&broker));
+}
+
+#[test]
+fn websockets_against_our_broker() {
+    if !broker_available() {
+        eprintln!("skipped: mosquitto_passwd (for the broker's set-up) is not installed");
+        return;
+    }
+    ensure_library_built();
+    let dir = TempDir::new("lib21-ws-ours");
+    let exe = build("websockets21", dir.path());
+    let broker = Broker::start_with(BrokerConfig {
+        listeners: vec![websocket_listener()],
+        program: Some(repo_root().join("build").join("sbin").join("mosquitto")),
+        ..BrokerConfig::default()
+    });
+    run_ok(&exe, &[broker.ports[0].to_string()], Some(&broker));
+}
+
+/// Websockets over TLS: `ours` picks this project's broker, else Debian's.
+fn websockets_over_tls(ours: bool) {
+    if !broker_available() {
+        eprintln!("skipped: Debian's mosquitto is not installed");
+        return;
+    }
+    ensure_library_built();
+    let dir = TempDir::new("lib21-wss");
+    let exe = build("websockets21", dir.path());
+    let certs = CertDir::new();
+    let program = ours.then(|| repo_root().join("build").join("sbin").join("mosquitto"));
+    let broker = Broker::start_with(BrokerConfig {
+        listeners: vec![Listener::new(format!(
+            "protocol websockets\n{}",
+            certs.listener("server.crt")
+        ))],
+        program,
+        ..BrokerConfig::default()
+    });
+    run_ok(
+        &exe,
+        &[broker.ports[0].to_string(), certs.file("ca.crt")],
+        Some(&broker),
+    );
+}
+
+#[test]
+fn websockets_over_tls_against_debian_mosquitto() {
+    websockets_over_tls(false);
+}
+
+#[test]
+fn websockets_over_tls_against_our_broker() {
+    websockets_over_tls(true);
+}
+
+/// Read one MQTT packet: its first byte and body.
+fn read_packet(s: &mut TcpStream) -> (u8, Vec<u8>) {
+    let mut first = [0u8; 1];
+    s.read_exact(&mut first).expect("packet type");
+    let (mut len, mut shift) = (0usize, 0);
+    loop {
+        let mut b = [0u8; 1];
+        s.read_exact(&mut b).expect("remaining length");
+        len |= usize::from(b[0] & 0x7F) << shift;
+        shift += 7;
+        if b[0] & 0x80 == 0 {
+            break;
+        }
+    }
+    let mut body = vec![0u8; len];
+    s.read_exact(&mut body).expect("packet body");
+    (first[0], body)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn enhanced_authentication_against_a_scripted_server() {
+    ensure_library_built();
+    let dir = TempDir::new("lib21-auth");
+    let exe = build("ext_auth21", dir.path());
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        s.set_read_timeout(Some(LIMIT)).expect("timeout");
+        let (first, body) = read_packet(&mut s);
+        assert_eq!(first, 0x10, "CONNECT first");
+        assert!(
+            contains(&body, b"\x15\x00\x04demo"),
+            "the authentication method in CONNECT"
+        );
+        // AUTH, continue authentication: method "demo", data "challenge".
+        let mut auth = vec![0xF0, 21, 0x18, 19, 0x15, 0, 4];
+        auth.extend_from_slice(b"demo");
+        auth.extend_from_slice(&[0x16, 0, 9]);
+        auth.extend_from_slice(b"challenge");
+        s.write_all(&auth).expect("send AUTH");
+        let (first, body) = read_packet(&mut s);
+        assert_eq!(first, 0xF0, "the client answers with AUTH");
+        assert_eq!(body[0], 0x18, "reason code continue authentication");
+        assert!(contains(&body, b"\x15\x00\x04demo"), "method in the answer");
+        assert!(contains(&body, b"\x16\x00\x08response"), "data in the answer");
+        s.write_all(&[0x20, 3, 0, 0, 0]).expect("send CONNACK");
+        let (first, _) = read_packet(&mut s);
+        assert_eq!(first, 0xE0, "DISCONNECT last");
+    });
+    run_ok(&exe, &[port.to_string()], None);
+    server
+        .join()
+        .expect("the scripted server saw the exchange it expects");
+}
