@@ -219,6 +219,8 @@ demo:
 	c-examples/demo.sh $(LIBOUT) $(BUILD)/examples
 	@echo "==== the examples against this project's mosquitto ($(BUILD)/sbin/mosquitto)"
 	MOSQUITTO=$(CURDIR)/$(BUILD)/sbin/mosquitto c-examples/demo.sh $(LIBOUT) $(BUILD)/examples
+	@echo "==== this project's mosquitto: a bridge, and a queued message kept across a restart"
+	c-examples/broker_demo.sh $(BUILD)/sbin/mosquitto $(LIBOUT)
 	@echo "==== a broker inside a program (c-examples/embedded_broker.c)"
 	timeout -k 5 30 $(BUILD)/examples/embedded_broker
 
