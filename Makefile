@@ -7,6 +7,7 @@
 #                             SBINDIR, DESTDIR
 #   make uninstall            remove what install put there
 #   make header               regenerate include/mosquitto/libmosquitto.h,
+#                             include/mosquitto/libmosquitto_common.h,
 #                             include/mosquitto/mqtt_protocol.h and include/mosquitto_embed.h (cbindgen)
 #   make check-header         fail if the committed headers differ from what the sources generate,
 #                             or do not compile warning-free as C99 and as C++
@@ -57,8 +58,8 @@ RUST_SOURCES := Cargo.toml Cargo.lock build.rs $(shell find src -name '*.rs')
 SONAME := libmosquitto.so.1
 VERSION_SCRIPT := src/capi/libmosquitto.map
 # Generated from the sources (make header, make check-header).
-GENERATED_HEADERS := include/mosquitto/libmosquitto.h include/mosquitto/mqtt_protocol.h \
-	include/mosquitto_embed.h
+GENERATED_HEADERS := include/mosquitto/libmosquitto.h include/mosquitto/libmosquitto_common.h \
+	include/mosquitto/mqtt_protocol.h include/mosquitto_embed.h
 # Written by hand: they only include the generated ones (libmosquitto 2.1's file names).
 WRAPPER_HEADERS := include/mosquitto.h include/mqtt_protocol.h \
 	$(filter-out $(GENERATED_HEADERS),$(wildcard include/mosquitto/*.h))
@@ -165,6 +166,8 @@ uninstall:
 define generate_headers
 	mkdir -p $(1)/mosquitto
 	$(CBINDGEN) --quiet --config cbindgen.toml --output $(1)/mosquitto/libmosquitto.h src/capi/mod.rs
+	$(CBINDGEN) --quiet --config cbindgen-libcommon.toml --output $(1)/mosquitto/libmosquitto_common.h \
+		src/libcommon/mod.rs
 	$(CBINDGEN) --quiet --config cbindgen-mqtt_protocol.toml --output $(1)/mosquitto/mqtt_protocol.h \
 		src/protocol/consts.rs
 	$(CBINDGEN) --quiet --config cbindgen-embed.toml --output $(1)/mosquitto_embed.h src/broker/embed.rs

@@ -10,6 +10,7 @@
 //! - [`client`]: the client runtime: connection, poller, reconnection, loop thread, events.
 //!   Usable from Rust without C.
 //! - `capi`: the C ABI of `mosquitto.h`, the only place with C types and callbacks.
+//! - `libcommon`: the C ABI of the functions only `libmosquitto_common.so.1` exports.
 //! - [`broker`]: the embedded broker on the same codec.
 
 pub(crate) mod base64;
@@ -18,11 +19,15 @@ pub mod broker;
 pub mod client;
 pub(crate) mod error;
 pub mod protocol;
+pub(crate) mod pwhash;
 pub(crate) mod session;
 pub(crate) mod transport;
 
 #[doc(hidden)]
 pub mod capi;
+
+#[doc(hidden)]
+pub mod libcommon;
 
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]

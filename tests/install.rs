@@ -45,6 +45,28 @@ int main(void)
 }
 "#;
 
+/// A C program that uses only the helper library: a password hash and a string copy.
+const COMMON_PROGRAM: &str = r#"
+#include <stdio.h>
+#include <string.h>
+#include <mosquitto/libcommon_memory.h>
+#include <mosquitto/libcommon_password.h>
+
+int main(void)
+{
+    struct mosquitto_pw *pw = NULL;
+    char *s = mosquitto_strdup("secret");
+    int ok = s && mosquitto_pw_new(&pw, MOSQ_PW_SHA512_PBKDF2) == MOSQ_ERR_SUCCESS
+        && mosquitto_pw_hash_encoded(pw, s) == MOSQ_ERR_SUCCESS
+        && mosquitto_pw_verify(pw, "secret") == MOSQ_ERR_SUCCESS
+        && !strncmp(mosquitto_pw_get_encoded(pw), "$7$", 3);
+    mosquitto_pw_cleanup(pw);
+    mosquitto_FREE(s);
+    printf("common %s\n", ok && !s ? "ok" : "failed");
+    return ok ? 0 : 1;
+}
+"#;
+
 fn sh(cmd: &mut Command, what: &str) -> String {
     let out = run(cmd, LIMIT, None).unwrap_or_else(|e| panic!("{what}: {e}"));
     out.assert_success(what);
@@ -52,10 +74,14 @@ fn sh(cmd: &mut Command, what: &str) -> String {
 }
 
 fn pkg_config(prefix: &Path, args: &[&str]) -> Vec<String> {
+    pkg_config_of("libmosquitto", prefix, args)
+}
+
+fn pkg_config_of(module: &str, prefix: &Path, args: &[&str]) -> Vec<String> {
     let out = sh(
         Command::new("pkg-config")
             .args(args)
-            .arg("libmosquitto")
+            .arg(module)
             .env("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig")),
         "pkg-config",
     );
@@ -87,6 +113,9 @@ fn make_install_and_pkg_config() {
         "include/mosquitto/libmosquitto.h",
         "include/mosquitto/mqtt_protocol.h",
         "include/mosquitto/libcommon_properties.h",
+        "include/mosquitto/libmosquitto_common.h",
+        "include/mosquitto/libcommon_memory.h",
+        "include/mosquitto/libcommon_password.h",
         "lib/libmosquitto_common.so.1",
         "lib/libmosquitto_common.so",
         "lib/pkgconfig/libmosquitto.pc",
@@ -161,6 +190,26 @@ fn make_install_and_pkg_config() {
         "the static build must not load a shared libmosquitto: {out}"
     );
     assert!(out.contains("client ok publish-without-connection 4"), "{out}");
+
+    // The helper library alone, through its own pkg-config module.
+    let src = dir.join("common.c");
+    std::fs::write(&src, COMMON_PROGRAM).unwrap();
+    let exe = dir.join("common-shared");
+    sh(
+        Command::new("cc")
+            .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+            .args(pkg_config_of("libmosquitto_common", &prefix, &["--cflags"]))
+            .arg("-o")
+            .arg(&exe)
+            .arg(&src)
+            .args(pkg_config_of("libmosquitto_common", &prefix, &["--libs"])),
+        "build with pkg-config --libs libmosquitto_common",
+    );
+    let out = sh(
+        Command::new(&exe).env("LD_LIBRARY_PATH", &lib_dir),
+        "run the helper library program",
+    );
+    assert!(out.contains("common ok"), "{out}");
 
     // DESTDIR stages the same tree under another root.
     let stage = dir.join("stage");

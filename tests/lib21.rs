@@ -7,7 +7,9 @@
 //! - `websockets21.c`: MQTT v5 over websockets, plain and over TLS (pre-connect and
 //!   unsubscribe2_v5 callbacks, properties) against Debian's mosquitto and against this
 //!   project's broker;
-//! - `ext_auth21.c`: enhanced authentication against a scripted server on a real socket.
+//! - `ext_auth21.c`: enhanced authentication against a scripted server on a real socket;
+//! - `libcommon21.c`: the functions only libmosquitto_common.so.1 exports (memory, files,
+//!   time, base64, random bytes, password hashes, sizes), linked with `-lmosquitto_common`.
 //!
 //! Every run must load this project's libmosquitto.so.1 (`tests/c/support/loadcheck.c`).
 
@@ -28,6 +30,11 @@ const LIMIT: Duration = Duration::from_secs(60);
 
 /// Build `tests/c21/<name>.c` against our headers and libraries.
 fn build(name: &str, dir: &Path) -> PathBuf {
+    build_with(name, dir, &[])
+}
+
+/// [`build`], linked with `libs` (`-l...`) besides libmosquitto.
+fn build_with(name: &str, dir: &Path, libs: &[&str]) -> PathBuf {
     let src = repo_root().join("tests").join("c21").join(format!("{name}.c"));
     let exe = dir.join(name);
     let mut cmd = Command::new(cprog::compiler());
@@ -48,6 +55,7 @@ fn build(name: &str, dir: &Path) -> PathBuf {
     .arg(cprog::c_dir().join("support").join("loadcheck.c"))
     .arg("-L")
     .arg(lib_dir())
+    .args(libs)
     .args(["-lmosquitto", "-ldl"])
     .env_remove("LD_LIBRARY_PATH")
     .env_remove("LIBRARY_PATH");
@@ -77,6 +85,59 @@ fn api21_functions_and_lists_between_the_two_libraries() {
     let dir = TempDir::new("lib21-api");
     let exe = build("api21", dir.path());
     run_ok(&exe, &[], None);
+}
+
+#[test]
+fn libcommon_functions_from_our_helper_library() {
+    ensure_library_built();
+    let dir = TempDir::new("lib21-common");
+    let exe = build_with("libcommon21", dir.path(), &["-lmosquitto_common"]);
+    // A hash written by this project's mosquitto_passwd.
+    let pwfile = dir.path().join("pwfile");
+    let passwd = repo_root().join("build").join("bin").join("mosquitto_passwd");
+    let out = run(
+        Command::new(&passwd)
+            .arg("-b")
+            .arg("-c")
+            .arg(&pwfile)
+            .args(["user", "password"]),
+        LIMIT,
+        None,
+    )
+    .expect("run mosquitto_passwd");
+    out.assert_success("mosquitto_passwd");
+    let line = std::fs::read_to_string(&pwfile).expect("read the password file");
+    let hash = line.trim().strip_prefix("user:").expect("user:HASH").to_string();
+    let files = dir.path().join("files");
+    std::fs::create_dir(&files).expect("make a directory");
+    let out = cprog::run_program(&exe, &[files.display().to_string(), hash], Lib::Ours, &[], LIMIT);
+    if let Err(e) = cprog::check_loaded(&out, Lib::Ours) {
+        panic!("{}: {e}", exe.display());
+    }
+    out.assert_success(&exe.display().to_string());
+    // mosquitto_malloc is in libmosquitto_common.so.1 only; the property functions, in both
+    // libraries, resolve to one of ours.
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let from = |name: &str| -> PathBuf {
+        let prefix = format!("{name} from: ");
+        let path = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+            .unwrap_or_else(|| panic!("no line for {name} in:\n{stdout}"));
+        let path = PathBuf::from(path);
+        path.canonicalize().unwrap_or(path)
+    };
+    let ours = |file: &str| {
+        let path = lib_dir().join(file);
+        path.canonicalize().unwrap_or(path)
+    };
+    assert_eq!(from("mosquitto_malloc"), ours("libmosquitto_common.so.1"));
+    let prop = from("mosquitto_property_add_int32");
+    assert!(
+        prop == ours("libmosquitto.so.1") || prop == ours("libmosquitto_common.so.1"),
+        "mosquitto_property_add_int32 from {}",
+        prop.display()
+    );
 }
 
 fn websocket_listener() -> Listener {

@@ -23,7 +23,6 @@ macro_rules! ffi_boundary {
         }
     };
 }
-#[cfg(feature = "broker")]
 pub(crate) use ffi_boundary;
 
 pub mod types;
@@ -47,7 +46,8 @@ impl PanicDefault for () {
     fn panic_default() -> Self {}
 }
 
-/// Unsigned values (the 2.1 property value accessors) default to 0.
+/// Other integers (the 2.1 property value accessors, sizes and times of the helper library)
+/// default to 0.
 macro_rules! zero_default {
     ($($t:ty),*) => {
         $(impl PanicDefault for $t {
@@ -57,7 +57,7 @@ macro_rules! zero_default {
         })*
     };
 }
-zero_default!(u8, u16, u32);
+zero_default!(u8, u16, u32, i64, u64);
 
 impl PanicDefault for bool {
     fn panic_default() -> Self {

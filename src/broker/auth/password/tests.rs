@@ -1,5 +1,6 @@
 use super::*;
 use crate::broker::auth::LogLevel;
+use std::num::NonZeroU32;
 
 /// Lines written by Debian's `mosquitto_passwd` 2.0.11, with the passwords they were made from.
 const DEBIAN_PBKDF2: &str = "u:$7$101$yCVgsiPjsSzxcI+X$fos/uCL7gt0mrJsTsw6e0tJZRi6mG/rL7/x3Lm2UDzHh0NdB9LYEMH2AM5jfIQJ4Wf03h6y93KbK62dLNEYB6A==";
