@@ -329,7 +329,7 @@ for sc in "${other[@]}"; do
 		echo "| broker | published | delivered | broker RSS MB after 10 s | at the end | growth KB | samples every 5 s (MB) |"
 		echo "| --- | --- | --- | --- | --- | --- | --- |"
 		for who in $STEADY_BROKERS; do
-			samples=$(values steady "$who" rss_samples_kb | head -n 1 | tr ',' '\n' | awk '{printf "%s%.1f", NR>1?" ":"", $1/1024}')
+			samples=$(values steady "$who" rss_samples_kb | head -n 1 | tr ',' '\n' | awk '{printf "%s%.1f", (NR > 1 ? " " : ""), $1 / 1024}')
 			echo "| $who | $(value steady "$who" published) | $(value steady "$who" delivered) | $(mb "$(value steady "$who" rss_at_10s_kb)") | $(mb "$(value steady "$who" rss_end_kb)") | $(value steady "$who" rss_growth_kb) | $samples |"
 		done ;;
 	esac

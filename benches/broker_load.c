@@ -376,8 +376,8 @@ int main(int argc, char **argv)
 		if(!pubs[i]){
 			return 1;
 		}
-		/* Room for a throughput-minded sender; the window bounds what is outstanding anyway. */
-		mosquitto_max_inflight_messages_set(pubs[i], 1000);
+		/* Room for a throughput-minded sender (the library's default is 20). */
+		mosquitto_max_inflight_messages_set(pubs[i], 100);
 		mosquitto_connect_callback_set(pubs[i], on_publisher_connect);
 		mosquitto_publish_callback_set(pubs[i], on_publish);
 		if(wildcard){
