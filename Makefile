@@ -22,8 +22,11 @@
 #   make bench                throughput and CPU per message, ours against the system's library,
 #                             over plain TCP and over TLS (ROUNDS=3 rounds, medians), and memory
 #                             per idle connected client
-#   make bench-broker         our broker beside Debian's mosquitto: throughput and broker CPU per
-#                             message (ROUNDS=3 rounds, medians)
+#   make bench-broker         our broker beside Debian's mosquitto and rumqttd (installed into
+#                             .cache/rumqttd when missing): throughput, broker CPU per message and
+#                             memory, latency, 100,000 idle connections, 10,000 publishing ones
+#                             (ROUNDS=3 rounds, medians; benches/broker.sh), then websockets
+#                             against TCP
 #   make soak                 the long link-cut test (minutes; root): counts every message
 #   make fuzz-smoke           run each fuzz target FUZZ_SECONDS (20) s from its seeds
 #   make support-table        print the Markdown table of implemented functions
