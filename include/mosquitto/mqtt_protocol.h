@@ -12,6 +12,29 @@
 /** Protocol name of MQTT 3.1.1 and 5.0. */
 #define PROTOCOL_NAME "MQTT"
 
+/* The subscription-option helpers of libmosquitto 2.1 (function-like macros over an option
+ * byte, which cbindgen cannot express). */
+/** The QoS bits of a subscription option byte. */
+#define MQTT_SUB_OPT_GET_QOS(opt) ((opt) & 0x03)
+/** The No Local bit of a subscription option byte. */
+#define MQTT_SUB_OPT_GET_NO_LOCAL(opt) ((opt) & MQTT_SUB_OPT_NO_LOCAL)
+/** The Retain As Published bit of a subscription option byte. */
+#define MQTT_SUB_OPT_GET_RETAIN_AS_PUBLISHED(opt) ((opt) & MQTT_SUB_OPT_RETAIN_AS_PUBLISHED)
+/** The Retain Handling bits of a subscription option byte (MQTT_SUB_OPT_SEND_RETAIN_*). */
+#define MQTT_SUB_OPT_GET_SEND_RETAIN(opt) ((opt) & 0x30)
+/** The Retain Handling bits of a subscription option byte (MQTT_SUB_OPT_SEND_RETAIN_*). */
+#define MQTT_SUB_OPT_GET_RETAIN_HANDLING(opt) ((opt) & 0x30)
+/** Sets the QoS bits of the option byte `opt` to `qos`. */
+#define MQTT_SUB_OPT_SET_QOS(opt, qos) ((opt) = (((opt) & 0xFC) | ((qos) & 0x03)))
+/** Sets (non-zero `nl`) or clears the No Local bit of the option byte `opt`. */
+#define MQTT_SUB_OPT_SET_NO_LOCAL(opt, nl) ((opt) = (((opt) & 0xFB) | ((nl) ? MQTT_SUB_OPT_NO_LOCAL : 0)))
+/** Sets the Retain Handling bits of the option byte `opt` to `rh` (MQTT_SUB_OPT_SEND_RETAIN_*). */
+#define MQTT_SUB_OPT_SET_RETAIN_HANDLING(opt, rh) ((opt) = (((opt) & 0xCF) | ((rh) & 0x30)))
+/** Sets the bits `val` in the option byte `opt`. */
+#define MQTT_SUB_OPT_SET(opt, val) ((opt) |= (val))
+/** Clears the bits `val` in the option byte `opt`. */
+#define MQTT_SUB_OPT_CLEAR(opt, val) ((opt) &= ~(val))
+
 /**
  * Protocol level of MQTT 3.1.
  */
@@ -26,6 +49,11 @@
  * Protocol level of MQTT 5.0.
  */
 #define PROTOCOL_VERSION_v5 5
+
+/**
+ * Not a packet type: the reserved value 0 of the packet type field (MQTT 5.0 §2.1.2).
+ */
+#define CMD_RESERVED 0u
 
 /**
  * Packet type CONNECT: the first byte of its fixed header, flags cleared.
@@ -122,6 +150,16 @@
  * The largest payload an MQTT packet can carry.
  */
 #define MQTT_MAX_PAYLOAD 268435455u
+
+/**
+ * Session Expiry Interval: the session ends with the network connection.
+ */
+#define MQTT_SESSION_EXPIRY_IMMEDIATE 0
+
+/**
+ * Session Expiry Interval: the session never expires.
+ */
+#define MQTT_SESSION_EXPIRY_NEVER UINT32_MAX
 
 /**
  * CONNACK return codes of MQTT 3.1 and 3.1.1.

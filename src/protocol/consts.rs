@@ -36,6 +36,8 @@ pub const PROTOCOL_VERSION_v311: u8 = 4;
 #[allow(non_upper_case_globals)]
 pub const PROTOCOL_VERSION_v5: u8 = 5;
 
+/// Not a packet type: the reserved value 0 of the packet type field (MQTT 5.0 §2.1.2).
+pub const CMD_RESERVED: u32 = 0x00u32;
 /// Packet type CONNECT: the first byte of its fixed header, flags cleared.
 pub const CMD_CONNECT: u32 = 0x10u32;
 /// Packet type CONNACK.
@@ -338,6 +340,11 @@ int_consts!(u8, mqtt5_sub_options:
 
 /// The largest payload an MQTT packet can carry.
 pub const MQTT_MAX_PAYLOAD: u32 = 268435455u32;
+
+/// Session Expiry Interval: the session ends with the network connection.
+pub const MQTT_SESSION_EXPIRY_IMMEDIATE: u32 = 0;
+/// Session Expiry Interval: the session never expires.
+pub const MQTT_SESSION_EXPIRY_NEVER: u32 = u32::MAX;
 
 #[cfg(test)]
 mod tests {

@@ -96,6 +96,26 @@ int main(void)
 		}
 		dlclose(common);
 	}
+	/* 2.1's subscription-option macros and protocol constants. */
+	{
+		uint8_t opt = 0;
+		MQTT_SUB_OPT_SET_QOS(opt, 2);
+		MQTT_SUB_OPT_SET_NO_LOCAL(opt, 1);
+		MQTT_SUB_OPT_SET_RETAIN_HANDLING(opt, MQTT_SUB_OPT_SEND_RETAIN_NEVER);
+		MQTT_SUB_OPT_SET(opt, MQTT_SUB_OPT_RETAIN_AS_PUBLISHED);
+		CHECK(opt == 0x2E);
+		CHECK(MQTT_SUB_OPT_GET_QOS(opt) == 2);
+		CHECK(MQTT_SUB_OPT_GET_NO_LOCAL(opt));
+		CHECK(MQTT_SUB_OPT_GET_RETAIN_AS_PUBLISHED(opt));
+		CHECK(MQTT_SUB_OPT_GET_RETAIN_HANDLING(opt) == MQTT_SUB_OPT_SEND_RETAIN_NEVER);
+		CHECK(MQTT_SUB_OPT_GET_SEND_RETAIN(opt) == MQTT_SUB_OPT_SEND_RETAIN_NEVER);
+		MQTT_SUB_OPT_CLEAR(opt, MQTT_SUB_OPT_RETAIN_AS_PUBLISHED);
+		MQTT_SUB_OPT_SET_NO_LOCAL(opt, 0);
+		CHECK(opt == 0x22);
+		CHECK(CMD_RESERVED == 0);
+		CHECK(MQTT_SESSION_EXPIRY_IMMEDIATE == 0);
+		CHECK(MQTT_SESSION_EXPIRY_NEVER == 0xFFFFFFFFu);
+	}
 	printf("%d failures\n", failures);
 	return failures ? 1 : 0;
 }
