@@ -112,6 +112,14 @@
  */
 enum mosq_err_t {
   /**
+   * Broker plugins only (libmosquitto 2.1): a quota is exceeded.
+   */
+  MOSQ_ERR_QUOTA_EXCEEDED = -6,
+  /**
+   * Broker plugins only (libmosquitto 2.1): authentication is delayed.
+   */
+  MOSQ_ERR_AUTH_DELAYED = -5,
+  /**
    * Broker only: authentication continues.
    */
   MOSQ_ERR_AUTH_CONTINUE = -4,
@@ -255,6 +263,114 @@ enum mosq_err_t {
    * Already exists.
    */
   MOSQ_ERR_ALREADY_EXISTS = 31,
+  /**
+   * Broker plugins only (libmosquitto 2.1): the plugin has no opinion.
+   */
+  MOSQ_ERR_PLUGIN_IGNORE = 32,
+  /**
+   * Broker only (libmosquitto 2.1): a websocket request came from a refused origin.
+   */
+  MOSQ_ERR_HTTP_BAD_ORIGIN = 33,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 128 (Unspecified error); never returned by this library.
+   */
+  MOSQ_ERR_UNSPECIFIED = 128,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 131 (Implementation specific error); never returned by this library.
+   */
+  MOSQ_ERR_IMPLEMENTATION_SPECIFIC = 131,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 132 (Unsupported protocol version); never returned by this library.
+   */
+  MOSQ_ERR_UNSUPPORTED_PROTOCOL_VERSION = 132,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 133 (Client identifier not valid); never returned by this library.
+   */
+  MOSQ_ERR_CLIENT_IDENTIFIER_NOT_VALID = 133,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 134 (Bad user name or password); never returned by this library.
+   */
+  MOSQ_ERR_BAD_USERNAME_OR_PASSWORD = 134,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 136 (Server unavailable); never returned by this library.
+   */
+  MOSQ_ERR_SERVER_UNAVAILABLE = 136,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 137 (Server busy); never returned by this library.
+   */
+  MOSQ_ERR_SERVER_BUSY = 137,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 138 (Banned); never returned by this library.
+   */
+  MOSQ_ERR_BANNED = 138,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 139 (Server shutting down); never returned by this library.
+   */
+  MOSQ_ERR_SERVER_SHUTTING_DOWN = 139,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 140 (Bad authentication method); never returned by this library.
+   */
+  MOSQ_ERR_BAD_AUTHENTICATION_METHOD = 140,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 142 (Session taken over); never returned by this library.
+   */
+  MOSQ_ERR_SESSION_TAKEN_OVER = 142,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 143 (Topic filter invalid); never returned by this library.
+   */
+  MOSQ_ERR_TOPIC_FILTER_INVALID = 143,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 144 (Topic name invalid); never returned by this library.
+   */
+  MOSQ_ERR_TOPIC_NAME_INVALID = 144,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 145 (Packet identifier in use); never returned by this library.
+   */
+  MOSQ_ERR_PACKET_ID_IN_USE = 145,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 146 (Packet identifier not found); never returned by this library.
+   */
+  MOSQ_ERR_PACKET_ID_NOT_FOUND = 146,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 147 (Receive Maximum exceeded); never returned by this library.
+   */
+  MOSQ_ERR_RECEIVE_MAXIMUM_EXCEEDED = 147,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 150 (Message rate too high); never returned by this library.
+   */
+  MOSQ_ERR_MESSAGE_RATE_TOO_HIGH = 150,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 153 (Payload format invalid); never returned by this library.
+   */
+  MOSQ_ERR_PAYLOAD_FORMAT_INVALID = 153,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 156 (Use another server); never returned by this library.
+   */
+  MOSQ_ERR_USE_ANOTHER_SERVER = 156,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 157 (Server moved); never returned by this library.
+   */
+  MOSQ_ERR_SERVER_MOVED = 157,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 158 (Shared subscriptions not supported); never returned by this library.
+   */
+  MOSQ_ERR_SHARED_SUBS_NOT_SUPPORTED = 158,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 159 (Connection rate exceeded); never returned by this library.
+   */
+  MOSQ_ERR_CONNECTION_RATE_EXCEEDED = 159,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 160 (Maximum connect time); never returned by this library.
+   */
+  MOSQ_ERR_MAXIMUM_CONNECT_TIME = 160,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 161 (Subscription identifiers not supported); never returned by this library.
+   */
+  MOSQ_ERR_SUBSCRIPTION_IDS_NOT_SUPPORTED = 161,
+  /**
+   * libmosquitto 2.1's name for MQTT 5 reason code 162 (Wildcard subscriptions not supported); never returned by this library.
+   */
+  MOSQ_ERR_WILDCARD_SUBS_NOT_SUPPORTED = 162,
 };
 
 /**
