@@ -27,7 +27,8 @@
 #                             memory, latency, 100,000 idle connections, 10,000 publishing ones
 #                             (ROUNDS=3 rounds, medians; benches/broker.sh), then websockets
 #                             against TCP
-#   make soak                 the long link-cut test (minutes; root): counts every message
+#   make soak                 the long link-cut, hostile-client and thread tests (minutes; the
+#                             link cuts need root), then prints what they counted
 #   make fuzz-smoke           run each fuzz target FUZZ_SECONDS (20) s from its seeds
 #   make support-table        print the Markdown table of implemented functions
 #   make update-support-table rewrite that table in README.md
@@ -248,8 +249,7 @@ bench-broker: all
 	$(CARGO) bench --bench websocket
 
 soak: all
-	LINK_CUTS_MESSAGES=20000 LINK_CUTS_RATE=100 LINK_CUTS_CUTS=110 \
-		$(CARGO) test --test link_cuts -- --nocapture
+	CARGO=$(CARGO) .ci/soak.sh
 
 FUZZ_SECONDS ?= 20
 fuzz-smoke:

@@ -26,6 +26,16 @@ fn run_target(target: &str, data: &[u8]) {
         "properties" => fuzzing::properties(data),
         "session_bytes" => fuzzing::session_bytes(data, start()),
         "topic_match" => fuzzing::topic_match(data),
+        #[cfg(feature = "broker")]
+        "config_file" => fuzzing::config_file(data),
+        #[cfg(feature = "broker")]
+        "password_file" => fuzzing::password_file(data),
+        #[cfg(feature = "broker")]
+        "acl_file" => fuzzing::acl_file(data),
+        #[cfg(feature = "broker")]
+        "socks5" => fuzzing::socks5(data),
+        #[cfg(feature = "broker")]
+        "websocket" => fuzzing::websocket(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
@@ -209,4 +219,64 @@ fn session_bytes_mutations() {
 #[test]
 fn topic_match_mutations() {
     mutations("topic_match");
+}
+
+#[cfg(feature = "broker")]
+#[test]
+fn config_file_saved_inputs() {
+    saved_inputs("config_file");
+}
+
+#[cfg(feature = "broker")]
+#[test]
+fn config_file_mutations() {
+    mutations("config_file");
+}
+
+#[cfg(feature = "broker")]
+#[test]
+fn password_file_saved_inputs() {
+    saved_inputs("password_file");
+}
+
+#[cfg(feature = "broker")]
+#[test]
+fn password_file_mutations() {
+    mutations("password_file");
+}
+
+#[cfg(feature = "broker")]
+#[test]
+fn acl_file_saved_inputs() {
+    saved_inputs("acl_file");
+}
+
+#[cfg(feature = "broker")]
+#[test]
+fn acl_file_mutations() {
+    mutations("acl_file");
+}
+
+#[cfg(feature = "broker")]
+#[test]
+fn socks5_saved_inputs() {
+    saved_inputs("socks5");
+}
+
+#[cfg(feature = "broker")]
+#[test]
+fn socks5_mutations() {
+    mutations("socks5");
+}
+
+#[cfg(feature = "broker")]
+#[test]
+fn websocket_saved_inputs() {
+    saved_inputs("websocket");
+}
+
+#[cfg(feature = "broker")]
+#[test]
+fn websocket_mutations() {
+    mutations("websocket");
 }

@@ -5,19 +5,28 @@
 //! of this is part of the library's interface.
 //!
 //! Files: [`codec`] holds the decoding, property and topic targets, [`session`] the session
-//! target, [`broker`] the broker target.
+//! target, [`broker`] the broker target, [`files`] the configuration, password and ACL file
+//! targets, [`transport`] the SOCKS5 and WebSocket targets.
 
 use crate::protocol::ProtocolVersion;
 
 #[cfg(feature = "broker")]
 mod broker;
 mod codec;
+#[cfg(feature = "broker")]
+mod files;
 mod session;
+#[cfg(feature = "broker")]
+mod transport;
 
 #[cfg(feature = "broker")]
 pub use broker::broker_packet;
 pub use codec::{decode_packet, properties, topic_match};
+#[cfg(feature = "broker")]
+pub use files::{acl_file, config_file, password_file};
 pub use session::session_bytes;
+#[cfg(feature = "broker")]
+pub use transport::{socks5, websocket};
 
 const VERSIONS: [ProtocolVersion; 3] = [ProtocolVersion::V31, ProtocolVersion::V311, ProtocolVersion::V5];
 

@@ -75,7 +75,8 @@ impl Upgrade {
         Self::with_key(plan, &tungstenite::handshake::client::generate_key())
     }
 
-    fn with_key(plan: &WsPlan, key: &str) -> (Self, Vec<u8>) {
+    /// [`Upgrade::start`] with a given key.
+    pub(crate) fn with_key(plan: &WsPlan, key: &str) -> (Self, Vec<u8>) {
         let request = format!(
             "GET {} HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
              Sec-WebSocket-Key: {}\r\nSec-WebSocket-Protocol: mqtt\r\nSec-WebSocket-Version: 13\r\n\r\n",

@@ -133,7 +133,10 @@ impl Shard {
             if topic_name.is_empty() {
                 return Err(Close(Ending::Protocol));
             }
-            if !topic::is_valid_pub_topic(topic_name.as_bytes()) {
+            // As for a PUBLISH: no wildcards, at most 200 separators.
+            if !topic::is_valid_pub_topic(topic_name.as_bytes())
+                || topic_name.bytes().filter(|&b| b == b'/').count() > super::publish::MAX_TOPIC_LEVELS
+            {
                 return Err(Close(Ending::Failed("Invalid arguments provided.")));
             }
             if topic_name.starts_with("$CONTROL/") {

@@ -172,8 +172,14 @@ impl Shard {
         };
         if let Some(c) = self.conns.get_mut(conn).and_then(Option::as_mut) {
             if !c.closing && used > 0 {
-                // A large packet still arriving counts as traffic for the keepalive.
-                if buf.len() >= 1000 {
+                // A large packet still arriving counts as traffic for the keepalive: as in
+                // mosquitto while more than 1000 bytes of it are to come, and once 1000 of it
+                // have come.
+                let to_come = match protocol::parse_fixed_header(&buf) {
+                    Ok(Some(h)) => h.packet_len().saturating_sub(buf.len()),
+                    _ => 0,
+                };
+                if buf.len() >= 1000 || to_come > 1000 {
                     c.last_in = now;
                 }
                 if buf.capacity() > 64 * 1024 && buf.len() < 1024 {

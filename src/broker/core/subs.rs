@@ -52,7 +52,7 @@
 //! group name is taken, as mosquitto takes it).
 //! Retained messages are not delivered to shared subscriptions: that is the caller's rule.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::num::NonZeroU32;
 
@@ -174,11 +174,87 @@ impl Node {
     }
 }
 
+/// A client's filters, as given (`$share/…` included): a list while it holds few, a set from
+/// [`Filters::MANY`] on, so that removing one stays cheap however many a client holds.
+enum Filters {
+    List(Vec<Box<str>>),
+    Set(HashSet<Box<str>>),
+}
+
+impl Filters {
+    /// The length at which a list becomes a set.
+    const MANY: usize = 32;
+
+    fn new() -> Filters {
+        Filters::List(Vec::new())
+    }
+
+    fn push(&mut self, filter: &str) {
+        match self {
+            Filters::List(list) if list.len() + 1 >= Self::MANY => {
+                let mut set: HashSet<Box<str>> = std::mem::take(list).into_iter().collect();
+                set.insert(filter.into());
+                *self = Filters::Set(set);
+            }
+            Filters::List(list) => {
+                if list.capacity() == 0 {
+                    // Many clients hold a single subscription.
+                    list.reserve_exact(1);
+                }
+                list.push(filter.into());
+            }
+            Filters::Set(set) => {
+                set.insert(filter.into());
+            }
+        }
+    }
+
+    fn remove(&mut self, filter: &str) {
+        match self {
+            Filters::List(list) => {
+                if let Some(at) = list.iter().position(|f| &**f == filter) {
+                    list.swap_remove(at);
+                }
+            }
+            Filters::Set(set) => {
+                set.remove(filter);
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Filters::List(list) => list.len(),
+            Filters::Set(set) => set.len(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn iter(&self) -> Box<dyn Iterator<Item = &str> + '_> {
+        match self {
+            Filters::List(list) => Box::new(list.iter().map(|f| &**f)),
+            Filters::Set(set) => Box::new(set.iter().map(|f| &**f)),
+        }
+    }
+
+    /// Slots and heap blocks held (for the memory figures of the benchmark).
+    #[cfg(test)]
+    fn capacity(&self) -> usize {
+        match self {
+            Filters::List(list) => list.capacity(),
+            Filters::Set(set) => set.capacity(),
+        }
+    }
+}
+
 /// A client with at least one subscription.
 struct Client<K> {
     key: K,
-    /// Every filter it is subscribed to, as given (`$share/…` included).
-    filters: Vec<Box<str>>,
+    /// Every filter it is subscribed to.
+    filters: Filters,
     /// The [`MatchSet`] fill that last saw this client, and its index there.
     mark: u32,
     group: u32,
@@ -307,11 +383,7 @@ impl<K: Copy + Eq + Hash> SubscriptionTree<K> {
             return Ok(Subscribed::Existing);
         }
         if let Some(entry) = self.clients.get_mut(slot as usize) {
-            if entry.filters.capacity() == 0 {
-                // Many clients hold a single subscription.
-                entry.filters.reserve_exact(1);
-            }
-            entry.filters.push(filter.into());
+            entry.filters.push(filter);
         }
         self.count += 1;
         if parsed.group.is_some() {
@@ -334,9 +406,7 @@ impl<K: Copy + Eq + Hash> SubscriptionTree<K> {
         let Some(entry) = self.clients.get_mut(slot as usize) else {
             return true;
         };
-        if let Some(at) = entry.filters.iter().position(|f| &**f == filter) {
-            entry.filters.swap_remove(at);
-        }
+        entry.filters.remove(filter);
         if entry.filters.is_empty() {
             self.release_slot(client, slot);
         }
@@ -349,8 +419,8 @@ impl<K: Copy + Eq + Hash> SubscriptionTree<K> {
             return 0;
         };
         let filters = match self.clients.get_mut(slot as usize) {
-            Some(entry) => std::mem::take(&mut entry.filters),
-            None => Vec::new(),
+            Some(entry) => std::mem::replace(&mut entry.filters, Filters::new()),
+            None => Filters::new(),
         };
         let mut removed = 0;
         for filter in filters.iter() {
@@ -393,7 +463,7 @@ impl<K: Copy + Eq + Hash> SubscriptionTree<K> {
     pub fn filters_of(&self, client: K) -> impl Iterator<Item = &str> + '_ {
         self.client_entry(client)
             .into_iter()
-            .flat_map(|entry| entry.filters.iter().map(|f| &**f))
+            .flat_map(|entry| entry.filters.iter())
     }
 
     /// The options and identifier of `client`'s subscription to `filter`, if it has one.
@@ -490,7 +560,7 @@ impl<K: Copy + Eq + Hash> SubscriptionTree<K> {
         }
         let entry = Client {
             key: client,
-            filters: Vec::new(),
+            filters: Filters::new(),
             mark: 0,
             group: 0,
         };
@@ -513,7 +583,7 @@ impl<K: Copy + Eq + Hash> SubscriptionTree<K> {
     fn release_slot(&mut self, client: K, slot: u32) {
         self.slots.remove(&client);
         if let Some(entry) = self.clients.get_mut(slot as usize) {
-            entry.filters = Vec::new();
+            entry.filters = Filters::new();
             self.free_clients.push(slot);
         }
     }

@@ -36,6 +36,8 @@ use parking_lot::{Mutex, RwLock};
 pub use self::log::LogCallback;
 use self::log::Logger;
 pub(crate) use self::log::unix_now;
+#[cfg(feature = "fuzzing")]
+pub(crate) use self::stream::{Subprotocol, websocket_config};
 use self::worker::{Hub, Identity, Inbox, Mail, Worker};
 use crate::broker::auth::{LoadError, LogLevel, Security};
 use crate::broker::config::{

@@ -66,12 +66,7 @@ impl Stream {
 
     /// MQTT over WebSockets on `inner`, starting with the HTTP upgrade.
     pub(super) fn websocket(inner: Stream, max_message: Option<usize>) -> Self {
-        let config = WebSocketConfig::default()
-            .read_buffer_size(64 * 1024)
-            .write_buffer_size(0)
-            .max_message_size(max_message)
-            .max_frame_size(max_message);
-        let mid = ServerHandshake::start(inner, Subprotocol, Some(config));
+        let mid = ServerHandshake::start(inner, Subprotocol, Some(websocket_config(max_message)));
         Self::Ws(Box::new(WsStream {
             state: WsState::Handshaking(mid),
             unread: Bytes::new(),
@@ -184,6 +179,16 @@ impl Stream {
     }
 }
 
+/// How the listeners' WebSocket connections are configured: frames and messages at most
+/// `max_message` bytes (no limit: `None`).
+pub(crate) fn websocket_config(max_message: Option<usize>) -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(64 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(max_message)
+        .max_frame_size(max_message)
+}
+
 /// The stream under a WebSocket, as tungstenite reads and writes it.
 impl Read for Stream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -215,7 +220,7 @@ pub(super) enum Chunk {
 /// Accepts the upgrade with the MQTT subprotocol the client asks for (`mqtt`, or `mqttv3.1`
 /// of older clients); a client that names none is accepted too.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Subprotocol;
+pub(crate) struct Subprotocol;
 
 impl Callback for Subprotocol {
     fn on_request(self, request: &Request, mut response: Response) -> Result<Response, ErrorResponse> {

@@ -93,7 +93,7 @@ fn matches_agree_with_the_brute_force_matcher() {
     let mut tree: SubscriptionTree<u32> = SubscriptionTree::new();
     // Subscription identifier -> (client, group, filter); 0 unused.
     let mut subs: Vec<Option<(u32, Option<String>, String)>> = vec![None];
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     while subs.len() < 3_000 {
         let client = rng.below(200) as u32;
         let filter = random_filter(&mut rng);
@@ -160,7 +160,7 @@ fn matches_agree_with_the_brute_force_matcher() {
             let total: usize = set.iter().map(|c| c.matches().len()).sum();
             assert_eq!(total, normal.len() + groups.len());
             assert_eq!(set.subscriptions_matched(), total);
-            let mut clients_seen = std::collections::HashSet::new();
+            let mut clients_seen = HashSet::new();
             for c in set.iter() {
                 assert!(clients_seen.insert(c.client()));
                 assert!(c.matches().iter().all(|m| m.client == c.client()));

@@ -475,6 +475,43 @@ fn unsubscribe_reports_whether_there_was_one() {
 }
 
 #[test]
+fn a_client_with_many_filters_subscribes_and_unsubscribes_them_all() {
+    // Past a few dozen filters a client's list becomes a set: unsubscribing from 100,000
+    // took a minute when each removal searched the list.
+    let mut tree = SubscriptionTree::new();
+    let filters: Vec<String> = (0..5000).map(|i| format!("many/{i}/+")).collect();
+    for (i, filter) in filters.iter().enumerate() {
+        assert_eq!(sub(&mut tree, 1, filter, 1, None), Subscribed::New);
+        assert_eq!(tree.client_count(1), i + 1);
+    }
+    assert_eq!(sub(&mut tree, 1, &filters[7], 2, None), Subscribed::Existing);
+    sub(&mut tree, 2, &filters[7], 0, None);
+    assert_eq!(clients(&mut tree, "many/7/x"), [1, 2]);
+    for filter in filters.iter().step_by(2) {
+        assert!(tree.unsubscribe(1, filter));
+        assert!(!tree.unsubscribe(1, filter));
+    }
+    assert_eq!(tree.client_count(1), 2500);
+    let mut mine: Vec<&str> = tree.filters_of(1).collect();
+    mine.sort_unstable();
+    let mut expected: Vec<&str> = filters.iter().skip(1).step_by(2).map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(mine, expected);
+    assert_eq!(clients(&mut tree, "many/7/x"), [1, 2]);
+    assert_eq!(clients(&mut tree, "many/8/x"), Vec::<u32>::new());
+    for filter in filters.iter().skip(1).step_by(2) {
+        assert!(tree.unsubscribe(1, filter));
+    }
+    assert_eq!(tree.client_count(1), 0);
+    assert_eq!(tree.clients(), 1);
+    assert_eq!(tree.count(), 1);
+    // The slot is free again: a new subscription starts a short list.
+    sub(&mut tree, 1, "again", 0, None);
+    assert_eq!(tree.filters_of(1).collect::<Vec<_>>(), ["again"]);
+    assert_eq!(tree.remove_client(1), 1);
+}
+
+#[test]
 fn remove_client_takes_all_of_its_subscriptions() {
     let mut tree = SubscriptionTree::new();
     let filters = [
