@@ -15,6 +15,9 @@ use tungstenite::{Message, WebSocket};
 
 use super::Stream;
 
+/// The most MQTT bytes sent in one WebSocket frame.
+const WS_FRAME_MAX: usize = 64 * 1024;
+
 /// The request path when none is set (`MOSQ_OPT_HTTP_PATH`).
 pub(crate) const DEFAULT_PATH: &str = "/mqtt";
 /// The most bytes of HTTP response headers accepted by default (`MOSQ_OPT_HTTP_HEADER_SIZE`).
@@ -370,8 +373,11 @@ impl WsStream {
                         return Err(io::ErrorKind::WouldBlock.into());
                     }
                 }
-                self.send_frame(buf)?;
-                Ok(buf.len())
+                // tungstenite shifts a frame the socket did not take whole forward after every
+                // partial write: large output goes in frames of bounded size, one at a time.
+                let n = buf.len().min(WS_FRAME_MAX);
+                self.send_frame(&buf[..n])?;
+                Ok(n)
             }
             State::Moving => Err(io::ErrorKind::NotConnected.into()),
         }

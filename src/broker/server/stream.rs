@@ -17,8 +17,11 @@ use tungstenite::{Message, WebSocket};
 /// Plaintext handed to rustls per write call, so that encrypted records never pile up far
 /// beyond what the socket takes.
 const TLS_WRITE_CHUNK: usize = 64 * 1024;
-/// The most bytes sent in one WebSocket frame.
-const WS_WRITE_CHUNK: usize = 1024 * 1024;
+/// The most bytes sent in one WebSocket frame. tungstenite keeps a frame the socket did not take
+/// whole in a buffer that it shifts forward after every partial write, so a large frame would be
+/// moved once per write call: output is handed over in frames of this size, the next one once
+/// the last has gone.
+const WS_WRITE_CHUNK: usize = 64 * 1024;
 
 /// A TLS connection on a TCP socket.
 pub(super) struct TlsStream {
@@ -71,6 +74,7 @@ impl Stream {
             state: WsState::Handshaking(mid),
             unread: Bytes::new(),
             blocked: false,
+            pending: Bytes::new(),
         }))
     }
 
@@ -254,6 +258,9 @@ pub(super) struct WsStream {
     unread: Bytes,
     /// Frames wait in tungstenite's buffer for the socket.
     blocked: bool,
+    /// Output taken from the worker and not yet given to tungstenite: it goes out frame by frame
+    /// as the socket takes the previous one.
+    pending: Bytes,
 }
 
 /// A WebSocket failure, for the worker's log line.
@@ -297,7 +304,7 @@ impl WsStream {
     }
 
     fn wants_write(&self) -> bool {
-        self.blocked || self.inner().is_some_and(Stream::wants_write)
+        self.blocked || !self.pending.is_empty() || self.inner().is_some_and(Stream::wants_write)
     }
 
     /// Take the upgrade one step further; `WouldBlock` until it is done.
@@ -388,9 +395,9 @@ impl WsStream {
     }
 
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.blocked {
+        if self.blocked || !self.pending.is_empty() {
             self.flush()?;
-            if self.blocked {
+            if self.blocked || !self.pending.is_empty() {
                 return Err(io::ErrorKind::WouldBlock.into());
             }
         }
@@ -412,29 +419,25 @@ impl WsStream {
     }
 
     fn send_frame(&mut self, data: Vec<u8>) -> io::Result<Option<Vec<u8>>> {
-        if self.blocked {
+        if self.blocked || !self.pending.is_empty() {
             self.flush()?;
-            if self.blocked {
+            if self.blocked || !self.pending.is_empty() {
                 return Ok(Some(data));
             }
         }
-        let ws = match self.open() {
-            Ok(ws) => ws,
+        match self.open() {
+            Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Some(data)),
             Err(e) => return Err(e),
-        };
-        match ws.write(Message::Binary(Bytes::from(data))) {
-            Ok(()) => {}
-            Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {}
-            Err(e) => return Err(ws_error(e)),
         }
-        self.blocked = true;
+        // Sent in frames of at most WS_WRITE_CHUNK bytes, slices of the one buffer.
+        self.pending = Bytes::from(data);
         self.flush()?;
         Ok(None)
     }
 
-    /// Push buffered frames (and the upgrade) to the socket; `Ok` also when the socket is
-    /// full (then [`WsStream::wants_write`] stays true).
+    /// Push buffered frames (and the upgrade) to the socket, then the pending output frame by
+    /// frame; `Ok` also when the socket is full (then [`WsStream::wants_write`] stays true).
     fn flush(&mut self) -> io::Result<()> {
         match self.handshake() {
             Ok(()) => {}
@@ -444,16 +447,28 @@ impl WsStream {
         let WsState::Open(ws) = &mut self.state else {
             return Ok(());
         };
-        match ws.flush() {
-            Ok(()) => {
-                self.blocked = false;
-                Ok(())
+        loop {
+            match ws.flush() {
+                Ok(()) => self.blocked = false,
+                Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.blocked = true;
+                    return Ok(());
+                }
+                Err(e) => return Err(ws_error(e)),
             }
-            Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {
-                self.blocked = true;
-                Ok(())
+            if self.pending.is_empty() {
+                return Ok(());
             }
-            Err(e) => Err(ws_error(e)),
+            let n = self.pending.len().min(WS_WRITE_CHUNK);
+            let frame = self.pending.split_to(n);
+            // A frame given to tungstenite is taken even when the socket is full: it then waits
+            // in tungstenite's buffer, and the next one waits here until it has gone.
+            match ws.write(Message::Binary(frame)) {
+                Ok(()) => {}
+                Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(ws_error(e)),
+            }
+            self.blocked = true;
         }
     }
 }
