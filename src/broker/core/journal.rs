@@ -348,7 +348,7 @@ impl Shard {
         &self,
         key: SessionKey,
         message: &Message,
-        matches: &Matches,
+        matches: &[(SubOptions, Option<u32>)],
     ) -> Option<Arc<str>> {
         if self.journal.is_none() || message.qos == 0 || matches.iter().all(|(o, _)| o.qos == 0) {
             return None;

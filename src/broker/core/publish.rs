@@ -9,7 +9,7 @@ use super::conn::Ending;
 use super::input::{Fault, rc};
 use super::message::{CopyRef, Delivery, Message};
 use super::session::Incoming;
-use super::shard::{ConnId, Shard, Stats};
+use super::shard::{ConnId, MatchList, Shard, Stats};
 use super::subs::SubOptions;
 use crate::broker::auth::{Access, Authorizer};
 use crate::broker::config::LogTypes;
@@ -371,14 +371,14 @@ impl Shard {
                 }
                 continue;
             }
-            let matches: Vec<(SubOptions, Option<u32>)> = matches.collect();
+            let matches = MatchList::collect(matches);
             let mut route = None;
             if journaling {
-                if let Some(name) = self.journal_route_target(key, message, &matches) {
+                if let Some(name) = self.journal_route_target(key, message, matches.as_slice()) {
                     if route_id == 0 {
                         route_id = self.journal_next_route();
                     }
-                    targets.push((name.clone(), matches.clone()));
+                    targets.push((name.clone(), matches.as_slice().to_vec()));
                     route = Some((route_id, name));
                 }
             }

@@ -176,6 +176,42 @@ impl Stats {
     }
 }
 
+/// The subscriptions of one session that a message matched, with their options and subscription
+/// identifiers. Nearly always one, kept inline: a copy for another shard then costs no allocation
+/// of its own.
+#[derive(Debug, Clone)]
+pub enum MatchList {
+    /// One matching subscription.
+    One((SubOptions, Option<u32>)),
+    /// Several (overlapping filters of one session).
+    Many(Vec<(SubOptions, Option<u32>)>),
+}
+
+impl MatchList {
+    /// The matches gathered from `iter`.
+    pub fn collect(mut iter: impl Iterator<Item = (SubOptions, Option<u32>)>) -> Self {
+        let Some(first) = iter.next() else {
+            return Self::Many(Vec::new());
+        };
+        match iter.next() {
+            None => Self::One(first),
+            Some(second) => {
+                let mut all = vec![first, second];
+                all.extend(iter);
+                Self::Many(all)
+            }
+        }
+    }
+
+    /// The matches as a slice.
+    pub fn as_slice(&self) -> &[(SubOptions, Option<u32>)] {
+        match self {
+            Self::One(one) => std::slice::from_ref(one),
+            Self::Many(all) => all,
+        }
+    }
+}
+
 /// What one shard asks of another.
 #[derive(Debug)]
 pub enum Command {
@@ -184,7 +220,7 @@ pub enum Command {
         session: SessionKey,
         message: Arc<Message>,
         /// (QoS, retain as published, subscription identifier) of each matching subscription.
-        matches: Vec<(SubOptions, Option<u32>)>,
+        matches: MatchList,
         /// The route holding the message for the session until its copy is stored, and the
         /// session's client id (see `journal.rs`).
         route: Option<(u64, Arc<str>)>,
@@ -502,7 +538,7 @@ impl Shard {
                 route,
             } => {
                 if let Some(slot) = self.live_slot(session) {
-                    self.deliver_matches(slot, &message, &matches, now);
+                    self.deliver_matches(slot, &message, matches.as_slice(), now);
                 }
                 if let Some((id, client)) = route {
                     self.journal_route_done(id, client);
@@ -563,13 +599,13 @@ impl Shard {
         &mut self,
         key: SessionKey,
         message: &Arc<Message>,
-        matches: Vec<(SubOptions, Option<u32>)>,
+        matches: MatchList,
         route: Option<(u64, Arc<str>)>,
         now: Instant,
     ) {
         if key.shard == self.index {
             if let Some(slot) = self.live_slot(key) {
-                self.deliver_matches(slot, message, &matches, now);
+                self.deliver_matches(slot, message, matches.as_slice(), now);
             }
         } else if let Some(batch) = self.outgoing_batches.get_mut(usize::from(key.shard)) {
             batch.push(Command::Deliver {
