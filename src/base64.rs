@@ -26,6 +26,7 @@ pub(crate) fn encode(data: &[u8]) -> String {
 }
 
 /// Decode padded base64, ignoring ASCII white space; `None` if it is not valid.
+#[cfg_attr(not(any(feature = "tls", feature = "broker")), allow(dead_code))]
 pub(crate) fn decode(text: &[u8]) -> Option<Vec<u8>> {
     fn value(c: u8) -> Option<u32> {
         Some(match c {

@@ -18,6 +18,7 @@ pub mod broker;
 pub mod client;
 pub(crate) mod error;
 pub mod protocol;
+pub(crate) mod random;
 pub(crate) mod session;
 pub(crate) mod transport;
 
