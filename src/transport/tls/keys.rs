@@ -58,7 +58,7 @@ fn pem_blocks(data: &[u8]) -> Vec<PemBlock<'_>> {
 
 #[cfg_attr(not(feature = "tls-legacy-keys"), allow(dead_code))]
 pub(super) fn hex_decode(text: &[u8]) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     text.chunks(2)
