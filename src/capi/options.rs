@@ -153,7 +153,8 @@ fn set_ssl_ctx(s: &Shared, value: *mut c_void) -> c_int {
 ///   has no socket pair to disable).
 ///
 /// `MOSQ_OPT_TLS_OCSP_REQUIRED` can only be 0 here: OCSP stapling cannot be checked
-/// (`MOSQ_ERR_NOT_SUPPORTED` for non-zero).
+/// (`MOSQ_ERR_NOT_SUPPORTED` for non-zero). In a build without TLS every TLS option gives
+/// `MOSQ_ERR_NOT_SUPPORTED`, as in libmosquitto built without TLS.
 ///
 /// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client, unknown option or value out of
 /// range) or `MOSQ_ERR_NOT_SUPPORTED`.

@@ -72,7 +72,8 @@ fn ciphers_ok(_: &str) -> bool {
 /// `MOSQ_ERR_TLS` and an error log line that names the file and the problem.
 ///
 /// Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` (NULL client, neither `cafile` nor `capath`,
-/// only one of `certfile` and `keyfile`, or a file that cannot be opened).
+/// only one of `certfile` and `keyfile`, or a file that cannot be opened);
+/// `MOSQ_ERR_NOT_SUPPORTED` from a build without TLS.
 ///
 /// # Safety
 /// `mosq` is NULL or a valid client; the strings are NULL or NUL-terminated.
@@ -120,7 +121,8 @@ pub unsafe extern "C" fn mosquitto_tls_set(
 /// With `value` true, do not check that the server's certificate names the host connected to
 /// (the certificate chain is still verified). For testing only: it allows a man in the middle.
 ///
-/// Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client).
+/// Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client); `MOSQ_ERR_NOT_SUPPORTED` from a
+/// build without TLS.
 ///
 /// # Safety
 /// `mosq` is NULL or a valid client.
@@ -146,7 +148,7 @@ pub unsafe extern "C" fn mosquitto_tls_insecure_set(mosq: *mut mosquitto, value:
 /// is an OpenSSL-style list of cipher suite names (NULL for the defaults).
 ///
 /// Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client, unknown version, or a cipher list
-/// that names no supported suite).
+/// that names no supported suite); `MOSQ_ERR_NOT_SUPPORTED` from a build without TLS.
 ///
 /// # Safety
 /// `mosq` is NULL or a valid client; the strings are NULL or NUL-terminated.
