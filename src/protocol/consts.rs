@@ -347,7 +347,7 @@ mod tests {
     /// protocol names out; they must stay equal to the Rust ones.
     #[test]
     fn header_protocol_names_match() {
-        let header = include_str!("../../include/mqtt_protocol.h");
+        let header = include_str!("../../include/mosquitto/mqtt_protocol.h");
         for (name, value) in [
             ("PROTOCOL_NAME_v31", PROTOCOL_NAME_v31),
             ("PROTOCOL_NAME", PROTOCOL_NAME),
@@ -355,7 +355,7 @@ mod tests {
             let line = format!("#define {name} \"{value}\"");
             assert!(
                 header.lines().any(|l| l == line),
-                "include/mqtt_protocol.h lacks `{line}`"
+                "include/mosquitto/mqtt_protocol.h lacks `{line}`"
             );
         }
     }
