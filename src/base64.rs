@@ -26,6 +26,7 @@ pub(crate) fn encode(data: &[u8]) -> String {
 }
 
 /// Decode padded base64, ignoring ASCII white space; `None` if it is not valid.
+#[cfg_attr(not(any(feature = "tls", feature = "broker")), allow(dead_code))]
 pub(crate) fn decode(text: &[u8]) -> Option<Vec<u8>> {
     fn value(c: u8) -> Option<u32> {
         Some(match c {
@@ -42,7 +43,7 @@ pub(crate) fn decode(text: &[u8]) -> Option<Vec<u8>> {
         .copied()
         .filter(|c| !c.is_ascii_whitespace())
         .collect();
-    if text.len() % 4 != 0 {
+    if !text.len().is_multiple_of(4) {
         return None;
     }
     let mut out = Vec::with_capacity(text.len() / 4 * 3);

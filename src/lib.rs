@@ -20,6 +20,7 @@ pub mod client;
 pub(crate) mod error;
 pub mod protocol;
 pub(crate) mod pwhash;
+pub(crate) mod random;
 pub(crate) mod session;
 pub(crate) mod transport;
 

@@ -14,7 +14,39 @@
 
 use std::num::NonZeroU32;
 
-use ring::rand::SecureRandom;
+/// Whether this build can compute hashes: SHA-512 and PBKDF2 come from ring, which a build
+/// without TLS and without the broker leaves out (the `mosquitto_pw_*` functions then answer
+/// `MOSQ_ERR_NOT_SUPPORTED`, as libmosquitto built without TLS does).
+pub(crate) const AVAILABLE: bool = cfg!(any(feature = "broker", feature = "tls"));
+
+/// SHA-512 of `password` followed by `salt`.
+#[cfg(any(feature = "broker", feature = "tls"))]
+fn sha512_salted(password: &[u8], salt: &[u8]) -> [u8; HASH_LEN] {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA512);
+    ctx.update(password);
+    ctx.update(salt);
+    let mut out = [0u8; HASH_LEN];
+    out.copy_from_slice(ctx.finish().as_ref());
+    out
+}
+
+/// PBKDF2-HMAC-SHA512 of `password` into `out`.
+#[cfg(any(feature = "broker", feature = "tls"))]
+fn pbkdf2(iterations: NonZeroU32, salt: &[u8], password: &[u8], out: &mut [u8; HASH_LEN]) {
+    ring::pbkdf2::derive(ring::pbkdf2::PBKDF2_HMAC_SHA512, iterations, salt, password, out);
+}
+
+#[cfg(not(any(feature = "broker", feature = "tls")))]
+fn sha512_salted(_password: &[u8], _salt: &[u8]) -> [u8; HASH_LEN] {
+    // Never compared with a real hash: callers check AVAILABLE first, and `matches` answers
+    // false without it.
+    [0u8; HASH_LEN]
+}
+
+#[cfg(not(any(feature = "broker", feature = "tls")))]
+fn pbkdf2(_iterations: NonZeroU32, _salt: &[u8], _password: &[u8], out: &mut [u8; HASH_LEN]) {
+    *out = [0u8; HASH_LEN];
+}
 
 /// The PBKDF2 iteration count `mosquitto_passwd` uses unless told otherwise.
 pub const DEFAULT_ITERATIONS: NonZeroU32 = NonZeroU32::MIN.saturating_add(100);
@@ -75,10 +107,13 @@ impl std::fmt::Debug for Hash {
 impl Hash {
     /// Whether `password` gives this hash (compared in constant time).
     pub(crate) fn matches(&self, password: &[u8]) -> bool {
+        if !AVAILABLE {
+            return false;
+        }
         let mut computed = [0u8; HASH_LEN];
         let expected = match self {
             Hash::Sha512 { salt, hash } => {
-                computed.copy_from_slice(sha512_salted(password, salt).as_ref());
+                computed = sha512_salted(password, salt);
                 hash
             }
             Hash::Pbkdf2 {
@@ -86,25 +121,12 @@ impl Hash {
                 salt,
                 hash,
             } => {
-                ring::pbkdf2::derive(
-                    ring::pbkdf2::PBKDF2_HMAC_SHA512,
-                    *iterations,
-                    salt,
-                    password,
-                    &mut computed,
-                );
+                pbkdf2(*iterations, salt, password, &mut computed);
                 hash
             }
         };
         constant_time_eq(&computed, expected)
     }
-}
-
-fn sha512_salted(password: &[u8], salt: &[u8]) -> ring::digest::Digest {
-    let mut ctx = ring::digest::Context::new(&ring::digest::SHA512);
-    ctx.update(password);
-    ctx.update(salt);
-    ctx.finish()
 }
 
 /// Equality of two byte strings whose running time does not depend on where they differ.
@@ -234,9 +256,9 @@ impl std::error::Error for RandomError {}
 /// file (`$6$SALT$HASH` or `$7$ITERATIONS$SALT$HASH`).
 pub fn hash_password(password: &[u8], kind: HashKind) -> Result<String, RandomError> {
     let mut salt = [0u8; SALT_LEN];
-    ring::rand::SystemRandom::new()
-        .fill(&mut salt)
-        .map_err(|_| RandomError)?;
+    if !AVAILABLE || !crate::random::fill(&mut salt) {
+        return Err(RandomError);
+    }
     Ok(hash_password_with_salt(password, kind, &salt))
 }
 
@@ -250,13 +272,7 @@ pub fn hash_password_with_salt(password: &[u8], kind: HashKind, salt: &[u8; SALT
         }
         HashKind::Sha512Pbkdf2 { iterations } => {
             let mut hash = [0u8; HASH_LEN];
-            ring::pbkdf2::derive(
-                ring::pbkdf2::PBKDF2_HMAC_SHA512,
-                iterations,
-                salt,
-                password,
-                &mut hash,
-            );
+            pbkdf2(iterations, salt, password, &mut hash);
             format!("$7${iterations}${salt64}${}", crate::base64::encode(&hash))
         }
     }

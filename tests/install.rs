@@ -12,6 +12,26 @@ use common::{TempDir, ensure_library_built, have_program, repo_root, run};
 
 const LIMIT: Duration = Duration::from_secs(120);
 
+/// README's command line linking a program with the static archive, the C library staying
+/// shared (`-l:` takes the archive even where the shared library is installed too).
+const STATIC_COMMAND: &str = "cc -o prog prog.c $(pkg-config --cflags libmosquitto) -Wl,--gc-sections \\
+    $(pkg-config --static --libs libmosquitto | sed 's/-lmosquitto\\b/-l:libmosquitto.a/')";
+
+/// README's command line for a fully static program (glibc's static libraries).
+const FULLY_STATIC_COMMAND: &str = "cc -static -o prog prog.c $(pkg-config --cflags libmosquitto) -Wl,--gc-sections \\
+    $(pkg-config --static --libs libmosquitto)";
+
+#[test]
+fn readme_gives_the_tested_link_commands() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    for command in [STATIC_COMMAND, FULLY_STATIC_COMMAND] {
+        assert!(
+            readme.contains(command),
+            "README.md must give, as tested:\n{command}"
+        );
+    }
+}
+
 /// A C program that uses the library and prints where libmosquitto came from.
 const PROGRAM: &str = r#"
 #define _POSIX_C_SOURCE 200809L
@@ -66,6 +86,15 @@ int main(void)
     return ok ? 0 : 1;
 }
 "#;
+
+/// Whether `objdump -h` lists a DWARF section (`.debug_*`).
+fn has_debug_sections(objdump: &str) -> bool {
+    objdump.lines().any(|l| {
+        l.split_whitespace()
+            .nth(1)
+            .is_some_and(|name| name.starts_with(".debug_"))
+    })
+}
 
 fn sh(cmd: &mut Command, what: &str) -> String {
     let out = run(cmd, LIMIT, None).unwrap_or_else(|e| panic!("{what}: {e}"));
@@ -163,33 +192,101 @@ fn make_install_and_pkg_config() {
     );
     assert!(out.contains("client ok publish-without-connection 4"), "{out}");
 
-    // Static: everything the archive needs is in pkg-config --static --libs, and no shared
-    // libmosquitto is loaded.
-    let static_libs = pkg_config(&prefix, &["--static", "--libs"]);
-    let exe = dir.join("prog-static");
-    let mut cmd = Command::new("cc");
-    cmd.args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"])
-        .args(&cflags)
-        .arg("-o")
-        .arg(&exe)
-        .arg(&src);
-    for flag in &static_libs {
-        if flag == "-lmosquitto" {
-            cmd.arg(prefix.join("lib/libmosquitto.a"));
-        } else {
-            cmd.arg(flag);
-        }
+    // Installed as distributions install: no debug information left in the libraries.
+    for lib in [
+        "lib/libmosquitto.so.1",
+        "lib/libmosquitto_common.so.1",
+        "lib/libmosquitto.a",
+    ] {
+        let sections = sh(
+            Command::new("objdump").arg("-h").arg(prefix.join(lib)),
+            "objdump -h",
+        );
+        assert!(
+            !has_debug_sections(&sections),
+            "{lib} still has debug information"
+        );
     }
-    sh(&mut cmd, "build with pkg-config --static --libs");
-    let out = sh(
-        Command::new(&exe).env_remove("LD_LIBRARY_PATH"),
-        "run the static build",
+
+    // Static: the commands README gives, run as they are written, with the shared library
+    // installed beside the archive.
+    for (command, name) in [(STATIC_COMMAND, "static"), (FULLY_STATIC_COMMAND, "fully static")] {
+        let _ = std::fs::remove_file(dir.join("prog"));
+        sh(
+            Command::new("sh")
+                .arg("-c")
+                .arg(command)
+                .current_dir(dir.path())
+                .env("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig")),
+            &format!("the {name} link command of README"),
+        );
+        let needed = sh(
+            Command::new("readelf").arg("-d").arg(dir.join("prog")),
+            "readelf -d",
+        );
+        assert!(
+            !needed.contains("libmosquitto"),
+            "the {name} build must not need a shared libmosquitto: {needed}"
+        );
+        let headers = sh(
+            Command::new("readelf").arg("-l").arg(dir.join("prog")),
+            "readelf -l",
+        );
+        assert_eq!(
+            headers.contains("INTERP"),
+            name == "static",
+            "only the fully static build has no dynamic loader: {headers}"
+        );
+        let out = sh(
+            Command::new(dir.join("prog")).env_remove("LD_LIBRARY_PATH"),
+            &format!("run the {name} build"),
+        );
+        assert!(
+            out.contains("from static"),
+            "the {name} build must not load a shared libmosquitto: {out}"
+        );
+        assert!(out.contains("client ok publish-without-connection 4"), "{out}");
+    }
+
+    // With DEBUGDIR, the debug information goes to a file named after the build id, which the
+    // stripped library points to.
+    let debug = dir.join("debug");
+    let staged = dir.join("with-debug");
+    sh(
+        Command::new("make")
+            .arg("-s")
+            .arg("install")
+            .arg(format!("PREFIX={}", staged.display()))
+            .arg(format!("DEBUGDIR={}", debug.display()))
+            .current_dir(repo_root()),
+        "make install DEBUGDIR",
+    );
+    let sections = sh(
+        Command::new("objdump")
+            .arg("-h")
+            .arg(staged.join("lib/libmosquitto.so.1")),
+        "objdump -h",
     );
     assert!(
-        out.contains("from static"),
-        "the static build must not load a shared libmosquitto: {out}"
+        sections.contains(".gnu_debuglink") && !sections.contains(".debug_"),
+        "{sections}"
     );
-    assert!(out.contains("client ok publish-without-connection 4"), "{out}");
+    let notes = sh(
+        Command::new("readelf")
+            .arg("-n")
+            .arg(staged.join("lib/libmosquitto.so.1")),
+        "readelf -n",
+    );
+    let id = notes
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Build ID: "))
+        .expect("a build id");
+    let file = debug
+        .join(".build-id")
+        .join(&id[..2])
+        .join(format!("{}.debug", &id[2..]));
+    let sections = sh(Command::new("objdump").arg("-h").arg(&file), "objdump -h");
+    assert!(has_debug_sections(&sections), "{}: {sections}", file.display());
 
     // The helper library alone, through its own pkg-config module.
     let src = dir.join("common.c");

@@ -1246,7 +1246,8 @@ int mosquitto_opts_set(struct mosquitto *mosq, enum mosq_opt_t option, void *val
  *   has no socket pair to disable).
  *
  * `MOSQ_OPT_TLS_OCSP_REQUIRED` can only be 0 here: OCSP stapling cannot be checked
- * (`MOSQ_ERR_NOT_SUPPORTED` for non-zero).
+ * (`MOSQ_ERR_NOT_SUPPORTED` for non-zero). In a build without TLS every TLS option gives
+ * `MOSQ_ERR_NOT_SUPPORTED`, as in libmosquitto built without TLS.
  *
  * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client, unknown option or value out of
  * range) or `MOSQ_ERR_NOT_SUPPORTED`.
@@ -1334,7 +1335,8 @@ void mosquitto_message_retry_set(struct mosquitto *mosq, unsigned int message_re
  * `MOSQ_ERR_TLS` and an error log line that names the file and the problem.
  *
  * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` (NULL client, neither `cafile` nor `capath`,
- * only one of `certfile` and `keyfile`, or a file that cannot be opened).
+ * only one of `certfile` and `keyfile`, or a file that cannot be opened);
+ * `MOSQ_ERR_NOT_SUPPORTED` from a build without TLS.
  *
  * # Safety
  * `mosq` is NULL or a valid client; the strings are NULL or NUL-terminated.
@@ -1350,7 +1352,8 @@ int mosquitto_tls_set(struct mosquitto *mosq,
  * With `value` true, do not check that the server's certificate names the host connected to
  * (the certificate chain is still verified). For testing only: it allows a man in the middle.
  *
- * Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client).
+ * Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client); `MOSQ_ERR_NOT_SUPPORTED` from a
+ * build without TLS.
  *
  * # Safety
  * `mosq` is NULL or a valid client.
@@ -1365,7 +1368,7 @@ int mosquitto_tls_insecure_set(struct mosquitto *mosq, bool value);
  * is an OpenSSL-style list of cipher suite names (NULL for the defaults).
  *
  * Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client, unknown version, or a cipher list
- * that names no supported suite).
+ * that names no supported suite); `MOSQ_ERR_NOT_SUPPORTED` from a build without TLS.
  *
  * # Safety
  * `mosq` is NULL or a valid client; the strings are NULL or NUL-terminated.
@@ -1607,7 +1610,8 @@ void mosquitto_log_callback_set(struct mosquitto *mosq,
  * empty one). TLS, when configured, runs through the proxy to the broker.
  *
  * Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client or host, host longer than 256
- * bytes, port outside 1..65535, username or password longer than 255 bytes).
+ * bytes, port outside 1..65535, username or password longer than 255 bytes);
+ * `MOSQ_ERR_NOT_SUPPORTED` from a build without SOCKS5 support.
  *
  * # Safety
  * `mosq` is NULL or a valid client; the strings are NULL or NUL-terminated.

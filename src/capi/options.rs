@@ -9,8 +9,29 @@ use super::util::cstr_bytes;
 use crate::client::Error;
 use crate::protocol::ProtocolVersion;
 
+/// The options that only mean something with TLS.
+const TLS_OPTIONS: [mosq_opt_t; 8] = [
+    mosq_opt_t::MOSQ_OPT_SSL_CTX,
+    mosq_opt_t::MOSQ_OPT_SSL_CTX_WITH_DEFAULTS,
+    mosq_opt_t::MOSQ_OPT_TLS_USE_OS_CERTS,
+    mosq_opt_t::MOSQ_OPT_TLS_OCSP_REQUIRED,
+    mosq_opt_t::MOSQ_OPT_TLS_ALPN,
+    mosq_opt_t::MOSQ_OPT_TLS_KEYFORM,
+    mosq_opt_t::MOSQ_OPT_TLS_ENGINE,
+    mosq_opt_t::MOSQ_OPT_TLS_ENGINE_KPASS_SHA1,
+];
+
+/// Whether `option` is a TLS option and this build has no TLS: libmosquitto built without TLS
+/// answers those with `MOSQ_ERR_NOT_SUPPORTED`, whatever the value.
+fn tls_missing(option: c_int) -> bool {
+    !cfg!(feature = "tls") && TLS_OPTIONS.iter().any(|&o| o as c_int == option)
+}
+
 /// Apply an integer option.
 fn set_int(s: &Shared, option: c_int, value: c_int) -> c_int {
+    if tls_missing(option) {
+        return code(&Error::NotSupported);
+    }
     let mut e = s.client.settings();
     match option {
         o if o == mosq_opt_t::MOSQ_OPT_PROTOCOL_VERSION as c_int => {
@@ -97,6 +118,9 @@ pub unsafe extern "C" fn mosquitto_opts_set(
 /// `MOSQ_ERR_TLS` (and an error log line) instead of going out without the TLS the application
 /// asked for; NULL forgets it.
 fn set_ssl_ctx(s: &Shared, value: *mut c_void) -> c_int {
+    if tls_missing(mosq_opt_t::MOSQ_OPT_SSL_CTX as c_int) {
+        return code(&Error::NotSupported);
+    }
     s.client.settings().tls().foreign_context = !value.is_null();
     if value.is_null() {
         MOSQ_ERR_SUCCESS
@@ -129,7 +153,8 @@ fn set_ssl_ctx(s: &Shared, value: *mut c_void) -> c_int {
 ///   has no socket pair to disable).
 ///
 /// `MOSQ_OPT_TLS_OCSP_REQUIRED` can only be 0 here: OCSP stapling cannot be checked
-/// (`MOSQ_ERR_NOT_SUPPORTED` for non-zero).
+/// (`MOSQ_ERR_NOT_SUPPORTED` for non-zero). In a build without TLS every TLS option gives
+/// `MOSQ_ERR_NOT_SUPPORTED`, as in libmosquitto built without TLS.
 ///
 /// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` (NULL client, unknown option or value out of
 /// range) or `MOSQ_ERR_NOT_SUPPORTED`.
@@ -178,6 +203,7 @@ pub unsafe extern "C" fn mosquitto_string_option(
             return code(&Error::Inval);
         };
         match option.0 {
+            o if tls_missing(o) => code(&Error::NotSupported),
             o if o == mosq_opt_t::MOSQ_OPT_BIND_ADDRESS as c_int => {
                 // SAFETY: forwarded contract.
                 let value = unsafe { cstr_bytes(value) }.map(|b| String::from_utf8_lossy(b).into_owned());

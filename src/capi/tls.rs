@@ -1,6 +1,7 @@
 //! TLS settings. TLS is provided by rustls: no OpenSSL is linked or loaded, so the functions that
 //! hand out or take OpenSSL objects are not supported, and TLS-PSK (which rustls does not
-//! offer) neither.
+//! offer) neither. Built without the `tls` feature, every function here returns
+//! `MOSQ_ERR_NOT_SUPPORTED` (`mosquitto_ssl_get` NULL), as libmosquitto built without TLS does.
 
 use std::ffi::{c_char, c_int, c_void};
 use std::path::PathBuf;
@@ -51,6 +52,17 @@ fn password_callback(f: PwCallback, mosq: *mut mosquitto) -> PasswordCallback {
     })
 }
 
+/// Whether an OpenSSL cipher list names a suite this library offers.
+#[cfg(feature = "tls")]
+fn ciphers_ok(list: &str) -> bool {
+    tls::check_ciphers(list)
+}
+
+#[cfg(not(feature = "tls"))]
+fn ciphers_ok(_: &str) -> bool {
+    false
+}
+
 /// Use TLS for the next connections, trusting the CA certificates in `cafile` (PEM) and/or the
 /// directory `capath`, and optionally presenting the client certificate `certfile` with its
 /// private key `keyfile` (both PEM). An encrypted key is decrypted with the password
@@ -60,7 +72,8 @@ fn password_callback(f: PwCallback, mosq: *mut mosquitto) -> PasswordCallback {
 /// `MOSQ_ERR_TLS` and an error log line that names the file and the problem.
 ///
 /// Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` (NULL client, neither `cafile` nor `capath`,
-/// only one of `certfile` and `keyfile`, or a file that cannot be opened).
+/// only one of `certfile` and `keyfile`, or a file that cannot be opened);
+/// `MOSQ_ERR_NOT_SUPPORTED` from a build without TLS.
 ///
 /// # Safety
 /// `mosq` is NULL or a valid client; the strings are NULL or NUL-terminated.
@@ -76,6 +89,9 @@ pub unsafe extern "C" fn mosquitto_tls_set(
     >,
 ) -> c_int {
     ffi_boundary! {
+        if !cfg!(feature = "tls") {
+            return MOSQ_ERR_NOT_SUPPORTED;
+        }
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
             return code(&Error::Inval);
@@ -105,13 +121,17 @@ pub unsafe extern "C" fn mosquitto_tls_set(
 /// With `value` true, do not check that the server's certificate names the host connected to
 /// (the certificate chain is still verified). For testing only: it allows a man in the middle.
 ///
-/// Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client).
+/// Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client); `MOSQ_ERR_NOT_SUPPORTED` from a
+/// build without TLS.
 ///
 /// # Safety
 /// `mosq` is NULL or a valid client.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mosquitto_tls_insecure_set(mosq: *mut mosquitto, value: bool) -> c_int {
     ffi_boundary! {
+        if !cfg!(feature = "tls") {
+            return MOSQ_ERR_NOT_SUPPORTED;
+        }
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
             return code(&Error::Inval);
@@ -128,7 +148,7 @@ pub unsafe extern "C" fn mosquitto_tls_insecure_set(mosq: *mut mosquitto, value:
 /// is an OpenSSL-style list of cipher suite names (NULL for the defaults).
 ///
 /// Returns `MOSQ_ERR_SUCCESS` or `MOSQ_ERR_INVAL` (NULL client, unknown version, or a cipher list
-/// that names no supported suite).
+/// that names no supported suite); `MOSQ_ERR_NOT_SUPPORTED` from a build without TLS.
 ///
 /// # Safety
 /// `mosq` is NULL or a valid client; the strings are NULL or NUL-terminated.
@@ -140,6 +160,9 @@ pub unsafe extern "C" fn mosquitto_tls_opts_set(
     ciphers: *const c_char,
 ) -> c_int {
     ffi_boundary! {
+        if !cfg!(feature = "tls") {
+            return MOSQ_ERR_NOT_SUPPORTED;
+        }
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { shared(mosq) }) else {
             return code(&Error::Inval);
@@ -158,7 +181,7 @@ pub unsafe extern "C" fn mosquitto_tls_opts_set(
         let ciphers = match ciphers {
             None => None,
             Some(c) => match std::str::from_utf8(c) {
-                Ok(c) if tls::check_ciphers(c) => Some(c.to_owned()),
+                Ok(c) if ciphers_ok(c) => Some(c.to_owned()),
                 _ => return code(&Error::Inval),
             },
         };

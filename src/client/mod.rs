@@ -19,8 +19,8 @@
 mod run;
 mod thread;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use mio::{Events, Poll, Waker};
@@ -635,7 +635,7 @@ const ID_CHARS: &[u8; 62] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX
 /// A random `mosq-` + 18 characters client id, for MQTT 3.1 clients created without one.
 fn random_client_id() -> String {
     let mut bytes = [0u8; 18];
-    if ring::rand::SecureRandom::fill(rng(), &mut bytes).is_err() {
+    if !crate::random::fill(&mut bytes) {
         // Fall back on the clock; ids need only be unlikely to clash.
         let mut x = (now().elapsed().as_nanos() as u64) | 1;
         for b in &mut bytes {
@@ -652,11 +652,6 @@ fn random_client_id() -> String {
             .map(|b| ID_CHARS[usize::from(b & 0x7F) % ID_CHARS.len()] as char),
     );
     id
-}
-
-fn rng() -> &'static ring::rand::SystemRandom {
-    static RNG: OnceLock<ring::rand::SystemRandom> = OnceLock::new();
-    RNG.get_or_init(ring::rand::SystemRandom::new)
 }
 
 /// Whether the session still waits for its first connect call (the loop thread waits for it).

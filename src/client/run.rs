@@ -9,7 +9,9 @@ use super::thread::LoopControl;
 use super::{Client, Error, Event, Handler, Inner, LogLevel, disconnected_on_purpose, now};
 use crate::transport::connect::{self, Plan, TlsPlan};
 use crate::transport::tcp::Target;
-use crate::transport::tls::{self, TlsSettings};
+#[cfg(feature = "tls")]
+use crate::transport::tls;
+use crate::transport::tls::TlsSettings;
 
 /// How long one pass waits when the caller gives no time limit.
 const DEFAULT_WAIT: Duration = Duration::from_millis(1000);
@@ -288,8 +290,22 @@ impl Client {
     }
 }
 
+/// Without the `tls` feature: settings that ask for TLS fail the connection rather than let
+/// it go out in plain text.
+#[cfg(not(feature = "tls"))]
+fn tls_plan(_: &Target, settings: Option<TlsSettings>) -> Result<Option<TlsPlan>, connect::Failure> {
+    match settings {
+        None => Ok(None),
+        Some(_) => Err(connect::Failure {
+            error: Error::Tls,
+            log: vec!["Error: this library was built without TLS support.".to_owned()],
+        }),
+    }
+}
+
 /// The TLS part of a connection plan: the rustls configuration built from the settings (files
 /// are read here, and the password callback may run; no lock is held).
+#[cfg(feature = "tls")]
 fn tls_plan(target: &Target, settings: Option<TlsSettings>) -> Result<Option<TlsPlan>, connect::Failure> {
     let Some(mut settings) = settings else {
         return Ok(None);

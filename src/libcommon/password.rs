@@ -107,7 +107,8 @@ pub unsafe extern "C" fn mosquitto_pw_is_valid(pw: *mut mosquitto_pw) -> bool {
 /// Make an empty hash of type `hashtype` in `*pw`, to fill with `mosquitto_pw_hash_encoded`
 /// or `mosquitto_pw_decode` and release with `mosquitto_pw_cleanup`.
 ///
-/// Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` if `pw` is NULL.
+/// Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` if `pw` is NULL, or `MOSQ_ERR_NOT_SUPPORTED` in a
+/// build without TLS and without the broker (no SHA-512 then).
 ///
 /// # Safety
 /// `pw` is NULL or writable.
@@ -119,6 +120,9 @@ pub unsafe extern "C" fn mosquitto_pw_new(
     ffi_boundary! {
         if pw.is_null() {
             return MOSQ_ERR_INVAL;
+        }
+        if !pwhash::AVAILABLE {
+            return MOSQ_ERR_NOT_SUPPORTED;
         }
         let new = Box::new(mosquitto_pw {
             kind: hashtype.0,

@@ -2,8 +2,6 @@
 
 use std::ffi::{c_int, c_void};
 
-use ring::rand::SecureRandom;
-
 use super::ffi_boundary;
 use crate::capi::types::{MOSQ_ERR_INVAL, MOSQ_ERR_SUCCESS, MOSQ_ERR_UNKNOWN};
 
@@ -29,9 +27,10 @@ pub unsafe extern "C" fn mosquitto_getrandom(bytes: *mut c_void, count: c_int) -
         }
         // SAFETY: `count` writable bytes (caller contract).
         let out = unsafe { std::slice::from_raw_parts_mut(bytes.cast::<u8>(), count) };
-        match ring::rand::SystemRandom::new().fill(out) {
-            Ok(()) => MOSQ_ERR_SUCCESS,
-            Err(_) => MOSQ_ERR_UNKNOWN,
+        if crate::random::fill(out) {
+            MOSQ_ERR_SUCCESS
+        } else {
+            MOSQ_ERR_UNKNOWN
         }
     }
 }

@@ -3,20 +3,28 @@
 
 use std::io;
 use std::sync::Arc;
+#[cfg(any(feature = "tls", feature = "socks"))]
 use std::time::Duration;
 
+#[cfg(feature = "tls")]
 use rustls::pki_types::ServerName;
 
+#[cfg(feature = "socks")]
 use super::socks5::{Socks5, Socks5Error, Status};
-use super::stream::{Stream, TlsFailure};
+use super::stream::Stream;
+#[cfg(feature = "tls")]
+use super::stream::TlsFailure;
 use super::tcp::{self, Target};
+#[cfg(feature = "tls")]
 use super::tls::{self, ErrorClass};
 use super::websocket::WsPlan;
 use crate::error::Error;
 
 /// How long a proxy handshake, or a TLS handshake in a blocking connect, may take.
+#[cfg(any(feature = "tls", feature = "socks"))]
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often waits check whether they should give up.
+#[cfg(feature = "socks")]
 const SLICE: Duration = Duration::from_millis(50);
 
 /// A SOCKS5 proxy to connect through (`mosquitto_socks5_set`).
@@ -29,12 +37,19 @@ pub struct Proxy {
 }
 
 /// TLS to layer over the connection.
+#[cfg(feature = "tls")]
 #[derive(Clone)]
 pub(crate) struct TlsPlan {
     pub config: Arc<rustls::ClientConfig>,
     pub server_name: ServerName<'static>,
 }
 
+/// Without the `tls` feature there is never TLS to layer over a connection.
+#[cfg(not(feature = "tls"))]
+#[derive(Debug, Clone)]
+pub(crate) enum TlsPlan {}
+
+#[cfg(feature = "tls")]
 impl std::fmt::Debug for TlsPlan {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TlsPlan")
@@ -85,6 +100,7 @@ impl From<Error> for Failure {
 
 /// The failure for an I/O error during a handshake: TLS errors get their own description.
 pub(crate) fn io_failure(e: &io::Error) -> Failure {
+    #[cfg(feature = "tls")]
     if let Some(tls_error) = TlsFailure::of(e) {
         let (text, class) = tls::describe_error(tls_error);
         let error = match class {
@@ -108,7 +124,11 @@ pub(crate) fn io_failure(e: &io::Error) -> Failure {
 /// The failure for an I/O error while the TLS handshake is going on: the server closing or
 /// resetting the connection at that point is a handshake failure too (a plain MQTT port, say).
 pub(crate) fn handshake_failure(e: &io::Error) -> Failure {
-    if TlsFailure::of(e).is_none()
+    #[cfg(feature = "tls")]
+    let tls_failure = TlsFailure::of(e).is_some();
+    #[cfg(not(feature = "tls"))]
+    let tls_failure = false;
+    if !tls_failure
         && matches!(
             e.kind(),
             io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe
@@ -140,6 +160,9 @@ pub(crate) fn open(plan: &Plan, blocking: bool, abort: &dyn Fn() -> bool) -> Res
         };
     }
     let (stream, in_progress) = match &plan.proxy {
+        #[cfg(not(feature = "socks"))]
+        Some(_) => return Err(Error::NotSupported.into()),
+        #[cfg(feature = "socks")]
         Some(proxy) => {
             let to_proxy = Target {
                 host: proxy.host.clone(),
@@ -160,6 +183,18 @@ pub(crate) fn open(plan: &Plan, blocking: bool, abort: &dyn Fn() -> bool) -> Res
     let Some(tls) = &plan.tls else {
         return Ok((with_ws(stream), in_progress));
     };
+    let stream = start_tls(stream, tls, blocking && !in_progress, abort)?;
+    Ok((with_ws(stream), in_progress))
+}
+
+/// Layer TLS over `stream`; with `complete`, finish the handshake now.
+#[cfg(feature = "tls")]
+fn start_tls(
+    stream: Stream,
+    tls: &TlsPlan,
+    complete: bool,
+    abort: &dyn Fn() -> bool,
+) -> Result<Stream, Failure> {
     let mut stream = stream
         .start_tls(tls.config.clone(), tls.server_name.clone())
         .map_err(|e| {
@@ -169,15 +204,21 @@ pub(crate) fn open(plan: &Plan, blocking: bool, abort: &dyn Fn() -> bool) -> Res
                 log: vec![text],
             }
         })?;
-    if blocking && !in_progress {
+    if complete {
         stream
             .complete_handshake(HANDSHAKE_TIMEOUT, abort)
             .map_err(|e| handshake_failure(&e))?;
     }
-    Ok((with_ws(stream), in_progress))
+    Ok(stream)
+}
+
+#[cfg(not(feature = "tls"))]
+fn start_tls(_: Stream, tls: &TlsPlan, _: bool, _: &dyn Fn() -> bool) -> Result<Stream, Failure> {
+    match *tls {}
 }
 
 /// Wait until `fd` is ready for `events` (POLLIN/POLLOUT) or a slice of time has passed.
+#[cfg(feature = "socks")]
 fn wait_fd(fd: i32, events: libc::c_short) -> io::Result<bool> {
     let mut pfd = libc::pollfd {
         fd,
@@ -197,6 +238,7 @@ fn wait_fd(fd: i32, events: libc::c_short) -> io::Result<bool> {
     Ok(n > 0)
 }
 
+#[cfg(feature = "socks")]
 fn proxy_failure(e: &Socks5Error) -> Failure {
     Failure {
         error: e.to_error(),
@@ -205,6 +247,7 @@ fn proxy_failure(e: &Socks5Error) -> Failure {
 }
 
 /// Run the SOCKS5 handshake on a connected stream to the proxy.
+#[cfg(feature = "socks")]
 fn socks_handshake(
     stream: &mut Stream,
     plan: &Plan,

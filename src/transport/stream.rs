@@ -8,11 +8,14 @@
 
 use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, RawFd};
+#[cfg(feature = "tls")]
 use std::sync::Arc;
+#[cfg(feature = "tls")]
 use std::time::Duration;
 
 use mio::event::Source;
 use mio::{Interest, Registry, Token};
+#[cfg(feature = "tls")]
 use rustls::pki_types::ServerName;
 
 use super::websocket::{WsPlan, WsStream};
@@ -87,18 +90,33 @@ impl Write for Socket {
     }
 }
 
+/// Without the `tls` feature no I/O error is a TLS failure.
+#[cfg(not(feature = "tls"))]
+pub(crate) struct TlsFailure;
+
+#[cfg(not(feature = "tls"))]
+impl TlsFailure {
+    pub(crate) fn of(_: &io::Error) -> Option<std::convert::Infallible> {
+        None
+    }
+}
+
 /// A TLS failure carried inside an [`io::Error`], so the owner can tell it from socket errors.
+#[cfg(feature = "tls")]
 #[derive(Debug)]
 pub(crate) struct TlsFailure(pub rustls::Error);
 
+#[cfg(feature = "tls")]
 impl std::fmt::Display for TlsFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)
     }
 }
 
+#[cfg(feature = "tls")]
 impl std::error::Error for TlsFailure {}
 
+#[cfg(feature = "tls")]
 impl TlsFailure {
     /// The TLS failure inside `e`, if it is one.
     pub(crate) fn of(e: &io::Error) -> Option<&rustls::Error> {
@@ -108,16 +126,19 @@ impl TlsFailure {
     }
 }
 
+#[cfg(feature = "tls")]
 fn tls_error(e: rustls::Error) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, TlsFailure(e))
 }
 
+#[cfg(feature = "tls")]
 /// TLS over a socket.
 pub(crate) struct TlsStream {
     sock: Socket,
     conn: rustls::ClientConnection,
 }
 
+#[cfg(feature = "tls")]
 impl std::fmt::Debug for TlsStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TlsStream")
@@ -126,6 +147,7 @@ impl std::fmt::Debug for TlsStream {
     }
 }
 
+#[cfg(feature = "tls")]
 impl TlsStream {
     /// Send encrypted records rustls has ready, until the socket would block.
     fn flush_records(&mut self) -> io::Result<()> {
@@ -196,10 +218,58 @@ impl TlsStream {
     }
 }
 
+#[cfg(feature = "tls")]
+impl TlsStream {
+    /// Drive the handshake to its end, waiting for the socket (up to `timeout`, checking
+    /// `abort` regularly).
+    fn complete_handshake(&mut self, timeout: Duration, abort: &dyn Fn() -> bool) -> io::Result<()> {
+        let slice = Duration::from_millis(50);
+        let mut waited = Duration::ZERO;
+        while self.conn.is_handshaking() {
+            self.flush_records()?;
+            if abort() {
+                return Err(io::Error::from_raw_os_error(libc::ECANCELED));
+            }
+            if waited >= timeout {
+                return Err(io::Error::from_raw_os_error(libc::ETIMEDOUT));
+            }
+            let mut events = libc::POLLIN;
+            if self.conn.wants_write() {
+                events |= libc::POLLOUT;
+            }
+            let mut pfd = libc::pollfd {
+                fd: self.sock.raw_fd(),
+                events,
+                revents: 0,
+            };
+            // SAFETY: `pfd` is one valid pollfd for the duration of the call.
+            let n = unsafe { libc::poll(&mut pfd, 1, slice.as_millis() as libc::c_int) };
+            if n < 0 {
+                let e = io::Error::last_os_error();
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(e);
+            }
+            waited += slice;
+            if pfd.revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
+                match self.read_records() {
+                    Ok(true) => {}
+                    Ok(false) => return Err(io::ErrorKind::UnexpectedEof.into()),
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        self.flush_records()
+    }
+}
+
 /// A connected (or connecting) byte stream to the server.
 #[derive(Debug)]
 pub(crate) enum Stream {
     Plain(Socket),
+    #[cfg(feature = "tls")]
     Tls(Box<TlsStream>),
     /// WebSockets over a plain or TLS stream.
     Ws(Box<WsStream>),
@@ -232,6 +302,7 @@ impl Stream {
     }
 
     /// Layer TLS over a plain stream; the handshake starts with the first read or write.
+    #[cfg(feature = "tls")]
     pub(crate) fn start_tls(
         self,
         config: Arc<rustls::ClientConfig>,
@@ -258,6 +329,7 @@ impl Stream {
     fn socket(&self) -> &Socket {
         match self {
             Self::Plain(s) => s,
+            #[cfg(feature = "tls")]
             Self::Tls(t) => &t.sock,
             Self::Ws(w) => w.inner().socket(),
         }
@@ -266,6 +338,7 @@ impl Stream {
     fn socket_mut(&mut self) -> &mut Socket {
         match self {
             Self::Plain(s) => s,
+            #[cfg(feature = "tls")]
             Self::Tls(t) => &mut t.sock,
             Self::Ws(w) => w.inner_mut().socket_mut(),
         }
@@ -279,6 +352,7 @@ impl Stream {
     pub(crate) fn is_tls(&self) -> bool {
         match self {
             Self::Plain(_) => false,
+            #[cfg(feature = "tls")]
             Self::Tls(_) => true,
             Self::Ws(w) => w.inner().is_tls(),
         }
@@ -293,6 +367,7 @@ impl Stream {
     pub(crate) fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
             Self::Plain(s) => s.read(buf),
+            #[cfg(feature = "tls")]
             Self::Tls(t) => t.read(buf),
             Self::Ws(w) => w.read(buf),
         }
@@ -302,6 +377,7 @@ impl Stream {
     pub(crate) fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Self::Plain(s) => s.write(buf),
+            #[cfg(feature = "tls")]
             Self::Tls(t) => t.write(buf),
             Self::Ws(w) => w.write(buf),
         }
@@ -311,6 +387,7 @@ impl Stream {
     pub(crate) fn wants_write(&self) -> bool {
         match self {
             Self::Plain(_) => false,
+            #[cfg(feature = "tls")]
             Self::Tls(t) => t.conn.wants_write(),
             Self::Ws(w) => w.wants_write(),
         }
@@ -320,6 +397,7 @@ impl Stream {
     pub(crate) fn flush_pending(&mut self) -> io::Result<()> {
         match self {
             Self::Plain(_) => Ok(()),
+            #[cfg(feature = "tls")]
             Self::Tls(t) => t.flush_records(),
             Self::Ws(w) => w.flush_pending(),
         }
@@ -329,6 +407,7 @@ impl Stream {
     pub(crate) fn is_handshaking(&self) -> bool {
         match self {
             Self::Plain(_) => false,
+            #[cfg(feature = "tls")]
             Self::Tls(t) => t.conn.is_handshaking(),
             Self::Ws(w) => w.inner().is_handshaking(),
         }
@@ -336,55 +415,18 @@ impl Stream {
 
     /// Drive the TLS handshake to its end, waiting for the socket (up to `timeout`, checking
     /// `abort` regularly). Does nothing for a plain stream.
+    #[cfg(feature = "tls")]
     pub(crate) fn complete_handshake(
         &mut self,
         timeout: Duration,
         abort: &dyn Fn() -> bool,
     ) -> io::Result<()> {
-        let t = match self {
-            Self::Tls(t) => t,
-            Self::Ws(w) => return w.inner_mut().complete_handshake(timeout, abort),
-            Self::Plain(_) => return Ok(()),
-        };
-        let slice = Duration::from_millis(50);
-        let mut waited = Duration::ZERO;
-        while t.conn.is_handshaking() {
-            t.flush_records()?;
-            if abort() {
-                return Err(io::Error::from_raw_os_error(libc::ECANCELED));
-            }
-            if waited >= timeout {
-                return Err(io::Error::from_raw_os_error(libc::ETIMEDOUT));
-            }
-            let mut events = libc::POLLIN;
-            if t.conn.wants_write() {
-                events |= libc::POLLOUT;
-            }
-            let mut pfd = libc::pollfd {
-                fd: t.sock.raw_fd(),
-                events,
-                revents: 0,
-            };
-            // SAFETY: `pfd` is one valid pollfd for the duration of the call.
-            let n = unsafe { libc::poll(&mut pfd, 1, slice.as_millis() as libc::c_int) };
-            if n < 0 {
-                let e = io::Error::last_os_error();
-                if e.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(e);
-            }
-            waited += slice;
-            if pfd.revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
-                match t.read_records() {
-                    Ok(true) => {}
-                    Ok(false) => return Err(io::ErrorKind::UnexpectedEof.into()),
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                    Err(e) => return Err(e),
-                }
-            }
+        match self {
+            #[cfg(feature = "tls")]
+            Self::Tls(t) => t.complete_handshake(timeout, abort),
+            Self::Ws(w) => w.inner_mut().complete_handshake(timeout, abort),
+            Self::Plain(_) => Ok(()),
         }
-        t.flush_records()
     }
 
     /// For a non-blocking connect in progress: `Ok(true)` once connected, `Ok(false)` while still

@@ -140,7 +140,7 @@ fn flood(
                 break;
             }
             n += 1;
-            if qos > 0 && n % 256 == 0 {
+            if qos > 0 && n.is_multiple_of(256) {
                 // Acknowledgements are read so that our socket never fills.
                 let _ = reader.drain(Duration::from_millis(1));
             }

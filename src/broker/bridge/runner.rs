@@ -991,6 +991,6 @@ fn describe(e: &Error) -> String {
 
 fn random_u32() -> u32 {
     let mut b = [0u8; 4];
-    let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut b);
+    let _ = crate::random::fill(&mut b);
     u32::from_be_bytes(b)
 }

@@ -100,14 +100,24 @@ pub struct Unsupported {
     pub file: String,
     /// The 1-based line.
     pub line: usize,
+    /// What this build of the broker was built without that the option needs (`"TLS"`), if
+    /// that is the reason.
+    pub built_without: Option<&'static str>,
 }
 
 impl fmt::Display for Unsupported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Error: Option '{}' is not supported by this broker ({}:{}).",
-            self.option, self.file, self.line
-        )
+        match self.built_without {
+            None => write!(
+                f,
+                "Error: Option '{}' is not supported by this broker ({}:{}).",
+                self.option, self.file, self.line
+            ),
+            Some(what) => write!(
+                f,
+                "Error: Option '{}' is not supported by this broker, built without {what} ({}:{}).",
+                self.option, self.file, self.line
+            ),
+        }
     }
 }

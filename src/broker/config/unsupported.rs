@@ -43,6 +43,40 @@ const UNSUPPORTED: &[(&str, When)] = &[
     ("bridge_require_ocsp", When::IfValue("true")),
 ];
 
+/// Built without the `tls` feature, every TLS option is refused, so that a listener or bridge
+/// meant to use TLS never runs in plain text.
+#[cfg(not(feature = "tls"))]
+const TLS_OPTIONS: &[&str] = &[
+    "cafile",
+    "capath",
+    "certfile",
+    "keyfile",
+    "ciphers",
+    "ciphers_tls1.3",
+    "crlfile",
+    "require_certificate",
+    "tls_version",
+    "use_identity_as_username",
+    "use_subject_as_username",
+    "bridge_alpn",
+    "bridge_cafile",
+    "bridge_capath",
+    "bridge_certfile",
+    "bridge_keyfile",
+    "bridge_insecure",
+    "bridge_tls_version",
+];
+
+/// What this build lacks that `option` needs.
+fn built_without(option: &str) -> Option<&'static str> {
+    #[cfg(not(feature = "tls"))]
+    if TLS_OPTIONS.contains(&option) {
+        return Some("TLS");
+    }
+    let _ = option;
+    None
+}
+
 fn rule(option: &str) -> Option<When> {
     UNSUPPORTED.iter().find_map(|&(name, when)| {
         let matches = match name.strip_suffix('*') {
@@ -67,11 +101,14 @@ impl Config {
     pub fn unsupported(&self) -> Vec<Unsupported> {
         self.directives
             .iter()
-            .filter(|d| rule(&d.option).is_some_and(|when| in_force(d, when)))
+            .filter(|d| {
+                built_without(&d.option).is_some() || rule(&d.option).is_some_and(|when| in_force(d, when))
+            })
             .map(|d| Unsupported {
                 option: d.option.clone(),
                 file: d.file.clone(),
                 line: d.line,
+                built_without: built_without(&d.option),
             })
             .collect()
     }

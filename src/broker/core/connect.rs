@@ -144,10 +144,9 @@ impl Shard {
     /// A generated client id: the listener's prefix and a random UUID in upper-case hex, one
     /// that belongs to this shard (so the connection stays here).
     fn generate_id(&self, prefix: &str) -> String {
-        let rng = ring::rand::SystemRandom::new();
         loop {
             let mut b = [0u8; 16];
-            if ring::rand::SecureRandom::fill(&rng, &mut b).is_err() {
+            if !crate::random::fill(&mut b) {
                 // No random source: the clock and the slot count are unique enough here.
                 let seed = self.conns.len() as u64 ^ (self.by_id.len() as u64) << 32;
                 b[..8].copy_from_slice(&seed.to_be_bytes());

@@ -832,8 +832,15 @@ fn identity_of(l: &Listener) -> Identity {
     }
 }
 
+/// Without the `tls` feature every listener is plain (the configuration refuses TLS options).
+#[cfg(not(feature = "tls"))]
+fn tls_configs(listeners: &[Listener]) -> Result<Vec<Option<stream::TlsConfig>>, String> {
+    Ok(vec![None; listeners.len()])
+}
+
 /// The TLS configuration of each listener (`None`: plain); the error is the line to log.
-fn tls_configs(listeners: &[Listener]) -> Result<Vec<Option<Arc<rustls::ServerConfig>>>, String> {
+#[cfg(feature = "tls")]
+fn tls_configs(listeners: &[Listener]) -> Result<Vec<Option<stream::TlsConfig>>, String> {
     use crate::transport::tls::{ServerTlsSettings, server_config};
     let mut out = Vec::with_capacity(listeners.len());
     for l in listeners {

@@ -3,10 +3,12 @@
 //! interface for the worker.
 
 use std::io::{self, Read, Write};
+#[cfg(feature = "tls")]
 use std::sync::Arc;
 
 use bytes::Bytes;
 use mio::net::{TcpStream, UnixStream};
+#[cfg(feature = "tls")]
 use rustls::{ServerConfig, ServerConnection};
 use tungstenite::error::ProtocolError;
 use tungstenite::handshake::server::{Callback, ErrorResponse, Request, Response, ServerHandshake};
@@ -14,8 +16,18 @@ use tungstenite::handshake::{HandshakeError, MidHandshake};
 use tungstenite::protocol::WebSocketConfig;
 use tungstenite::{Message, WebSocket};
 
+/// A listener's TLS configuration.
+#[cfg(feature = "tls")]
+pub(super) type TlsConfig = Arc<ServerConfig>;
+
+/// Without the `tls` feature no listener has a TLS configuration.
+#[cfg(not(feature = "tls"))]
+#[derive(Debug, Clone)]
+pub(super) enum TlsConfig {}
+
 /// Plaintext handed to rustls per write call, so that encrypted records never pile up far
 /// beyond what the socket takes.
+#[cfg(feature = "tls")]
 const TLS_WRITE_CHUNK: usize = 64 * 1024;
 /// The most bytes sent in one WebSocket frame. tungstenite keeps a frame the socket did not take
 /// whole in a buffer that it shifts forward after every partial write, so a large frame would be
@@ -24,6 +36,7 @@ const TLS_WRITE_CHUNK: usize = 64 * 1024;
 const WS_WRITE_CHUNK: usize = 64 * 1024;
 
 /// A TLS connection on a TCP socket.
+#[cfg(feature = "tls")]
 pub(super) struct TlsStream {
     sock: TcpStream,
     tls: ServerConnection,
@@ -33,6 +46,7 @@ pub(super) struct TlsStream {
 pub(super) enum Stream {
     Tcp(TcpStream),
     Unix(UnixStream),
+    #[cfg(feature = "tls")]
     Tls(Box<TlsStream>),
     Ws(Box<WsStream>),
 }
@@ -42,6 +56,7 @@ impl std::fmt::Debug for Stream {
         f.write_str(match self {
             Self::Tcp(_) => "Stream::Tcp",
             Self::Unix(_) => "Stream::Unix",
+            #[cfg(feature = "tls")]
             Self::Tls(_) => "Stream::Tls",
             Self::Ws(_) => "Stream::Ws",
         })
@@ -49,8 +64,14 @@ impl std::fmt::Debug for Stream {
 }
 
 /// A TLS failure, for the worker's log line.
+#[cfg(feature = "tls")]
 #[derive(Debug)]
 pub(super) struct TlsFailure(pub(super) rustls::Error);
+
+/// Without the `tls` feature there is no TLS failure.
+#[cfg(not(feature = "tls"))]
+#[derive(Debug)]
+pub(super) struct TlsFailure(std::convert::Infallible);
 
 impl std::fmt::Display for TlsFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -62,9 +83,15 @@ impl std::error::Error for TlsFailure {}
 
 impl Stream {
     /// A TLS server connection on an accepted socket.
-    pub(super) fn tls(sock: TcpStream, config: Arc<ServerConfig>) -> io::Result<Self> {
+    #[cfg(feature = "tls")]
+    pub(super) fn tls(sock: TcpStream, config: TlsConfig) -> io::Result<Self> {
         let tls = ServerConnection::new(config).map_err(|e| io::Error::other(TlsFailure(e)))?;
         Ok(Self::Tls(Box::new(TlsStream { sock, tls })))
+    }
+
+    #[cfg(not(feature = "tls"))]
+    pub(super) fn tls(_: TcpStream, config: TlsConfig) -> io::Result<Self> {
+        match config {}
     }
 
     /// MQTT over WebSockets on `inner`, starting with the HTTP upgrade.
@@ -84,6 +111,7 @@ impl Stream {
         match self {
             Self::Tcp(s) => Some(s),
             Self::Unix(s) => Some(s),
+            #[cfg(feature = "tls")]
             Self::Tls(t) => Some(&mut t.sock),
             Self::Ws(w) => w.inner_mut()?.source(),
         }
@@ -94,6 +122,7 @@ impl Stream {
         match self {
             Self::Tcp(s) => s.read(buf),
             Self::Unix(s) => s.read(buf),
+            #[cfg(feature = "tls")]
             Self::Tls(t) => t.read(buf),
             Self::Ws(w) => w.read(buf),
         }
@@ -115,6 +144,7 @@ impl Stream {
         match self {
             Self::Tcp(s) => s.write(buf),
             Self::Unix(s) => s.write(buf),
+            #[cfg(feature = "tls")]
             Self::Tls(t) => t.write(buf),
             Self::Ws(w) => w.write(buf),
         }
@@ -137,6 +167,7 @@ impl Stream {
     /// Send what waits for the socket (TLS records, WebSocket frames, the upgrade's reply).
     pub(super) fn flush_records(&mut self) -> io::Result<()> {
         match self {
+            #[cfg(feature = "tls")]
             Self::Tls(t) => t.flush_records(),
             Self::Ws(w) => w.flush(),
             _ => Ok(()),
@@ -146,6 +177,7 @@ impl Stream {
     /// Whether bytes wait for the socket.
     pub(super) fn wants_write(&self) -> bool {
         match self {
+            #[cfg(feature = "tls")]
             Self::Tls(t) => t.tls.wants_write(),
             Self::Ws(w) => w.wants_write(),
             _ => false,
@@ -155,6 +187,7 @@ impl Stream {
     /// Whether a TLS handshake or WebSocket upgrade has not finished yet.
     pub(super) fn handshaking(&self) -> bool {
         match self {
+            #[cfg(feature = "tls")]
             Self::Tls(t) => t.tls.is_handshaking(),
             Self::Ws(w) => !matches!(w.state, WsState::Open(_)),
             _ => false,
@@ -176,6 +209,7 @@ impl Stream {
     /// The client's certificate (DER), once the handshake is done.
     pub(super) fn peer_certificate(&self) -> Option<&[u8]> {
         match self {
+            #[cfg(feature = "tls")]
             Self::Tls(t) => t.tls.peer_certificates()?.first().map(|c| c.as_ref()),
             Self::Ws(w) => w.inner()?.peer_certificate(),
             _ => None,
@@ -473,6 +507,7 @@ impl WsStream {
     }
 }
 
+#[cfg(feature = "tls")]
 impl TlsStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {

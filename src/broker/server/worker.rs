@@ -14,7 +14,7 @@ use parking_lot::{Condvar, Mutex, RwLock};
 use super::listen::Listening;
 use super::log::Logger;
 use super::persist::Persistence;
-use super::stream::{Chunk, Stream, TlsFailure};
+use super::stream::{Chunk, Stream, TlsConfig, TlsFailure};
 use super::sys::SysPublisher;
 use crate::broker::config::LogTypes;
 use crate::broker::core::message::Message;
@@ -70,7 +70,7 @@ pub(super) struct Hub {
     pub(super) tcp_nodelay: bool,
     /// Each listener's TLS configuration (replaced on reload) and what it takes from the
     /// client's certificate.
-    pub(super) tls: RwLock<Vec<Option<Arc<rustls::ServerConfig>>>>,
+    pub(super) tls: RwLock<Vec<Option<TlsConfig>>>,
     pub(super) identity: Vec<Identity>,
     /// Listeners that speak MQTT over WebSockets.
     pub(super) websockets: Vec<bool>,
@@ -458,11 +458,10 @@ impl Worker {
                     .get(c.listener)
                     .copied()
                     .unwrap_or(Identity::None);
-                let identity = c.socket.peer_certificate().and_then(|der| match kind {
-                    Identity::CommonName => crate::transport::tls::peer_common_name(der),
-                    Identity::Subject => crate::transport::tls::peer_subject(der),
-                    Identity::None => None,
-                });
+                let identity = c
+                    .socket
+                    .peer_certificate()
+                    .and_then(|der| peer_identity(der, kind));
                 self.shard.set_identity(id, identity);
             }
             let Some(c) = self.clients.get_mut(id).and_then(Option::as_mut) else {
@@ -766,4 +765,20 @@ impl Worker {
         }
         self.commit_pending();
     }
+}
+
+/// The username a client certificate gives, as the listener takes it.
+#[cfg(feature = "tls")]
+fn peer_identity(der: &[u8], kind: Identity) -> Option<String> {
+    match kind {
+        Identity::CommonName => crate::transport::tls::peer_common_name(der),
+        Identity::Subject => crate::transport::tls::peer_subject(der),
+        Identity::None => None,
+    }
+}
+
+/// Without the `tls` feature there are no client certificates.
+#[cfg(not(feature = "tls"))]
+fn peer_identity(_: &[u8], _: Identity) -> Option<String> {
+    None
 }

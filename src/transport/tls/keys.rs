@@ -1,6 +1,8 @@
 //! Private keys: PEM blocks, PKCS#8, PKCS#1 and SEC1 keys, and their decryption (encrypted
 //! PKCS#8 and OpenSSL's legacy PEM encryption).
 
+#[cfg(feature = "tls-legacy-keys")]
+use super::pbes2::cbc_decrypt;
 use super::*;
 
 /// One PEM block, with its RFC 1421 header lines (as used by OpenSSL's legacy encryption).
@@ -54,8 +56,9 @@ fn pem_blocks(data: &[u8]) -> Vec<PemBlock<'_>> {
     blocks
 }
 
+#[cfg_attr(not(feature = "tls-legacy-keys"), allow(dead_code))]
 pub(super) fn hex_decode(text: &[u8]) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     text.chunks(2)
@@ -128,24 +131,14 @@ fn decrypt_pkcs8(
     block: &PemBlock<'_>,
     password: Option<&PasswordCallback>,
 ) -> Result<PrivateKeyDer<'static>, KeyError> {
-    use pkcs8::pkcs5;
     let der = crate::base64::decode(&block.base64).ok_or_else(|| KeyError::Malformed("bad base64".into()))?;
-    let info = pkcs8::EncryptedPrivateKeyInfo::try_from(der.as_slice())
-        .map_err(|e| KeyError::Malformed(e.to_string()))?;
     let password = ask_password(password)?;
-    match info.decrypt(password.as_slice()) {
-        Ok(doc) => Ok(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
-            doc.as_bytes().to_vec(),
-        ))),
-        // pkcs5 0.7 reports bad padding after decryption as `EncryptFailed`.
-        Err(pkcs8::Error::EncryptedPrivateKey(pkcs5::Error::DecryptFailed | pkcs5::Error::EncryptFailed))
-        | Err(pkcs8::Error::Asn1(_)) => Err(KeyError::WrongPassword),
-        Err(pkcs8::Error::EncryptedPrivateKey(e)) => Err(KeyError::UnsupportedEncryption(e.to_string())),
-        Err(e) => Err(KeyError::Malformed(e.to_string())),
-    }
+    let plain = pbes2::decrypt(&der, &password)?;
+    Ok(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(plain.to_vec())))
 }
 
 /// OpenSSL's `EVP_BytesToKey` with MD5 and one iteration, as its legacy PEM encryption uses.
+#[cfg(feature = "tls-legacy-keys")]
 fn legacy_key(password: &[u8], salt: &[u8], len: usize) -> Zeroizing<Vec<u8>> {
     let mut key = Zeroizing::new(Vec::with_capacity(len + 16));
     let mut prev: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::new());
@@ -161,18 +154,17 @@ fn legacy_key(password: &[u8], salt: &[u8], len: usize) -> Zeroizing<Vec<u8>> {
     key
 }
 
-/// CBC decryption with PKCS#7 padding in place; the plaintext length, or `None` on bad padding.
-fn cbc_decrypt<C>(key: &[u8], iv: &[u8], buf: &mut [u8]) -> Option<usize>
-where
-    C: BlockCipher + BlockDecryptMut + KeyInit,
-{
-    let decryptor = cbc::Decryptor::<C>::new_from_slices(key, iv).ok()?;
-    decryptor
-        .decrypt_padded_mut::<Pkcs7>(buf)
-        .ok()
-        .map(|plain| plain.len())
+#[cfg(not(feature = "tls-legacy-keys"))]
+fn decrypt_legacy(
+    _block: &PemBlock<'_>,
+    _password: Option<&PasswordCallback>,
+) -> Result<PrivateKeyDer<'static>, KeyError> {
+    Err(KeyError::UnsupportedEncryption(
+        "OpenSSL's traditional PEM encryption (this build has no legacy key support)".into(),
+    ))
 }
 
+#[cfg(feature = "tls-legacy-keys")]
 fn decrypt_legacy(
     block: &PemBlock<'_>,
     password: Option<&PasswordCallback>,

@@ -32,13 +32,13 @@ pub(crate) struct Names {
 }
 
 /// One DER element: its tag and contents; `rest` follows it.
-struct Tlv<'a> {
-    tag: u8,
-    value: &'a [u8],
-    rest: &'a [u8],
+pub(super) struct Tlv<'a> {
+    pub(super) tag: u8,
+    pub(super) value: &'a [u8],
+    pub(super) rest: &'a [u8],
 }
 
-fn tlv(data: &[u8]) -> Option<Tlv<'_>> {
+pub(super) fn tlv(data: &[u8]) -> Option<Tlv<'_>> {
     let (&tag, data) = data.split_first()?;
     let (&first, mut data) = data.split_first()?;
     let len = if first < 0x80 {
@@ -63,7 +63,7 @@ fn tlv(data: &[u8]) -> Option<Tlv<'_>> {
 }
 
 /// The elements of a constructed value, in order; `None` if any is malformed.
-fn children(mut data: &[u8]) -> Option<Vec<Tlv<'_>>> {
+pub(super) fn children(mut data: &[u8]) -> Option<Vec<Tlv<'_>>> {
     let mut out = Vec::new();
     while !data.is_empty() {
         let t = tlv(data)?;

@@ -580,10 +580,19 @@ fn unsupported_options_are_listed_with_their_place() {
         option: "certfile".to_string(),
         file: "a.conf".to_string(),
         line: 4,
+        built_without: None,
     };
     assert_eq!(
         u.to_string(),
         "Error: Option 'certfile' is not supported by this broker (a.conf:4)."
+    );
+    let u = Unsupported {
+        built_without: Some("TLS"),
+        ..u
+    };
+    assert_eq!(
+        u.to_string(),
+        "Error: Option 'certfile' is not supported by this broker, built without TLS (a.conf:4)."
     );
 }
 

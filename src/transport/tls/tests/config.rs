@@ -359,14 +359,37 @@ fn client_certificates_and_keys() {
 #[test]
 fn encrypted_keys() {
     let dir = TempDir::new("encrypted");
-    let encrypted = [
-        ("client.crt", "client-enc.key"),
+    let legacy = [
         ("client.crt", "client-enc-des3.key"),
-        ("client.crt", "client-enc-scrypt.key"),
         ("client.crt", "client-legacy.key"),
         ("client.crt", "client-legacy-des3.key"),
         ("client-ec.crt", "client-ec-legacy.key"),
     ];
+    let scrypt = [("client.crt", "client-enc-scrypt.key")];
+    let mut encrypted = vec![("client.crt", "client-enc.key")];
+    let mut refused = Vec::new();
+    if cfg!(feature = "tls-legacy-keys") {
+        encrypted.extend(legacy);
+    } else {
+        refused.extend(legacy);
+    }
+    if cfg!(feature = "tls-scrypt-keys") {
+        encrypted.extend(scrypt);
+    } else {
+        refused.extend(scrypt);
+    }
+    // Left out of this build: refused with a reason, whatever the password.
+    for (cert, key) in refused {
+        let settings = TlsSettings {
+            password: password("secret"),
+            ..with_client(&dir, cert, key)
+        };
+        let e = key_error(&settings);
+        assert!(
+            matches!(&e, KeyError::UnsupportedEncryption(why) if why.contains("this build has no")),
+            "{key}: {e:?}"
+        );
+    }
     for (cert, key) in encrypted {
         let good = TlsSettings {
             password: password("secret"),
@@ -405,6 +428,9 @@ fn encrypted_keys() {
             ..with_client(&dir, cert, key)
         };
         assert_eq!(key_error(&declined), KeyError::PasswordRequired, "{key}");
+    }
+    if !cfg!(feature = "tls-legacy-keys") {
+        return;
     }
     // A legacy key with an unknown cipher.
     let text = String::from_utf8(fixture()["client-legacy.key"].clone()).unwrap();
@@ -485,5 +511,86 @@ fn os_certificates() {
     match client_config(&settings) {
         Ok(_) => {}
         Err(e) => assert!(matches!(e, TlsSetupError::OsCerts { .. }), "{e:?}"),
+    }
+}
+
+/// Keys encrypted by the `openssl` command itself (when it is installed): PBES2 with the PRFs
+/// and ciphers OpenSSL offers, and its traditional encryption.
+#[test]
+fn keys_encrypted_by_openssl() {
+    let dir = TempDir::new("openssl-keys");
+    let plain = dir.path("plain.pem");
+    let made = std::process::Command::new("openssl")
+        .args([
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+        ])
+        .arg(&plain)
+        .output();
+    if !made.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: no usable openssl command");
+        return;
+    }
+    // (file, openssl pkey/pkcs8 arguments, needs tls-legacy-keys)
+    let cases: [(&str, &[&str], bool); 6] = [
+        ("default.pem", &["pkey", "-aes256"], false),
+        (
+            "aes128-sha1.pem",
+            &["pkcs8", "-topk8", "-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA1"],
+            false,
+        ),
+        (
+            "aes192-sha384.pem",
+            &[
+                "pkcs8",
+                "-topk8",
+                "-v2",
+                "aes-192-cbc",
+                "-v2prf",
+                "hmacWithSHA384",
+            ],
+            false,
+        ),
+        (
+            "aes256-sha512.pem",
+            &[
+                "pkcs8",
+                "-topk8",
+                "-v2",
+                "aes-256-cbc",
+                "-v2prf",
+                "hmacWithSHA512",
+            ],
+            false,
+        ),
+        ("des3.pem", &["pkcs8", "-topk8", "-v2", "des3"], true),
+        ("traditional.pem", &["pkey", "-traditional", "-aes128"], true),
+    ];
+    for (file, args, legacy) in cases {
+        let out = dir.path(file);
+        let status = std::process::Command::new("openssl")
+            .args(args)
+            .arg("-in")
+            .arg(&plain)
+            .args(["-passout", "pass:secret", "-out"])
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success(), "openssl {args:?}");
+        let loaded = load_key(&out, password("secret").as_ref());
+        if legacy && !cfg!(feature = "tls-legacy-keys") {
+            assert!(
+                matches!(loaded, Err(KeyError::UnsupportedEncryption(_))),
+                "{file}"
+            );
+            continue;
+        }
+        assert!(loaded.is_ok(), "{file}: {loaded:?}");
+        let wrong = load_key(&out, password("wrong").as_ref());
+        assert!(matches!(wrong, Err(KeyError::WrongPassword)), "{file}: {wrong:?}");
     }
 }
