@@ -100,7 +100,7 @@ pub fn websocket(data: &[u8]) {
     let mut s = Script { data };
     let choice = s.byte();
     let split = s.bytes(8);
-    if choice % 2 == 0 {
+    if choice.is_multiple_of(2) {
         client_upgrade(choice, split, s.data);
     } else {
         broker_side(choice, split, s.data);
