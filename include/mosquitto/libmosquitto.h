@@ -588,6 +588,109 @@ struct libmosquitto_auth {
   char *password;
 };
 
+/**
+ * `on_connect(mosq, obj, rc)`.
+ */
+typedef void (*LIBMOSQ_CB_connect)(struct mosquitto*, void*, int);
+
+/**
+ * `on_connect(mosq, obj, rc, flags)`.
+ */
+typedef void (*LIBMOSQ_CB_connect_with_flags)(struct mosquitto*, void*, int, int);
+
+/**
+ * `on_connect(mosq, obj, rc, flags, props)`.
+ */
+typedef void (*LIBMOSQ_CB_connect_v5)(struct mosquitto*, void*, int, int, const mosquitto_property*);
+
+/**
+ * `on_pre_connect(mosq, obj)`.
+ */
+typedef void (*LIBMOSQ_CB_pre_connect)(struct mosquitto*, void*);
+
+/**
+ * `on_disconnect(mosq, obj, rc)`.
+ */
+typedef void (*LIBMOSQ_CB_disconnect)(struct mosquitto*, void*, int);
+
+/**
+ * `on_disconnect(mosq, obj, rc, props)`.
+ */
+typedef void (*LIBMOSQ_CB_disconnect_v5)(struct mosquitto*, void*, int, const mosquitto_property*);
+
+/**
+ * `on_publish(mosq, obj, mid)`.
+ */
+typedef void (*LIBMOSQ_CB_publish)(struct mosquitto*, void*, int);
+
+/**
+ * `on_publish(mosq, obj, mid, reason_code, props)`.
+ */
+typedef void (*LIBMOSQ_CB_publish_v5)(struct mosquitto*, void*, int, int, const mosquitto_property*);
+
+/**
+ * `on_message(mosq, obj, message)`.
+ */
+typedef void (*LIBMOSQ_CB_message)(struct mosquitto*, void*, const struct mosquitto_message*);
+
+/**
+ * `on_message(mosq, obj, message, props)`.
+ */
+typedef void (*LIBMOSQ_CB_message_v5)(struct mosquitto*,
+                                      void*,
+                                      const struct mosquitto_message*,
+                                      const mosquitto_property*);
+
+/**
+ * `on_subscribe(mosq, obj, mid, qos_count, granted_qos)`.
+ */
+typedef void (*LIBMOSQ_CB_subscribe)(struct mosquitto*, void*, int, int, const int*);
+
+/**
+ * `on_subscribe(mosq, obj, mid, qos_count, granted_qos, props)`.
+ */
+typedef void (*LIBMOSQ_CB_subscribe_v5)(struct mosquitto*,
+                                        void*,
+                                        int,
+                                        int,
+                                        const int*,
+                                        const mosquitto_property*);
+
+/**
+ * `on_unsubscribe(mosq, obj, mid)`.
+ */
+typedef void (*LIBMOSQ_CB_unsubscribe)(struct mosquitto*, void*, int);
+
+/**
+ * `on_unsubscribe(mosq, obj, mid, props)`.
+ */
+typedef void (*LIBMOSQ_CB_unsubscribe_v5)(struct mosquitto*, void*, int, const mosquitto_property*);
+
+/**
+ * `on_unsubscribe(mosq, obj, mid, reason_code_count, reason_codes, props)`.
+ */
+typedef void (*LIBMOSQ_CB_unsubscribe2_v5)(struct mosquitto*,
+                                           void*,
+                                           int,
+                                           int,
+                                           const int*,
+                                           const mosquitto_property*);
+
+/**
+ * `on_ext_auth(mosq, obj, auth_method, auth_data_len, auth_data, props)`.
+ */
+typedef int (*LIBMOSQ_CB_ext_auth)(struct mosquitto*,
+                                   void*,
+                                   const char*,
+                                   uint16_t,
+                                   const void*,
+                                   const mosquitto_property*);
+
+/**
+ * `on_log(mosq, obj, level, str)`.
+ */
+typedef void (*LIBMOSQ_CB_log)(struct mosquitto*, void*, int, const char*);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus

@@ -291,7 +291,8 @@ bool mosquitto_pw_is_valid(struct mosquitto_pw *pw);
  * Make an empty hash of type `hashtype` in `*pw`, to fill with `mosquitto_pw_hash_encoded`
  * or `mosquitto_pw_decode` and release with `mosquitto_pw_cleanup`.
  *
- * Returns `MOSQ_ERR_SUCCESS`, or `MOSQ_ERR_INVAL` if `pw` is NULL.
+ * Returns `MOSQ_ERR_SUCCESS`, `MOSQ_ERR_INVAL` if `pw` is NULL, or `MOSQ_ERR_NOT_SUPPORTED` in a
+ * build without TLS and without the broker (no SHA-512 then).
  *
  * # Safety
  * `pw` is NULL or writable.

@@ -334,3 +334,63 @@ pub struct mosq_opt_arg(pub c_int);
 /// The generated header spells this type as upstream does, `char *const *const`, which has no
 /// Rust equivalent (the outer `const` qualifies the parameter itself); the ABI is the same.
 pub type mosq_topic_array = *const *const c_char;
+
+// The callback types libmosquitto 2.1 names (`mosquitto/libmosquitto_callbacks.h`); the
+// callback-setting functions keep 2.0's spelled-out parameter types, which are the same types.
+
+/// `on_connect(mosq, obj, rc)`.
+pub type LIBMOSQ_CB_connect = Option<unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int)>;
+/// `on_connect(mosq, obj, rc, flags)`.
+pub type LIBMOSQ_CB_connect_with_flags =
+    Option<unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, c_int)>;
+/// `on_connect(mosq, obj, rc, flags, props)`.
+pub type LIBMOSQ_CB_connect_v5 =
+    Option<unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, c_int, *const mosquitto_property)>;
+/// `on_pre_connect(mosq, obj)`.
+pub type LIBMOSQ_CB_pre_connect = Option<unsafe extern "C" fn(*mut mosquitto, *mut c_void)>;
+/// `on_disconnect(mosq, obj, rc)`.
+pub type LIBMOSQ_CB_disconnect = Option<unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int)>;
+/// `on_disconnect(mosq, obj, rc, props)`.
+pub type LIBMOSQ_CB_disconnect_v5 =
+    Option<unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, *const mosquitto_property)>;
+/// `on_publish(mosq, obj, mid)`.
+pub type LIBMOSQ_CB_publish = Option<unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int)>;
+/// `on_publish(mosq, obj, mid, reason_code, props)`.
+pub type LIBMOSQ_CB_publish_v5 =
+    Option<unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, c_int, *const mosquitto_property)>;
+/// `on_message(mosq, obj, message)`.
+pub type LIBMOSQ_CB_message =
+    Option<unsafe extern "C" fn(*mut mosquitto, *mut c_void, *const mosquitto_message)>;
+/// `on_message(mosq, obj, message, props)`.
+pub type LIBMOSQ_CB_message_v5 = Option<
+    unsafe extern "C" fn(*mut mosquitto, *mut c_void, *const mosquitto_message, *const mosquitto_property),
+>;
+/// `on_subscribe(mosq, obj, mid, qos_count, granted_qos)`.
+pub type LIBMOSQ_CB_subscribe =
+    Option<unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, c_int, *const c_int)>;
+/// `on_subscribe(mosq, obj, mid, qos_count, granted_qos, props)`.
+pub type LIBMOSQ_CB_subscribe_v5 = Option<
+    unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, c_int, *const c_int, *const mosquitto_property),
+>;
+/// `on_unsubscribe(mosq, obj, mid)`.
+pub type LIBMOSQ_CB_unsubscribe = Option<unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int)>;
+/// `on_unsubscribe(mosq, obj, mid, props)`.
+pub type LIBMOSQ_CB_unsubscribe_v5 =
+    Option<unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, *const mosquitto_property)>;
+/// `on_unsubscribe(mosq, obj, mid, reason_code_count, reason_codes, props)`.
+pub type LIBMOSQ_CB_unsubscribe2_v5 = Option<
+    unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, c_int, *const c_int, *const mosquitto_property),
+>;
+/// `on_ext_auth(mosq, obj, auth_method, auth_data_len, auth_data, props)`.
+pub type LIBMOSQ_CB_ext_auth = Option<
+    unsafe extern "C" fn(
+        *mut mosquitto,
+        *mut c_void,
+        *const c_char,
+        u16,
+        *const c_void,
+        *const mosquitto_property,
+    ) -> c_int,
+>;
+/// `on_log(mosq, obj, level, str)`.
+pub type LIBMOSQ_CB_log = Option<unsafe extern "C" fn(*mut mosquitto, *mut c_void, c_int, *const c_char)>;

@@ -116,6 +116,19 @@ int main(void)
 		CHECK(MQTT_SESSION_EXPIRY_IMMEDIATE == 0);
 		CHECK(MQTT_SESSION_EXPIRY_NEVER == 0xFFFFFFFFu);
 	}
+	/* 2.1's callback typedefs are the types the callback-setting functions take. */
+	{
+		LIBMOSQ_CB_connect on_connect = NULL;
+		LIBMOSQ_CB_message_v5 on_message = NULL;
+		LIBMOSQ_CB_unsubscribe2_v5 on_unsubscribe = NULL;
+		LIBMOSQ_CB_ext_auth on_auth = NULL;
+		LIBMOSQ_CB_log on_log = NULL;
+		mosquitto_connect_callback_set(NULL, on_connect);
+		mosquitto_message_v5_callback_set(NULL, on_message);
+		mosquitto_unsubscribe2_v5_callback_set(NULL, on_unsubscribe);
+		mosquitto_ext_auth_callback_set(NULL, on_auth);
+		mosquitto_log_callback_set(NULL, on_log);
+	}
 	printf("%d failures\n", failures);
 	return failures ? 1 : 0;
 }
