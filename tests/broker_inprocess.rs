@@ -11,8 +11,8 @@ mod common;
 
 use std::sync::{Arc, Condvar, Mutex};
 
+use common::inprocess::Ours as Server;
 use common::{TIMEOUT, now, unique_topic};
-use mosquitto::broker::server::{Broker, BrokerBuilder};
 use mosquitto::client::{
     Client, ClientOptions, DisconnectCause, Event, Handler, Owner, Property, ProtocolVersion, PublishRequest,
     Target,
@@ -20,57 +20,6 @@ use mosquitto::client::{
 use mosquitto::protocol::PropValue;
 
 const PROTOCOLS: [ProtocolVersion; 3] = [ProtocolVersion::V31, ProtocolVersion::V311, ProtocolVersion::V5];
-
-/// The broker, with its log lines kept in memory.
-struct Server {
-    broker: Option<Broker>,
-    port: u16,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-impl Server {
-    fn start(extra: &str) -> Server {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let lines = log.clone();
-        let mut builder = BrokerBuilder::new();
-        builder.log_callback(Arc::new(move |_level: u32, line: &str| {
-            lines.lock().unwrap().push(line.to_owned());
-        }));
-        builder
-            .config_str(&format!(
-                "listener 0 127.0.0.1\nallow_anonymous true\nlog_type all\n{extra}"
-            ))
-            .expect("configuration");
-        let broker = builder.start().expect("start the broker");
-        let port = broker.port(0).expect("the listener's port");
-        Server {
-            broker: Some(broker),
-            port,
-            log,
-        }
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().join("\n")
-    }
-
-    fn wait_for_log(&self, needle: &str) -> bool {
-        common::poll_until(TIMEOUT, || self.log().contains(needle).then_some(())).is_some()
-    }
-
-    /// Stop as SIGTERM stops mosquitto.
-    fn stop(&mut self) {
-        if let Some(b) = self.broker.take() {
-            b.stop();
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
 
 /// Something to do in the loop thread when an event arrives.
 type EventHook = Box<dyn Fn(&Event) + Send>;

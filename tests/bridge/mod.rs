@@ -8,7 +8,6 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use crate::common::{self, Broker, BrokerConfig, TIMEOUT, now};
-use mosquitto::broker::server::{Broker as OurBroker, BrokerBuilder};
 use mosquitto::client::{
     Client, ClientOptions, Error, Event, Handler, Owner, Property, ProtocolVersion, PublishRequest, Target,
 };
@@ -16,74 +15,7 @@ use mosquitto::client::{
 /// Generous limit for what crosses a bridge that has to (re)connect first.
 pub(crate) const LONG: Duration = Duration::from_secs(30);
 
-/// Our broker, with its log lines kept in memory.
-pub(crate) struct Ours {
-    broker: Option<OurBroker>,
-    pub(crate) port: u16,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-impl Ours {
-    /// A broker with an anonymous listener on a free port, every log type, and `extra`
-    /// (bridges).
-    pub(crate) fn start(extra: &str) -> Ours {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let lines = log.clone();
-        let mut builder = BrokerBuilder::new();
-        builder.log_callback(Arc::new(move |_level: u32, line: &str| {
-            lines.lock().unwrap().push(line.to_owned());
-        }));
-        builder
-            .config_str(&format!(
-                "listener 0 127.0.0.1\nallow_anonymous true\nlog_type all\n{extra}"
-            ))
-            .expect("configuration");
-        let broker = builder.start().expect("start our broker");
-        let port = broker.port(0).expect("the listener's port");
-        Ours {
-            broker: Some(broker),
-            port,
-            log,
-        }
-    }
-
-    pub(crate) fn log(&self) -> String {
-        self.log.lock().unwrap().join("\n")
-    }
-
-    /// How many log lines contain `needle`.
-    pub(crate) fn count(&self, needle: &str) -> usize {
-        self.log
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|l| l.contains(needle))
-            .count()
-    }
-
-    #[track_caller]
-    pub(crate) fn expect_log(&self, needle: &str, limit: Duration) {
-        let found = common::poll_until(limit, || self.log().contains(needle).then_some(()));
-        assert!(
-            found.is_some(),
-            "no log line with {needle:?}; log:\n{}",
-            self.log()
-        );
-    }
-
-    /// Stop as SIGTERM stops mosquitto (no DISCONNECT to anyone, bridges included).
-    pub(crate) fn stop(&mut self) {
-        if let Some(b) = self.broker.take() {
-            b.stop();
-        }
-    }
-}
-
-impl Drop for Ours {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
+pub(crate) use crate::common::inprocess::Ours;
 
 /// Debian's broker with `extra` global lines.
 pub(crate) fn debian(extra: &str) -> Broker {

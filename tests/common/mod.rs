@@ -24,6 +24,7 @@ pub mod consts;
 pub mod cprog;
 pub mod events;
 pub mod fake;
+pub mod inprocess;
 pub mod pki;
 pub mod props;
 
