@@ -435,21 +435,12 @@ impl WsStream {
                 return Err(io::ErrorKind::WouldBlock.into());
             }
         }
-        let ws = self.open()?;
+        self.open()?;
+        // One frame's worth, sent as the pending output is (see `flush`).
         let n = buf.len().min(WS_WRITE_CHUNK);
-        // A frame given to tungstenite is taken even when the socket is full: it then waits in
-        // tungstenite's buffer and no more is taken until it has gone.
-        match ws.write(Message::Binary(Bytes::copy_from_slice(&buf[..n]))) {
-            Ok(()) => {}
-            Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {}
-            Err(e) => return Err(ws_error(e)),
-        }
-        self.blocked = true;
-        match self.flush() {
-            Ok(()) => Ok(n),
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(n),
-            Err(e) => Err(e),
-        }
+        self.pending = Bytes::copy_from_slice(&buf[..n]);
+        self.flush()?;
+        Ok(n)
     }
 
     fn send_frame(&mut self, data: Vec<u8>) -> io::Result<Option<Vec<u8>>> {
