@@ -37,6 +37,9 @@
 static int listener = -1;
 static int port;
 static struct counter disconnects;
+/* The reason codes of the first two disconnects, printed by the main thread once it has seen
+ * each one, so that the output's order does not depend on which thread prints first. */
+static struct counter disconnect_rc[2];
 static struct counter completions[MESSAGES + 1];
 static struct counter server_failed;
 
@@ -44,8 +47,11 @@ static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
 {
 	(void)mosq;
 	(void)obj;
-	printf("on_disconnect: %d\n", rc);
-	fflush(stdout);
+	int seen = counter_get(&disconnects);
+
+	if(seen < 2){
+		counter_set(&disconnect_rc[seen], rc);
+	}
 	counter_add(&disconnects, 1);
 }
 
@@ -237,6 +243,8 @@ int main(void)
 	start_watchdog(60);
 	counter_init(&disconnects);
 	counter_init(&server_failed);
+	counter_init(&disconnect_rc[0]);
+	counter_init(&disconnect_rc[1]);
 	for(i = 0; i <= MESSAGES; i++){
 		counter_init(&completions[i]);
 	}
@@ -252,6 +260,7 @@ int main(void)
 	publish(mosq, 1, "while connected");
 	publish(mosq, 2, "while connected");
 	wait_counter(&disconnects, 1, "the server closing the connection");
+	printf("on_disconnect: %d\n", counter_get(&disconnect_rc[0]));
 	publish(mosq, 3, "while waiting to reconnect");
 	/* The loop thread starts its connect() one second after the loss; the connect hangs until
 	 * the server lets it through 3.5 s after the loss (the client's TCP retries 4 s after). */
@@ -267,6 +276,7 @@ int main(void)
 	}
 	printf("disconnect: %d\n", mosquitto_disconnect(mosq));
 	wait_counter(&disconnects, 2, "the disconnect callback");
+	printf("on_disconnect: %d\n", counter_get(&disconnect_rc[1]));
 	printf("loop_stop: %d\n", mosquitto_loop_stop(mosq, false));
 	mosquitto_destroy(mosq);
 	pthread_join(thread, NULL);
