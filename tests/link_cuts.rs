@@ -4,9 +4,12 @@
 //! publisher (`tests/c/tools/steady_publisher.c`) in the other. While the publisher sends a
 //! numbered sequence of QoS 1 or QoS 2 messages at a steady rate, the link is cut again and
 //! again: taken down for a while (`ip link set down`), the broker's connections killed
-//! (`ss -K`), packets dropped at random (nftables), and, where `tc netem` works, delayed with
-//! jitter, duplicated and reordered. A persistent subscriber (Debian's `mosquitto_sub`, inside
-//! the broker's namespace, so its own link never fails) records what arrives.
+//! (`ss -K`), packets dropped at random (nftables), and delayed with jitter, dropped,
+//! duplicated and reordered: by `tc netem` where the kernel has it, else by a link of two TUN
+//! devices joined by a thread of the test that does the same (`link_cuts/wire.rs`), which then
+//! replaces the veth pair. A light impairment stays on for the whole run, a heavy one comes
+//! and goes among the cuts. A persistent subscriber (Debian's `mosquitto_sub`, inside the
+//! broker's namespace, so its own link never fails) records what arrives.
 //!
 //! The brokers across the link: Debian's `mosquitto`, this project's (`build/sbin/mosquitto`),
 //! and a bridge: this project's broker in the publisher's namespace, its bridge (`topic cuts/#
@@ -28,6 +31,8 @@
 #![allow(clippy::disallowed_methods)]
 
 mod common;
+#[path = "link_cuts/wire.rs"]
+mod wire;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -37,6 +42,7 @@ use std::time::{Duration, Instant};
 
 use common::cprog::{self, Lib};
 use common::{Proc, TempDir, ensure_library_built, have_program, run};
+use wire::{Impairment, Wire, WireCounts};
 
 const LIMIT: Duration = Duration::from_secs(20);
 /// Messages per second each publisher sends (`LINK_CUTS_RATE`).
@@ -85,7 +91,30 @@ struct Net {
     client_ip: String,
     broker_ip: String,
     has_nft: bool,
+    /// How packets are delayed, dropped, duplicated and reordered, if at all.
+    impair: ImpairBy,
+    /// The TUN link replacing the veth pair (with `ImpairBy::Wire`).
+    wire: Option<Wire>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ImpairBy {
+    /// `tc netem` on the client's end of the veth pair (its outgoing packets).
+    Netem,
+    /// The TUN link's thread (both directions).
+    Wire,
+    /// Neither is available.
+    Nothing,
+}
+
+/// On for the whole run, where packets can be impaired.
+const LIGHT: Impairment = Impairment {
+    delay_ms: 2,
+    jitter_ms: 1,
+    loss: 0.2,
+    duplicate: 0.2,
+    reorder: 1.0,
+};
 
 impl Net {
     fn create() -> Result<Net, String> {
@@ -94,35 +123,53 @@ impl Net {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let id = (std::process::id() % 10_000) * 10 + n % 10;
         let subnet = 20 + (std::process::id() * 7 + n) % 200;
-        let net = Net {
+        let mut net = Net {
             client_ns: format!("mqcut-c{id}"),
             broker_ns: format!("mqcut-b{id}"),
             client_if: format!("mqc{id}"),
             client_ip: format!("10.231.{subnet}.1"),
             broker_ip: format!("10.231.{subnet}.2"),
             has_nft: have_program("nft"),
+            impair: ImpairBy::Nothing,
+            wire: None,
         };
         let broker_if = format!("mqb{id}");
-        let (c, b) = (net.client_ns.as_str(), net.broker_ns.as_str());
+        let (c, b) = (net.client_ns.clone(), net.broker_ns.clone());
+        let (c, b) = (c.as_str(), b.as_str());
         let _ = sh(&["ip", "netns", "del", c]);
         let _ = sh(&["ip", "netns", "del", b]);
         sh(&["ip", "netns", "add", c])?;
         sh(&["ip", "netns", "add", b])?;
-        sh(&[
-            "ip",
-            "link",
-            "add",
-            &net.client_if,
-            "netns",
-            c,
-            "type",
-            "veth",
-            "peer",
-            "name",
-            &broker_if,
-            "netns",
-            b,
-        ])?;
+        net.impair = if probe_netem(c) {
+            ImpairBy::Netem
+        } else if wire::available() {
+            ImpairBy::Wire
+        } else {
+            ImpairBy::Nothing
+        };
+        if net.impair == ImpairBy::Wire {
+            let seed = u64::from(id) * 0x9E37_79B9 + 1;
+            net.wire = Some(
+                Wire::create(c, &net.client_if, b, &broker_if, seed)
+                    .map_err(|e| format!("cannot make the TUN link: {e}"))?,
+            );
+        } else {
+            sh(&[
+                "ip",
+                "link",
+                "add",
+                &net.client_if,
+                "netns",
+                c,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                &broker_if,
+                "netns",
+                b,
+            ])?;
+        }
         for (ns, dev, ip) in [
             (c, net.client_if.as_str(), net.client_ip.as_str()),
             (b, broker_if.as_str(), net.broker_ip.as_str()),
@@ -223,34 +270,55 @@ impl Net {
 
 impl Drop for Net {
     fn drop(&mut self) {
+        // The TUN devices go with the wire's file descriptors.
+        self.wire.take();
         let _ = sh(&["ip", "netns", "del", &self.client_ns]);
         let _ = sh(&["ip", "netns", "del", &self.broker_ns]);
     }
 }
 
+/// Whether `tc netem` works in namespace `ns` (the `sch_netem` module may be missing): tried
+/// once on its loopback interface and removed again.
+fn probe_netem(ns: &str) -> bool {
+    if !have_program("tc") {
+        return false;
+    }
+    let ok = sh(&[
+        "tc", "-n", ns, "qdisc", "replace", "dev", "lo", "root", "netem", "delay", "1ms",
+    ])
+    .is_ok();
+    let _ = sh(&["tc", "-n", ns, "qdisc", "del", "dev", "lo", "root"]);
+    ok
+}
+
 impl Net {
-    /// Whether `tc netem` works here (the `sch_netem` module may be missing): tried once on the
-    /// client's interface and removed again.
-    fn probe_netem(&self) -> bool {
-        if !have_program("tc") {
-            return false;
+    /// Delay, drop, duplicate and reorder packets from now on (None: leave them alone).
+    fn impair(&self, impairment: Option<Impairment>) {
+        match self.impair {
+            ImpairBy::Netem => {
+                let mut args = vec!["tc", "-n", &self.client_ns, "qdisc"];
+                let spec = impairment.map(|i| i.netem_spec());
+                match &spec {
+                    Some(spec) => {
+                        args.extend(["replace", "dev", &self.client_if, "root", "netem"]);
+                        args.extend(spec.split_whitespace());
+                    }
+                    None => args.extend(["del", "dev", &self.client_if, "root"]),
+                }
+                let _ = sh(&args);
+            }
+            ImpairBy::Wire => {
+                if let Some(wire) = &self.wire {
+                    wire.set(impairment.unwrap_or_default());
+                }
+            }
+            ImpairBy::Nothing => {}
         }
-        let ok = self.netem(Some("delay 1ms")).is_ok();
-        let _ = self.netem(None);
-        ok
     }
 
-    /// Set (Some) or remove (None) a netem discipline on the client's interface.
-    fn netem(&self, spec: Option<&str>) -> Result<String, String> {
-        let mut args = vec!["tc", "-n", &self.client_ns, "qdisc"];
-        match spec {
-            Some(spec) => {
-                args.extend(["replace", "dev", &self.client_if, "root", "netem"]);
-                args.extend(spec.split_whitespace());
-            }
-            None => args.extend(["del", "dev", &self.client_if, "root"]),
-        }
-        sh(&args)
+    /// What the TUN link did (zeros without one).
+    fn wire_counts(&self) -> WireCounts {
+        self.wire.as_ref().map(Wire::counts).unwrap_or_default()
     }
 }
 
@@ -477,6 +545,8 @@ struct Counted {
     received: usize,
     lost: usize,
     doubled: usize,
+    /// What the TUN link did to the packets, if there was one.
+    wire: WireCounts,
 }
 
 /// Whether this machine can run the test at all; prints why not.
@@ -498,15 +568,22 @@ fn can_run() -> bool {
 
 /// Cut the link `cuts` times (while the publishers run, and at most two seconds longer), every
 /// kind of cut in turn; returns how many were made.
-fn make_cuts(net: &Net, port: u16, cuts: u64, publish_time: Duration, netem: bool, seed: u64) -> u64 {
+fn make_cuts(net: &Net, port: u16, cuts: u64, publish_time: Duration, seed: u64) -> u64 {
     let mut rng = Rng(seed);
     let start = Instant::now();
-    let kinds = if netem { 6 } else { 5 };
+    let impaired = net.impair != ImpairBy::Nothing;
+    let kinds = if impaired { 6 } else { 5 };
+    let light = impaired.then_some(LIGHT);
     let mut done_cuts = 0;
     while done_cuts < cuts && start.elapsed() < publish_time + Duration::from_secs(2) {
         std::thread::sleep(Duration::from_millis(rng.between(150, 600)));
-        // Their lengths vary.
-        match done_cuts % kinds {
+        // Their lengths vary. The heavy impairment comes second, so that a short run has it.
+        let kind = if impaired {
+            [0, 5, 1, 2, 3, 4][(done_cuts % 6) as usize]
+        } else {
+            done_cuts % kinds
+        };
+        match kind {
             0 => net.kill_connections(port),
             1 => {
                 net.link(false);
@@ -538,19 +615,17 @@ fn make_cuts(net: &Net, port: u16, cuts: u64, publish_time: Duration, netem: boo
             }
             _ => {
                 // Delay with jitter, loss, duplication and reordering, then a reset.
-                let spec = format!(
-                    "delay {}ms {}ms loss {}% duplicate {}% reorder {}% 50%",
-                    rng.between(10, 80),
-                    rng.between(5, 40),
-                    rng.between(1, 10),
-                    rng.between(1, 5),
-                    rng.between(5, 25)
-                );
-                let _ = net.netem(Some(&spec));
+                net.impair(Some(Impairment {
+                    delay_ms: rng.between(10, 80),
+                    jitter_ms: rng.between(5, 40),
+                    loss: rng.between(1, 10) as f64,
+                    duplicate: rng.between(1, 5) as f64,
+                    reorder: rng.between(5, 25) as f64,
+                }));
                 std::thread::sleep(Duration::from_millis(rng.between(500, 2000)));
                 net.kill_connections(port);
                 std::thread::sleep(Duration::from_millis(rng.between(200, 800)));
-                let _ = net.netem(None);
+                net.impair(light);
             }
         }
         done_cuts += 1;
@@ -558,9 +633,7 @@ fn make_cuts(net: &Net, port: u16, cuts: u64, publish_time: Duration, netem: boo
     net.link(true);
     net.loss(0);
     net.blackhole(false);
-    if netem {
-        let _ = net.netem(None);
-    }
+    net.impair(None);
     done_cuts
 }
 
@@ -579,13 +652,20 @@ fn sequence(setup: Setup, qos: u8, messages: u64, cuts: u64, seed: u64) -> Optio
     if !net.has_nft {
         eprintln!("note: nft is not installed; running without random packet loss");
     }
-    let netem = net.probe_netem();
-    if !netem {
-        eprintln!(
-            "note: tc netem is not available here (no sch_netem module?): no delay, jitter, \
+    match net.impair {
+        ImpairBy::Netem => {}
+        ImpairBy::Wire => eprintln!(
+            "note: tc netem is not available here (no sch_netem module?): the link is two TUN \
+             devices joined by the test, which delays, drops, duplicates and reorders packets"
+        ),
+        ImpairBy::Nothing => eprintln!(
+            "note: neither tc netem nor TUN devices are available here: no delay, jitter, \
              duplication or reordering; the cuts are link down/up, connection resets (ss -K) \
              and random drops (nftables)"
-        );
+        ),
+    }
+    if net.impair != ImpairBy::Nothing {
+        net.impair(Some(LIGHT));
     }
     let dir = TempDir::new("link-cuts");
     // The broker across the link: its listener on the veth address, and one on its own
@@ -679,7 +759,7 @@ fn sequence(setup: Setup, qos: u8, messages: u64, cuts: u64, seed: u64) -> Optio
     }
 
     let publish_time = Duration::from_millis(messages * 1000 / rate());
-    let done_cuts = make_cuts(&net, port, cuts, publish_time, netem, seed);
+    let done_cuts = make_cuts(&net, port, cuts, publish_time, seed);
 
     let mut report = String::new();
     let mut failures = Vec::new();
@@ -711,6 +791,7 @@ fn sequence(setup: Setup, qos: u8, messages: u64, cuts: u64, seed: u64) -> Optio
     std::thread::sleep(Duration::from_secs(2));
     let mut counted = Counted {
         cuts: done_cuts,
+        wire: net.wire_counts(),
         ..Counted::default()
     };
     for (run, summary) in runs.into_iter().zip(summaries) {
@@ -776,9 +857,17 @@ fn both_levels(setup: Setup, seeds: [u64; 2]) {
         let Some(c) = sequence(setup, qos, messages, cuts, seed) else {
             return;
         };
+        let link = if c.wire.packets > 0 {
+            format!(
+                "; the link carried {} packets, dropped {}, duplicated {}, reordered {}",
+                c.wire.packets, c.wire.dropped, c.wire.duplicated, c.wire.reordered
+            )
+        } else {
+            String::new()
+        };
         eprintln!(
             "counted: {}, QoS {qos}: {} cuts survived, {} messages published on our library, \
-             {} received, {} lost, {} doubled",
+             {} received, {} lost, {} doubled{link}",
             setup.name(),
             c.cuts,
             c.published,
