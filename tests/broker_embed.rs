@@ -9,6 +9,9 @@
 //! `embed_errors.c`: NULL arguments, configuration errors with their lines at the log function,
 //! `mosquitto_embed_port` errors, state errors, an unsupported option, a port in use
 //! (EADDRINUSE), a missing password file, `mosquitto_embed_main`.
+//! `embed_under_load.c`: a broker with persistence stopped and started three times while
+//! clients in the process publish to it from their own threads; every QoS 1 message completes
+//! once and reaches a persistent subscriber.
 
 mod common;
 

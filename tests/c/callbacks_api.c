@@ -12,6 +12,11 @@
  *   D: mosquitto_loop_forever in this thread; disconnect from on_message ends it.
  *   E: mosquitto_loop in this thread; mosquitto_destroy from inside on_message.
  *
+ * Then all of it again under load: while A runs, three more threads of the program publish at
+ * QoS 0, 1 and 2 on A's own client the whole time; while B to E run, they publish on another
+ * client of the program. Every one of those publishes must return MOSQ_ERR_SUCCESS (or
+ * MOSQ_ERR_NO_CONN once A has disconnected).
+ *
  * Usage: callbacks_api PORT (a broker on 127.0.0.1 that allows anonymous clients)
  * Exit status: 0 when every check passed; 1 otherwise (the failures are printed).
  */
@@ -43,6 +48,78 @@ static struct counter failures;
 static void topic_of(char *buf, size_t len, const char *client, const char *leaf)
 {
 	snprintf(buf, len, "%s%s/%s", base, client, leaf);
+}
+
+/* ---- load: threads publishing on one client ---- */
+
+#define LOAD_THREADS 3
+
+struct load {
+	struct mosquitto *mosq;
+	pthread_t threads[LOAD_THREADS];
+	struct counter stop;
+	struct counter sent;
+	struct counter bad;
+	int running;
+};
+
+static struct load load;
+
+static void *load_thread(void *arg)
+{
+	long n = (long)arg;
+	char topic[160], payload[32];
+	int i, rc;
+
+	snprintf(topic, sizeof(topic), "%sload/%ld", base, n);
+	for(i = 0; !counter_get(&load.stop); i++){
+		snprintf(payload, sizeof(payload), "%ld-%d", n, i);
+		rc = mosquitto_publish(load.mosq, NULL, topic, (int)strlen(payload), payload, i % 3, false);
+		if(rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN){
+			printf("load: publish returned %d\n", rc);
+			counter_add(&load.bad, 1);
+		}
+		counter_add(&load.sent, 1);
+		if(i % 8 == 7){
+			sleep_ms(1);
+		}
+	}
+	return NULL;
+}
+
+/* Start the threads publishing on mosq (NULL: no load). */
+static void load_start(struct mosquitto *mosq)
+{
+	long i;
+
+	if(!mosq){
+		return;
+	}
+	load.mosq = mosq;
+	counter_set(&load.stop, 0);
+	counter_set(&load.sent, 0);
+	for(i = 0; i < LOAD_THREADS; i++){
+		CHECK(pthread_create(&load.threads[i], NULL, load_thread, (void *)i) == 0);
+	}
+	load.running = 1;
+}
+
+/* Stop them (if running) and check what they saw. */
+static void load_stop(const char *label)
+{
+	int i;
+
+	if(!load.running){
+		return;
+	}
+	counter_set(&load.stop, 1);
+	for(i = 0; i < LOAD_THREADS; i++){
+		pthread_join(load.threads[i], NULL);
+	}
+	load.running = 0;
+	CHECK(counter_get(&load.sent) > 0);
+	CHECK(counter_get(&load.bad) == 0);
+	printf("%s: %d publishes by other threads meanwhile\n", label, counter_get(&load.sent));
 }
 
 /* ---- A ---- */
@@ -162,7 +239,7 @@ static void a_on_disconnect(struct mosquitto *mosq, void *obj, int rc)
 	counter_add(&s->disconnected, 1);
 }
 
-static void run_a(void)
+static void run_a(int loaded)
 {
 	struct a_state s;
 	struct mosquitto *mosq;
@@ -187,12 +264,14 @@ static void run_a(void)
 	mosquitto_log_callback_set(mosq, a_on_log);
 	CHECK(mosquitto_connect(mosq, "127.0.0.1", port, 60) == MOSQ_ERR_SUCCESS);
 	CHECK(mosquitto_loop_start(mosq) == MOSQ_ERR_SUCCESS);
+	load_start(loaded ? mosq : NULL);
 	wait_counter(&s.connected, 1, "A: on_connect");
 	wait_counter(&s.messages, 3, "A: three messages");
 	wait_counter(&s.unsubscribed, 1, "A: on_unsubscribe");
 	wait_counter(&s.disconnected, 1, "A: on_disconnect");
 	CHECK(s.disconnect_rc == 0);
 	mosquitto_loop_stop(mosq, false);
+	load_stop("A");
 	sleep_ms(100);
 	CHECK(counter_get(&s.messages) == 3);
 	CHECK(counter_get(&s.logs) == 3);
@@ -397,19 +476,47 @@ static void run_d(void)
 	printf("D: done\n");
 }
 
-int main(int argc, char *argv[])
+/* B to E while other threads publish on another client of this program. */
+static void run_b_to_e_loaded(void)
 {
-	port = port_argument(argc, argv);
-	start_watchdog(60);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	counter_init(&failures);
-	snprintf(base, sizeof(base), "callbacks/%ld/", (long)getpid());
-	mosquitto_lib_init();
-	run_a();
+	struct mosquitto *other = mosquitto_new(NULL, true, NULL);
+
+	CHECK(other != NULL);
+	if(!other){
+		return;
+	}
+	CHECK(mosquitto_connect(other, "127.0.0.1", port, 60) == MOSQ_ERR_SUCCESS);
+	CHECK(mosquitto_loop_start(other) == MOSQ_ERR_SUCCESS);
+	load_start(other);
 	run_b();
 	run_c();
 	run_d();
 	run_e();
+	load_stop("B to E");
+	CHECK(mosquitto_disconnect(other) == MOSQ_ERR_SUCCESS);
+	CHECK(mosquitto_loop_stop(other, false) == MOSQ_ERR_SUCCESS);
+	mosquitto_destroy(other);
+}
+
+int main(int argc, char *argv[])
+{
+	port = port_argument(argc, argv);
+	start_watchdog(120);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	counter_init(&failures);
+	snprintf(base, sizeof(base), "callbacks/%ld/", (long)getpid());
+	counter_init(&load.stop);
+	counter_init(&load.sent);
+	counter_init(&load.bad);
+	mosquitto_lib_init();
+	run_a(0);
+	run_b();
+	run_c();
+	run_d();
+	run_e();
+	printf("under load:\n");
+	run_a(1);
+	run_b_to_e_loaded();
 	mosquitto_lib_cleanup();
 	printf("failures: %d\n", counter_get(&failures));
 	return counter_get(&failures) ? 1 : 0;
