@@ -12,6 +12,9 @@
 //!   time, base64, random bytes, password hashes, sizes), linked with `-lmosquitto_common`.
 //!
 //! Every run must load this project's libmosquitto.so.1 (`tests/c/support/loadcheck.c`).
+//! Each program also runs under Valgrind (no memory errors, no definite leaks) and built with
+//! AddressSanitizer and UndefinedBehaviorSanitizer (the websockets program against our broker,
+//! plain and over TLS).
 
 mod common;
 
@@ -27,16 +30,38 @@ use common::cprog::{self, Lib};
 use common::{Broker, TempDir, ensure_library_built, lib_dir, repo_root, run};
 
 const LIMIT: Duration = Duration::from_secs(60);
+const VALGRIND_LIMIT: Duration = Duration::from_secs(240);
+
+/// How a program is built and run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Plain,
+    /// Under Valgrind's memcheck: no errors, no definite leaks.
+    Valgrind,
+    /// Built with AddressSanitizer and UndefinedBehaviorSanitizer (leaks checked too).
+    Sanitizers,
+}
+
+impl Mode {
+    /// Whether this mode can run here (says why not).
+    fn available(self) -> bool {
+        if self == Mode::Valgrind && !common::have_program("valgrind") {
+            eprintln!("skipped: valgrind is not installed");
+            return false;
+        }
+        true
+    }
+}
 
 /// Build `tests/c21/<name>.c` against our headers and libraries.
-fn build(name: &str, dir: &Path) -> PathBuf {
-    build_with(name, dir, &[])
+fn build(name: &str, dir: &Path, mode: Mode) -> PathBuf {
+    build_with(name, dir, &[], mode)
 }
 
 /// [`build`], linked with `libs` (`-l...`) besides libmosquitto.
-fn build_with(name: &str, dir: &Path, libs: &[&str]) -> PathBuf {
+fn build_with(name: &str, dir: &Path, libs: &[&str], mode: Mode) -> PathBuf {
     let src = repo_root().join("tests").join("c21").join(format!("{name}.c"));
-    let exe = dir.join(name);
+    let exe = dir.join(format!("{name}-{mode:?}"));
     let mut cmd = Command::new(cprog::compiler());
     cmd.args([
         "-std=c99",
@@ -46,52 +71,94 @@ fn build_with(name: &str, dir: &Path, libs: &[&str]) -> PathBuf {
         "-pedantic",
         "-pthread",
         "-g",
-    ])
-    .arg("-I")
-    .arg(repo_root().join("include"))
-    .arg("-o")
-    .arg(&exe)
-    .arg(&src)
-    .arg(cprog::c_dir().join("support").join("loadcheck.c"))
-    .arg("-L")
-    .arg(lib_dir())
-    .args(libs)
-    .args(["-lmosquitto", "-ldl"])
-    .env_remove("LD_LIBRARY_PATH")
-    .env_remove("LIBRARY_PATH");
+    ]);
+    if mode == Mode::Sanitizers {
+        cmd.args([
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            "-fno-omit-frame-pointer",
+        ]);
+    }
+    cmd.arg("-I")
+        .arg(repo_root().join("include"))
+        .arg("-o")
+        .arg(&exe)
+        .arg(&src)
+        .arg(cprog::c_dir().join("support").join("loadcheck.c"))
+        .arg("-L")
+        .arg(lib_dir())
+        .args(libs)
+        .args(["-lmosquitto", "-ldl"])
+        .env_remove("LD_LIBRARY_PATH")
+        .env_remove("LIBRARY_PATH");
     let out = run(&mut cmd, Duration::from_secs(120), None).expect("run the C compiler");
     out.assert_success(&format!("compiling {}", src.display()));
     exe
 }
 
-/// Run a program on our library; it must load it and succeed (the broker's log is shown when
-/// it does not).
-fn run_ok(exe: &Path, args: &[String], broker: Option<&Broker>) {
-    let out = cprog::run_program(exe, args, Lib::Ours, &[], LIMIT);
+/// Run a program on our library in `mode`; it must load it and succeed (the broker's log is
+/// shown when it does not).
+fn run_ok(exe: &Path, args: &[String], broker: Option<&Broker>, mode: Mode) -> common::Output {
+    let suppressions = format!(
+        "--suppressions={}",
+        repo_root().join("tests").join("valgrind.supp").display()
+    );
+    let valgrind = [
+        "valgrind",
+        "-q",
+        &suppressions,
+        "--error-exitcode=99",
+        "--leak-check=full",
+        "--errors-for-leak-kinds=definite",
+        "--show-leak-kinds=definite",
+    ];
+    let wrapper: &[&str] = if mode == Mode::Valgrind { &valgrind } else { &[] };
+    let mut cmd = cprog::command(exe, Lib::Ours, wrapper);
+    if mode == Mode::Sanitizers {
+        cmd.env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:exitcode=98")
+            .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1:exitcode=97");
+    }
+    cmd.args(args);
+    let limit = if mode == Mode::Valgrind {
+        VALGRIND_LIMIT
+    } else {
+        LIMIT
+    };
+    let out = run(&mut cmd, limit, None).unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()));
     if let Err(e) = cprog::check_loaded(&out, Lib::Ours) {
-        panic!("{}: {e}", exe.display());
+        panic!("{} ({mode:?}): {e}", exe.display());
     }
     if !out.status.success() {
         if let Some(b) = broker {
             eprintln!("broker log:\n{}", b.log());
         }
     }
-    out.assert_success(&exe.display().to_string());
+    out.assert_success(&format!("{} ({mode:?})", exe.display()));
+    out
+}
+
+fn api21(mode: Mode) {
+    if !mode.available() {
+        return;
+    }
+    ensure_library_built();
+    let dir = TempDir::new("lib21-api");
+    let exe = build("api21", dir.path(), mode);
+    run_ok(&exe, &[], None, mode);
 }
 
 #[test]
 fn api21_functions_and_lists_between_the_two_libraries() {
-    ensure_library_built();
-    let dir = TempDir::new("lib21-api");
-    let exe = build("api21", dir.path());
-    run_ok(&exe, &[], None);
+    api21(Mode::Plain);
 }
 
-#[test]
-fn libcommon_functions_from_our_helper_library() {
+fn libcommon21(mode: Mode) {
+    if !mode.available() {
+        return;
+    }
     ensure_library_built();
     let dir = TempDir::new("lib21-common");
-    let exe = build_with("libcommon21", dir.path(), &["-lmosquitto_common"]);
+    let exe = build_with("libcommon21", dir.path(), &["-lmosquitto_common"], mode);
     // A hash written by this project's mosquitto_passwd.
     let pwfile = dir.path().join("pwfile");
     let passwd = repo_root().join("build").join("bin").join("mosquitto_passwd");
@@ -110,11 +177,7 @@ fn libcommon_functions_from_our_helper_library() {
     let hash = line.trim().strip_prefix("user:").expect("user:HASH").to_string();
     let files = dir.path().join("files");
     std::fs::create_dir(&files).expect("make a directory");
-    let out = cprog::run_program(&exe, &[files.display().to_string(), hash], Lib::Ours, &[], LIMIT);
-    if let Err(e) = cprog::check_loaded(&out, Lib::Ours) {
-        panic!("{}: {e}", exe.display());
-    }
-    out.assert_success(&exe.display().to_string());
+    let out = run_ok(&exe, &[files.display().to_string(), hash], None, mode);
     // mosquitto_malloc is in libmosquitto_common.so.1 only; the property functions, in both
     // libraries, resolve to one of ours.
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -140,6 +203,11 @@ fn libcommon_functions_from_our_helper_library() {
     );
 }
 
+#[test]
+fn libcommon_functions_from_our_helper_library() {
+    libcommon21(Mode::Plain);
+}
+
 fn websocket_listener() -> Listener {
     Listener::new("protocol websockets")
 }
@@ -152,40 +220,50 @@ fn websockets_against_debian_mosquitto() {
     }
     ensure_library_built();
     let dir = TempDir::new("lib21-ws-debian");
-    let exe = build("websockets21", dir.path());
+    let exe = build("websockets21", dir.path(), Mode::Plain);
     let broker = Broker::start_with(BrokerConfig {
         listeners: vec![websocket_listener()],
         ..BrokerConfig::default()
     });
-    run_ok(&exe, &[broker.ports[0].to_string()], Some(&broker));
+    run_ok(&exe, &[broker.ports[0].to_string()], Some(&broker), Mode::Plain);
 }
 
-#[test]
-fn websockets_against_our_broker() {
+fn websockets_ours(mode: Mode) {
+    if !mode.available() {
+        return;
+    }
     if !broker_available() {
         eprintln!("skipped: mosquitto_passwd (for the broker's set-up) is not installed");
         return;
     }
     ensure_library_built();
     let dir = TempDir::new("lib21-ws-ours");
-    let exe = build("websockets21", dir.path());
+    let exe = build("websockets21", dir.path(), mode);
     let broker = Broker::start_with(BrokerConfig {
         listeners: vec![websocket_listener()],
         program: Some(repo_root().join("build").join("sbin").join("mosquitto")),
         ..BrokerConfig::default()
     });
-    run_ok(&exe, &[broker.ports[0].to_string()], Some(&broker));
+    run_ok(&exe, &[broker.ports[0].to_string()], Some(&broker), mode);
+}
+
+#[test]
+fn websockets_against_our_broker() {
+    websockets_ours(Mode::Plain);
 }
 
 /// Websockets over TLS: `ours` picks this project's broker, else Debian's.
-fn websockets_over_tls(ours: bool) {
+fn websockets_over_tls(ours: bool, mode: Mode) {
+    if !mode.available() {
+        return;
+    }
     if !broker_available() {
         eprintln!("skipped: Debian's mosquitto is not installed");
         return;
     }
     ensure_library_built();
     let dir = TempDir::new("lib21-wss");
-    let exe = build("websockets21", dir.path());
+    let exe = build("websockets21", dir.path(), mode);
     let certs = CertDir::new();
     let program = ours.then(|| repo_root().join("build").join("sbin").join("mosquitto"));
     let broker = Broker::start_with(BrokerConfig {
@@ -200,17 +278,18 @@ fn websockets_over_tls(ours: bool) {
         &exe,
         &[broker.ports[0].to_string(), certs.file("ca.crt")],
         Some(&broker),
+        mode,
     );
 }
 
 #[test]
 fn websockets_over_tls_against_debian_mosquitto() {
-    websockets_over_tls(false);
+    websockets_over_tls(false, Mode::Plain);
 }
 
 #[test]
 fn websockets_over_tls_against_our_broker() {
-    websockets_over_tls(true);
+    websockets_over_tls(true, Mode::Plain);
 }
 
 /// Read one MQTT packet: its first byte and body.
@@ -236,11 +315,13 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-#[test]
-fn enhanced_authentication_against_a_scripted_server() {
+fn enhanced_authentication(mode: Mode) {
+    if !mode.available() {
+        return;
+    }
     ensure_library_built();
     let dir = TempDir::new("lib21-auth");
-    let exe = build("ext_auth21", dir.path());
+    let exe = build("ext_auth21", dir.path(), mode);
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
     let port = listener.local_addr().expect("address").port();
     let server = std::thread::spawn(move || {
@@ -267,8 +348,32 @@ fn enhanced_authentication_against_a_scripted_server() {
         let (first, _) = read_packet(&mut s);
         assert_eq!(first, 0xE0, "DISCONNECT last");
     });
-    run_ok(&exe, &[port.to_string()], None);
+    run_ok(&exe, &[port.to_string()], None, mode);
     server
         .join()
         .expect("the scripted server saw the exchange it expects");
+}
+
+#[test]
+fn enhanced_authentication_against_a_scripted_server() {
+    enhanced_authentication(Mode::Plain);
+}
+
+/// Every 2.1 program once under Valgrind or with the sanitizers.
+fn all_in(mode: Mode) {
+    api21(mode);
+    libcommon21(mode);
+    enhanced_authentication(mode);
+    websockets_ours(mode);
+    websockets_over_tls(true, mode);
+}
+
+#[test]
+fn programs_pass_under_valgrind() {
+    all_in(Mode::Valgrind);
+}
+
+#[test]
+fn programs_pass_with_sanitizers() {
+    all_in(Mode::Sanitizers);
 }
