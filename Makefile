@@ -35,7 +35,10 @@
 #                             (ROUNDS=3 rounds, medians; benches/broker.sh), then websockets
 #                             against TCP
 #   make soak                 the long link-cut, hostile-client and thread tests (minutes; the
-#                             link cuts need root), then prints what they counted
+#                             link cuts need root), the ThreadSanitizer run, then prints what
+#                             they counted
+#   make tsan                 the C test programs and the in-process broker tests on a library
+#                             and broker built with ThreadSanitizer (.ci/tsan.sh; minutes)
 #   make fuzz-smoke           run each fuzz target FUZZ_SECONDS (20) s from its seeds
 #   make support-table        print the Markdown table of implemented functions
 #   make update-support-table rewrite that table in README.md
@@ -128,7 +131,7 @@ EXAMPLES := $(patsubst c-examples/%.c,$(BUILD)/examples/%,$(if $(call yes,BROKER
 	$(filter-out c-examples/embedded_broker.c,$(wildcard c-examples/*.c))))
 
 .PHONY: all install uninstall header check-header check-exports examples test demo check bench bench-broker soak \
-	fuzz-smoke check-options check-build-options sizes FORCE \
+	fuzz-smoke tsan check-options check-build-options sizes FORCE \
 	support-table update-support-table check-support-table clean cbindgen-version
 
 all: $(LIBOUT)/$(SONAME) $(LIBOUT)/libmosquitto.so $(LIBOUT)/libmosquitto.a \
@@ -339,6 +342,9 @@ bench-broker: all
 
 soak: all
 	CARGO=$(CARGO) .ci/soak.sh
+
+tsan:
+	CARGO=$(CARGO) .ci/tsan.sh
 
 FUZZ_SECONDS ?= 20
 fuzz-smoke:

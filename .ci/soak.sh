@@ -7,7 +7,8 @@
 #   - hostile clients against our broker, HOSTILE_SCALE (4) times the loops of make check
 #     (tests/broker_hostile.rs);
 #   - the thread stress program (tests/c/threads_publish_reconnect.c) with THREAD_MESSAGES
-#     (2000) messages per thread against our broker.
+#     (2000) messages per thread against our broker;
+#   - ThreadSanitizer over every C test program and the in-process broker tests (.ci/tsan.sh).
 # Logs go to build/soak/; the summary is printed at the end.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -43,10 +44,14 @@ cat "$out/threads.log"
 grep -q "libmosquitto loaded from: $(readlink -f build/lib/libmosquitto.so.1)" "$out/threads.log" \
 	|| { echo "the thread stress program did not run on build/lib/libmosquitto.so.1"; status=1; }
 
+echo "== ThreadSanitizer"
+CARGO="$cargo" .ci/tsan.sh 2>&1 | tee "$out/tsan.log" || status=1
+
 echo
 echo "==== soak summary"
 grep -ah '^counted:' "$out/link_cuts.log" || echo "link cuts: nothing counted (skipped?)"
 grep -aoE '(test result|[0-9]+ (idle|connections|subscriptions)|trickled for).*' "$out/hostile.log"
 grep -ah '^threads ' "$out/threads.log"
+grep -ah '^tsan: [0-9]* C programs\|^tsan: skipped' "$out/tsan.log"
 if [ "$status" -eq 0 ]; then echo "soak: passed"; else echo "soak: FAILED (logs in $out/)"; fi
 exit "$status"

@@ -43,7 +43,7 @@ static int completed, repeated;
 static int received_once[THREADS][MAX_MESSAGES];
 static int received_total;
 static int bad_returns;
-static volatile bool stopping;
+static struct counter stopping;
 static struct counter connects;
 static struct counter sub_ready;
 
@@ -141,7 +141,7 @@ static void *bystander(void *arg)
 	struct mosquitto *mosq = arg;
 	int n = 0;
 
-	while(!stopping){
+	while(!counter_get(&stopping)){
 		(void)mosquitto_want_write(mosq);
 		(void)mosquitto_socket(mosq);
 		(void)mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, n % 2);
@@ -159,9 +159,9 @@ static void *usurper(void *arg)
 	struct mosquitto *other;
 	(void)arg;
 
-	while(!stopping){
+	while(!counter_get(&stopping)){
 		sleep_ms(700);
-		if(stopping){
+		if(counter_get(&stopping)){
 			break;
 		}
 		other = mosquitto_new(pub_id, false, NULL);
@@ -191,6 +191,7 @@ int main(int argc, char *argv[])
 	}
 	total = THREADS * messages;
 	completions = calloc(MAX_MID, 1);
+	counter_init(&stopping);
 	counter_init(&connects);
 	counter_init(&sub_ready);
 	snprintf(topic, sizeof(topic), "threads/%ld", (long)getpid());
@@ -226,7 +227,7 @@ int main(int argc, char *argv[])
 	for(t = 0; t < THREADS; t++){
 		pthread_join(threads[t], NULL);
 	}
-	stopping = true;
+	counter_set(&stopping, 1);
 	pthread_join(thief, NULL);
 	pthread_join(side, NULL);
 
