@@ -260,8 +260,10 @@ impl Harness {
             assert!(!line.text.is_empty(), "an empty log line");
         }
         // As the worker: mail first, then the bytes.
-        for (to, cmd) in commands {
-            self.mail[usize::from(to)].push(Mail::Command(cmd));
+        for (to, batch) in commands {
+            for cmd in batch {
+                self.mail[usize::from(to)].push(Mail::Command(cmd));
+            }
         }
         for h in handoffs {
             let Some(client) = self.client_of(shard, h.conn) else {

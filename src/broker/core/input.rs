@@ -615,6 +615,12 @@ impl Shard {
         for id in timed_out {
             self.end(id, Ending::Timeout, now);
         }
+        // Output buffers kept from busy moments shrink back once nothing waits in them.
+        for c in self.conns.iter_mut().flatten() {
+            if c.out.is_empty() && c.out.capacity() > super::shard::OUT_IDLE {
+                c.out = Vec::new();
+            }
+        }
         let timed = std::mem::take(&mut self.timed_sessions);
         let mut keep = Vec::new();
         for slot in timed {

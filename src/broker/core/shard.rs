@@ -276,8 +276,8 @@ pub struct Output {
     pub writable: Vec<ConnId>,
     /// Connections to close once their bytes are written.
     pub close: Vec<ConnId>,
-    /// Commands for other shards, with the shard number.
-    pub commands: Vec<(u16, Command)>,
+    /// Commands for other shards: per shard number, one batch in the order they were made.
+    pub commands: Vec<(u16, Vec<Command>)>,
     pub handoffs: Vec<Handoff>,
     pub logs: Vec<LogLine>,
     /// Messages published by the broker itself ($SYS, logs to topic) are routed by shard 0.
@@ -306,6 +306,12 @@ pub struct SessionHoldings {
 }
 
 /// A shard; see the module documentation.
+/// A connection's output buffer is kept between batches up to this capacity, so that a busy
+/// connection does not allocate and grow a new one for every batch.
+pub(super) const OUT_KEEP: usize = 64 * 1024;
+/// What an idle connection keeps of its output buffer (given back at the next tick).
+pub(super) const OUT_IDLE: usize = 4096;
+
 pub struct Shard {
     pub(super) index: u16,
     pub(super) settings: Arc<Settings>,
@@ -398,9 +404,12 @@ impl Shard {
     /// Collect what the shard produced (pending batches of commands included).
     pub fn take_output(&mut self) -> Output {
         self.publish_counts();
+        // Each batch goes whole: the commands are not moved one by one again.
         for (shard, batch) in self.outgoing_batches.iter_mut().enumerate() {
-            for cmd in batch.drain(..) {
-                self.out.commands.push((shard as u16, cmd));
+            if !batch.is_empty() {
+                let size = batch.len();
+                let full = std::mem::replace(batch, Vec::with_capacity(size));
+                self.out.commands.push((shard as u16, full));
             }
         }
         std::mem::take(&mut self.out)
@@ -664,8 +673,9 @@ impl Shard {
                 c.out_packets = c.out_packets.saturating_sub(c.taken_packets);
                 c.taken_packets = 0;
                 if c.out.is_empty() {
-                    // Keep a small buffer; give a large one back.
-                    if rest.capacity() <= 4096 {
+                    // Keep the buffer for the next batch, unless it is large; `tick` gives
+                    // back what an idle connection keeps beyond OUT_IDLE.
+                    if rest.capacity() <= OUT_KEEP {
                         c.out = rest;
                     }
                 }

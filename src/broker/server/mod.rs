@@ -664,10 +664,10 @@ impl Broker {
         for worker in 0..self.hub.inboxes.len() {
             self.hub.post(
                 worker,
-                vec![Mail::Command(Command::Reload {
+                vec![Mail::Commands(vec![Command::Reload {
                     settings: settings.clone(),
                     security: security.clone(),
-                })],
+                }])],
             );
         }
         // Keep the listeners as they are; the rest is the new configuration.

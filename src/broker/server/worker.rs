@@ -36,18 +36,13 @@ const OUTPUT_HIGH_WATER: usize = 8 << 20;
 /// Something for a worker from elsewhere.
 #[derive(Debug)]
 pub(super) enum Mail {
-    Command(Command),
+    /// Commands from one shard, in the order it made them.
+    Commands(Vec<Command>),
     /// A connection whose client id belongs to this worker's shard.
-    Handoff {
-        socket: Stream,
-        handoff: Handoff,
-    },
+    Handoff { socket: Stream, handoff: Box<Handoff> },
     /// A connection made inside the process (the local side of a bridge), as if accepted on
     /// `listener`.
-    Accept {
-        socket: Stream,
-        listener: usize,
-    },
+    Accept { socket: Stream, listener: usize },
 }
 
 /// A worker's mailbox.
@@ -409,10 +404,14 @@ impl Worker {
         let mail = std::mem::take(&mut *self.hub.inboxes[self.index].mail.lock());
         for m in mail {
             match m {
-                Mail::Command(cmd) => self.shard.command(cmd, t),
+                Mail::Commands(commands) => {
+                    for cmd in commands {
+                        self.shard.command(cmd, t);
+                    }
+                }
                 Mail::Handoff { socket, handoff } => {
                     let listener = handoff.listener;
-                    let id = self.shard.adopt(handoff, t);
+                    let id = self.shard.adopt(*handoff, t);
                     self.register(id, socket, listener);
                 }
                 Mail::Accept { socket, listener } => {
@@ -637,17 +636,10 @@ impl Worker {
     }
 
     /// Post commands to the other shards (after committing what they depend on).
-    fn post_commands(&mut self, commands: Vec<(u16, Command)>) {
+    fn post_commands(&mut self, commands: Vec<(u16, Vec<Command>)>) {
         self.commit_pending();
-        let shards = self.hub.inboxes.len();
-        let mut mail: Vec<Vec<Mail>> = (0..shards).map(|_| Vec::new()).collect();
-        for (to, cmd) in commands {
-            if let Some(m) = mail.get_mut(usize::from(to)) {
-                m.push(Mail::Command(cmd));
-            }
-        }
-        for (to, m) in mail.into_iter().enumerate() {
-            self.hub.post(to, m);
+        for (to, batch) in commands {
+            self.hub.post(usize::from(to), vec![Mail::Commands(batch)]);
         }
     }
 
@@ -701,7 +693,7 @@ impl Worker {
             if let Some(m) = mail.get_mut(to) {
                 m.push(Mail::Handoff {
                     socket: c.socket,
-                    handoff,
+                    handoff: Box::new(handoff),
                 });
             }
         }

@@ -333,8 +333,10 @@ fn commit_all(store: &RedbStore, shards: &mut [Shard], c: Clock) {
         let changes = shards[i].take_changes();
         store.commit(&ops_for(&changes, c), true).unwrap();
         let out = shards[i].take_output();
-        for (to, cmd) in out.commands {
-            shards[usize::from(to)].command(cmd, c.now);
+        for (to, batch) in out.commands {
+            for cmd in batch {
+                shards[usize::from(to)].command(cmd, c.now);
+            }
         }
     }
     for s in shards.iter_mut() {
