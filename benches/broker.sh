@@ -24,7 +24,10 @@
 # the last delivery), and of its resident memory at the end; and the ratios of ours to the others
 # (of the medians; for CPU, lower is better).
 # Then:
-#   latency   p50/p99 publish-to-delivery latency at LATENCY_RATE (10000) msg/s, QoS 0, p2p
+#   latency   p50/p99 publish-to-delivery latency at LATENCY_RATE (10000) msg/s, QoS 0, p2p; the
+#             clients set TCP_NODELAY (with Nagle's algorithm on the publisher's socket, 1% of
+#             the messages wait for a delayed acknowledgement, tens of milliseconds whatever the
+#             broker); the brokers keep their defaults
 #   conn      CONNS (5000) idle connections: broker memory per connection, for each broker
 #   scale     SCALE_CONNS (100000, or what the file limit allows) idle connections to SCALE_BROKERS ("ours mosquitto"): broker
 #             memory per connection beside the kernel's memory per socket (/proc/meminfo Slab
@@ -194,7 +197,7 @@ load_args() {
 	fanout_q0) echo "-q 0 -S 50 -n 20000 -W 50000" ;;
 	large_q0) echo "-q 0 -s 16384 -n 20000 -W 2000" ;;
 	tls_p2p_q0) echo "-q 0 -n 100000 -c $work/ca.crt" ;;
-	latency) echo "-q 0 -n $((LATENCY_RATE * 5)) -r $LATENCY_RATE" ;;
+	latency) echo "-q 0 -n $((LATENCY_RATE * 5)) -r $LATENCY_RATE -N" ;;
 	esac
 }
 
@@ -277,7 +280,7 @@ if [ ${#throughput[@]} -gt 0 ]; then
 fi
 case " ${throughput[*]} " in *" latency "*)
 	echo
-	echo "Latency, publish to delivery, QoS 0, one publisher and one subscriber at $LATENCY_RATE msg/s (median of rounds):"
+	echo "Latency, publish to delivery, QoS 0, one publisher and one subscriber at $LATENCY_RATE msg/s, clients with TCP_NODELAY (median of rounds):"
 	echo
 	echo "| broker | p50 µs | p99 µs |"
 	echo "| --- | --- | --- |"

@@ -16,6 +16,7 @@
  *   -b PID               the broker's process: its CPU time from right before the first publish
  *                        to right after the last delivery, and its resident memory at the end
  *   -c CAFILE            TLS, verifying the broker with these CA certificates
+ *   -N                   set TCP_NODELAY on the clients' sockets (MOSQ_OPT_TCP_NODELAY)
  *   -L DIR               refuse to run unless the libmosquitto.so.1 mapped into this process
  *                        lies in DIR (the library under test, not another one on the system)
  *
@@ -52,7 +53,7 @@ struct subscriber {
 	long delivered, duplicates, corrupt, latencies;
 };
 
-static int qos, npub, nsub, size;
+static int qos, npub, nsub, size, nodelay;
 static long count, window;
 static char filter[96];
 static struct subscriber *subs;
@@ -283,6 +284,9 @@ static struct mosquitto *client(const char *id, void *obj, const char *cafile)
 		return NULL;
 	}
 	mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+	if(nodelay){
+		mosquitto_int_option(m, MOSQ_OPT_TCP_NODELAY, 1);
+	}
 	if(cafile && mosquitto_tls_set(m, cafile, NULL, NULL, NULL, NULL) != MOSQ_ERR_SUCCESS){
 		mosquitto_destroy(m);
 		return NULL;
@@ -304,7 +308,7 @@ int main(int argc, char **argv)
 	char base[64], lib[PATH_MAX] = "none";
 
 	qos = 0; npub = 1; nsub = 1; size = 100; count = 100000; window = 20000;
-	while((opt = getopt(argc, argv, "h:p:q:P:S:n:s:wW:r:b:c:L:")) != -1){
+	while((opt = getopt(argc, argv, "h:p:q:P:S:n:s:wW:r:b:c:L:N")) != -1){
 		switch(opt){
 		case 'h': host = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -319,6 +323,7 @@ int main(int argc, char **argv)
 		case 'b': broker_pid = atoi(optarg); break;
 		case 'c': cafile = optarg; break;
 		case 'L': libdir = optarg; break;
+		case 'N': nodelay = 1; break;
 		default: fprintf(stderr, "see the comment at the top of broker_load.c\n"); return 1;
 		}
 	}
