@@ -3,15 +3,18 @@
  * limit requires: a client of this library holds four descriptors), each running its share of
  * the clients from one thread, mosquitto_socket() of every client in one epoll set,
  * mosquitto_loop_read()/mosquitto_loop_write() when a socket is ready. The clients bind to
- * several loopback source addresses (127.0.0.2, .3, ...) so that more connections than one
- * address has ephemeral ports can reach the broker.
+ * several loopback source addresses (127.S.0.2, 127.S.0.3, ...) so that more connections than one
+ * address has ephemeral ports can reach the broker. S changes from run to run: a port bound
+ * without a destination must be free on its address, and the connections of the last run
+ * still hold theirs (TIME_WAIT) for a minute.
  *
  * Usage: broker_conns -p PORT -n N [-b BROKER_PID] [-a ADDRESSES] [-t SECONDS] [-L DIR]
  *   -n N          connections, made at most 64 at a time per worker (each waits for its CONNACK)
  *   -b PID        the broker: its resident memory, and the kernel's memory (/proc/meminfo Slab
  *                 plus the TCP socket buffers of /proc/net/sockstat), before and after (the
  *                 clients are made first, then measured from, then connected)
- *   -a ADDRESSES  source addresses to spread the connections over (N / 25000 + 1)
+ *   -a ADDRESSES  source addresses to spread the connections over (N / 10000 + 1: bind() takes
+ *                 its ports from half of the ephemeral range)
  *   -t SECONDS    then every client publishes one 100-byte QoS 0 message a second, for
  *                 SECONDS, to a topic of its own; one more client subscribed to them all counts
  *                 the deliveries; the broker's resident memory is sampled every 5 s
@@ -229,6 +232,9 @@ static char command(int fd)
 }
 
 /* A worker: make `n` clients (numbered from `first`), connect them when told, publish when told. */
+/* The second octet of the source addresses of this run. */
+static int source_net;
+
 static void worker(const char *host, int port, long first, long n, int addresses, int seconds, int up, int down)
 {
 	struct mosquitto **clients = calloc((size_t)n, sizeof(*clients));
@@ -250,7 +256,7 @@ static void worker(const char *host, int port, long first, long n, int addresses
 	while(connected + refused < n && !failed){
 		while(made < n && made - connected - refused < PARALLEL){
 			char bind[32];
-			snprintf(bind, sizeof(bind), "127.0.0.%d", 2 + (int)((first + made) % addresses));
+			snprintf(bind, sizeof(bind), "127.%d.0.%d", source_net, 2 + (int)((first + made) % addresses));
 			if(connect_client(clients[made], made, host, port, bind) != 0){
 				fprintf(stderr, "connection %ld failed\n", first + made);
 				failed = 1;
@@ -333,8 +339,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if(addresses < 1){
-		addresses = (int)(n / 25000) + 1;
+		addresses = (int)(n / 10000) + 1;
 	}
+	source_net = 1 + (int)(getpid() % 250);
 	/* As many files as allowed; as many workers as that needs. */
 	struct rlimit rl;
 	getrlimit(RLIMIT_NOFILE, &rl);
