@@ -21,6 +21,7 @@ mod thread;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
 use mio::{Events, Poll, Waker};
@@ -100,6 +101,9 @@ struct Inner {
     /// A wake-up of the polling thread is already pending.
     wake_pending: bool,
     threaded: Threaded,
+    /// The thread that last did network work (read, write, connect) on this client: with a
+    /// loop thread, the loop thread.
+    network_thread: Option<ThreadId>,
     backoff: Backoff,
     /// Reconnect attempts since the last accepted CONNACK or `run_forever` start.
     reconnects: u32,
@@ -171,6 +175,7 @@ impl Client {
                 dispatching: false,
                 wake_pending: false,
                 threaded: Threaded::None,
+                network_thread: None,
                 backoff: Backoff::default(),
                 reconnects: 0,
             }),
@@ -216,9 +221,39 @@ impl Client {
 
     /// Run `f` under the client lock, then deliver any events it caused (and close a
     /// connection that failed meanwhile, once the events before the failure are delivered).
+    /// While a loop thread runs the network (ours or the application's), events are delivered
+    /// by that thread, as libmosquitto does: a call from another thread only delivers the log
+    /// lines it wrote itself (libmosquitto calls the log callback in the calling thread; the
+    /// events a call adds come after those pending before it) and wakes the
+    /// loop thread for the rest, so that no other callback runs inside, say, a
+    /// `mosquitto_publish` made under the application's own lock.
     fn locked<R>(&self, h: &dyn Handler, f: impl FnOnce(&mut Inner) -> R) -> R {
         let mut guard = self.inner.lock();
+        let before = guard.engine.session().event_count();
         let r = f(&mut guard);
+        let elsewhere =
+            guard.threaded != Threaded::None && guard.network_thread != Some(std::thread::current().id());
+        if elsewhere {
+            // The lines this call wrote, not those the loop thread has still to deliver.
+            let mut logs = Vec::new();
+            guard
+                .engine
+                .session_mut()
+                .drain_log_events_from(before, &mut logs);
+            let more =
+                !guard.dispatching && (guard.engine.session().has_events() || guard.engine.has_failure());
+            drop(guard);
+            for event in logs {
+                if h.discarded() {
+                    break;
+                }
+                h.deliver(event);
+            }
+            if more {
+                self.wake();
+            }
+            return r;
+        }
         let need = !guard.dispatching && (guard.engine.session().has_events() || guard.engine.has_failure());
         drop(guard);
         if need {
@@ -232,6 +267,7 @@ impl Client {
     /// asked to disconnect, possibly from an event handler that ran meanwhile).
     fn io(&self, h: &dyn Handler, f: impl FnOnce(&mut Inner) -> Result<(), Error>) -> Result<(), Error> {
         let mut guard = self.inner.lock();
+        guard.network_thread = Some(std::thread::current().id());
         let r = f(&mut guard);
         let need = !guard.dispatching && (guard.engine.session().has_events() || guard.engine.has_failure());
         drop(guard);

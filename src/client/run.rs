@@ -209,8 +209,12 @@ impl Client {
         blocking: bool,
         control: Option<&LoopControl>,
     ) -> Result<(), Error> {
-        // The application may change credentials or TLS settings for this attempt.
-        self.locked(h, |g| g.engine.session_mut().push_event(Event::PreConnect));
+        // The application may change credentials or TLS settings for this attempt (the
+        // pre-connect callback runs now, in this thread, which does the network work).
+        self.locked(h, |g| {
+            g.network_thread = Some(std::thread::current().id());
+            g.engine.session_mut().push_event(Event::PreConnect)
+        });
         let t = now();
         let ((target, proxy, tls_settings, connector, websocket), generation) = self.locked(h, |g| {
             let plan = g.engine.begin_connect(t)?;

@@ -376,6 +376,28 @@ impl Session {
         self.events.push(event);
     }
 
+    /// How many events are pending.
+    pub(crate) fn event_count(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Move the log lines among the events pending from position `from` on into `into`,
+    /// keeping the other events in order.
+    pub(crate) fn drain_log_events_from(&mut self, from: usize, into: &mut Vec<Event>) {
+        let from = from.min(self.events.len());
+        if !self.events[from..].iter().any(|e| matches!(e, Event::Log { .. })) {
+            return;
+        }
+        let tail: Vec<Event> = self.events.drain(from..).collect();
+        for e in tail {
+            if matches!(e, Event::Log { .. }) {
+                into.push(e);
+            } else {
+                self.events.push(e);
+            }
+        }
+    }
+
     pub(crate) fn has_events(&self) -> bool {
         !self.events.is_empty()
     }

@@ -14,7 +14,9 @@
  * QoS 0, 1 and 2 on the same client. It runs until the subscription has delivered MESSAGES
  * messages.
  *
- * Every function that returns a code must return one of the library's codes (the calls are
+ * Every callback but on_log must run in the loop thread, as with libmosquitto (a program may
+ * call the library under a lock of its own that its callbacks take too). Every function that
+ * returns a code must return one of the library's codes (the calls are
  * valid, but some legitimately answer MOSQ_ERR_NO_CONN or MOSQ_ERR_INVAL, for example), the
  * publishing threads must only see MOSQ_ERR_SUCCESS or MOSQ_ERR_NO_CONN, and afterwards the
  * client must still make a round trip and disconnect cleanly.
@@ -52,6 +54,10 @@ static struct counter load_bad;
 static struct counter load_sent;
 static struct counter in_callback[16];
 static int userdata;
+/* The loop thread (known from on_connect on); callbacks other than on_log run there only. */
+static pthread_t loop_thread;
+static struct counter loop_known;
+static struct counter outside_loop;
 
 enum { CB_CONNECT, CB_CONNECT_FLAGS, CB_CONNECT_V5, CB_DISCONNECT, CB_DISCONNECT_V5, CB_PUBLISH,
 	CB_PUBLISH_V5, CB_MESSAGE, CB_MESSAGE_V5, CB_SUBSCRIBE, CB_SUBSCRIBE_V5, CB_UNSUBSCRIBE,
@@ -182,6 +188,9 @@ static void everything(struct mosquitto *mosq, int cb, const struct mosquitto_me
 	struct mosquitto *other;
 
 	counter_add(&in_callback[cb], 1);
+	if(cb != CB_LOG && counter_get(&loop_known) && !pthread_equal(pthread_self(), loop_thread)){
+		counter_add(&outside_loop, 1);
+	}
 	(void)mosquitto_socket(mosq);
 	(void)mosquitto_want_write(mosq);
 	(void)mosquitto_ssl_get(mosq);
@@ -247,6 +256,8 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
 	char topic[160];
 
 	(void)obj;
+	loop_thread = pthread_self();
+	counter_set(&loop_known, 1);
 	if(rc != 0){
 		FAIL("connect: rc %d", rc);
 		return;
@@ -433,6 +444,8 @@ int main(int argc, char *argv[])
 	counter_init(&load_bad);
 	counter_init(&load_sent);
 	counter_init(&logs);
+	counter_init(&loop_known);
+	counter_init(&outside_loop);
 	for(i = 0; i < CB_COUNT; i++){
 		counter_init(&in_callback[i]);
 	}
@@ -509,6 +522,11 @@ int main(int argc, char *argv[])
 	}
 	printf("calls checked: %d; publishes by other threads meanwhile: %d\n", counter_get(&calls),
 			counter_get(&load_sent));
+	/* As libmosquitto: with mosquitto_loop_start(), only the loop thread runs callbacks (log
+	 * lines excepted: they come from the thread whose call wrote them). */
+	if(counter_get(&outside_loop)){
+		FAIL("%d callbacks ran outside the loop thread", counter_get(&outside_loop));
+	}
 	mosquitto_destroy(mosq);
 	mosquitto_lib_cleanup();
 	printf("failures: %d\n", counter_get(&failures));
