@@ -224,42 +224,63 @@ impl Client {
     /// While a loop thread runs the network (ours or the application's), events are delivered
     /// by that thread, as libmosquitto does: a call from another thread only delivers the log
     /// lines it wrote itself (libmosquitto calls the log callback in the calling thread; the
-    /// events a call adds come after those pending before it) and wakes the
-    /// loop thread for the rest, so that no other callback runs inside, say, a
-    /// `mosquitto_publish` made under the application's own lock.
+    /// events a call adds come after those pending before it) and wakes the loop thread for
+    /// the rest, so that no other callback runs inside, say, a `mosquitto_publish` made under
+    /// the application's own lock.
     fn locked<R>(&self, h: &dyn Handler, f: impl FnOnce(&mut Inner) -> R) -> R {
         let mut guard = self.inner.lock();
         let before = guard.engine.session().event_count();
         let r = f(&mut guard);
-        let elsewhere =
-            guard.threaded != Threaded::None && guard.network_thread != Some(std::thread::current().id());
-        if elsewhere {
-            // The lines this call wrote, not those the loop thread has still to deliver.
-            let mut logs = Vec::new();
-            guard
-                .engine
-                .session_mut()
-                .drain_log_events_from(before, &mut logs);
-            let more =
+        self.after_call(h, guard, before);
+        r
+    }
+
+    /// Whether events are delivered in the calling thread (see [`Client::locked`]).
+    fn delivers_here(g: &Inner) -> bool {
+        g.threaded == Threaded::None || g.network_thread == Some(std::thread::current().id())
+    }
+
+    /// Note the calling thread as the one doing the network work, unless the client's own loop
+    /// thread does it (that thread alone, whoever else calls a network function).
+    fn claim_network(g: &mut Inner) {
+        if g.threaded != Threaded::Own {
+            g.network_thread = Some(std::thread::current().id());
+        }
+    }
+
+    /// The end of a call under the lock: deliver the events (or, in a thread that does not
+    /// deliver them, the log lines the call wrote from position `before` on, and wake the
+    /// thread that does). Returns the result of closing a connection that failed, if it was
+    /// closed here.
+    fn after_call(
+        &self,
+        h: &dyn Handler,
+        mut guard: MutexGuard<'_, Inner>,
+        before: usize,
+    ) -> Option<Result<(), Error>> {
+        if Self::delivers_here(&guard) {
+            let need =
                 !guard.dispatching && (guard.engine.session().has_events() || guard.engine.has_failure());
             drop(guard);
-            for event in logs {
-                if h.discarded() {
-                    break;
-                }
-                h.deliver(event);
-            }
-            if more {
-                self.wake();
-            }
-            return r;
+            return if need { self.dispatch(h) } else { None };
         }
-        let need = !guard.dispatching && (guard.engine.session().has_events() || guard.engine.has_failure());
+        let mut logs = Vec::new();
+        guard
+            .engine
+            .session_mut()
+            .drain_log_events_from(before, &mut logs);
+        let more = !guard.dispatching && (guard.engine.session().has_events() || guard.engine.has_failure());
         drop(guard);
-        if need {
-            self.dispatch(h);
+        for event in logs {
+            if h.discarded() {
+                break;
+            }
+            h.deliver(event);
         }
-        r
+        if more {
+            self.wake();
+        }
+        None
     }
 
     /// Like [`Client::locked`] for network work: when the connection failed during `f`, the
@@ -267,14 +288,11 @@ impl Client {
     /// asked to disconnect, possibly from an event handler that ran meanwhile).
     fn io(&self, h: &dyn Handler, f: impl FnOnce(&mut Inner) -> Result<(), Error>) -> Result<(), Error> {
         let mut guard = self.inner.lock();
-        guard.network_thread = Some(std::thread::current().id());
+        Self::claim_network(&mut guard);
+        let before = guard.engine.session().event_count();
         let r = f(&mut guard);
-        let need = !guard.dispatching && (guard.engine.session().has_events() || guard.engine.has_failure());
-        drop(guard);
-        if need {
-            if let Some(closed) = self.dispatch(h) {
-                return closed;
-            }
+        if let Some(closed) = self.after_call(h, guard, before) {
+            return closed;
         }
         r
     }
@@ -649,9 +667,13 @@ impl Settings<'_> {
     }
 
     /// Say who runs the network loop (never [`Threaded::Own`]: that is
-    /// [`Client::start_loop`]'s).
+    /// [`Client::start_loop`]'s). While the client's own loop thread runs, that thread stays
+    /// the one that runs it (libmosquitto would forget its thread, and `mosquitto_loop_stop`
+    /// would then refuse to stop it).
     pub fn set_threaded(&mut self, threaded: Threaded) {
-        self.0.threaded = threaded;
+        if self.0.threaded != Threaded::Own {
+            self.0.threaded = threaded;
+        }
     }
 }
 

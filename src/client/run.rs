@@ -212,7 +212,7 @@ impl Client {
         // The application may change credentials or TLS settings for this attempt (the
         // pre-connect callback runs now, in this thread, which does the network work).
         self.locked(h, |g| {
-            g.network_thread = Some(std::thread::current().id());
+            Self::claim_network(g);
             g.engine.session_mut().push_event(Event::PreConnect)
         });
         let t = now();

@@ -168,6 +168,8 @@ impl Client {
 /// The body of the loop thread.
 fn loop_thread_main<O: Owner>(owner: &O, control: &LoopControl) {
     let client = owner.client();
+    // This thread delivers the events from now on (see `Client::locked`).
+    client.inner.lock().network_thread = Some(std::thread::current().id());
     // Wait for the first connect request (the loop may start before an asynchronous connect);
     // a stop before any connect request ends the wait.
     loop {

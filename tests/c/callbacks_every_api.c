@@ -189,6 +189,9 @@ static void everything(struct mosquitto *mosq, int cb, const struct mosquitto_me
 
 	counter_add(&in_callback[cb], 1);
 	if(cb != CB_LOG && counter_get(&loop_known) && !pthread_equal(pthread_self(), loop_thread)){
+		if(counter_get(&outside_loop) < 5){
+			printf("the %s callback ran outside the loop thread\n", cb_names[cb]);
+		}
 		counter_add(&outside_loop, 1);
 	}
 	(void)mosquitto_socket(mosq);
