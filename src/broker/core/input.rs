@@ -594,8 +594,12 @@ impl Shard {
         }
         self.last_tick = Some(now);
         let mut timed_out = Vec::new();
-        for (id, c) in self.conns.iter().enumerate() {
+        for (id, c) in self.conns.iter_mut().enumerate() {
             let Some(c) = c else { continue };
+            // Output buffers kept from busy moments shrink back once nothing waits in them.
+            if c.out.is_empty() && c.out.capacity() > super::shard::OUT_IDLE {
+                c.out = Vec::new();
+            }
             if c.closing {
                 continue;
             }
@@ -614,12 +618,6 @@ impl Shard {
         }
         for id in timed_out {
             self.end(id, Ending::Timeout, now);
-        }
-        // Output buffers kept from busy moments shrink back once nothing waits in them.
-        for c in self.conns.iter_mut().flatten() {
-            if c.out.is_empty() && c.out.capacity() > super::shard::OUT_IDLE {
-                c.out = Vec::new();
-            }
         }
         let timed = std::mem::take(&mut self.timed_sessions);
         let mut keep = Vec::new();

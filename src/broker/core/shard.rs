@@ -305,13 +305,13 @@ pub struct SessionHoldings {
     pub connected: bool,
 }
 
-/// A shard; see the module documentation.
 /// A connection's output buffer is kept between batches up to this capacity, so that a busy
 /// connection does not allocate and grow a new one for every batch.
 pub(super) const OUT_KEEP: usize = 64 * 1024;
 /// What an idle connection keeps of its output buffer (given back at the next tick).
 pub(super) const OUT_IDLE: usize = 4096;
 
+/// A shard; see the module documentation.
 pub struct Shard {
     pub(super) index: u16,
     pub(super) settings: Arc<Settings>,
