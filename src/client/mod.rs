@@ -259,8 +259,7 @@ impl Client {
         before: usize,
     ) -> Option<Result<(), Error>> {
         if Self::delivers_here(&guard) {
-            let need =
-                !guard.dispatching && (guard.engine.session().has_events() || guard.engine.has_failure());
+            let need = Self::undelivered(&guard);
             drop(guard);
             return if need { self.dispatch(h) } else { None };
         }
@@ -269,18 +268,28 @@ impl Client {
             .engine
             .session_mut()
             .drain_log_events_from(before, &mut logs);
-        let more = !guard.dispatching && (guard.engine.session().has_events() || guard.engine.has_failure());
+        let more = Self::undelivered(&guard);
         drop(guard);
-        for event in logs {
+        Self::deliver_all(h, &mut logs);
+        if more {
+            self.wake();
+        }
+        None
+    }
+
+    /// Events (or a failure to close the connection for) that no thread is delivering yet.
+    fn undelivered(g: &Inner) -> bool {
+        !g.dispatching && (g.engine.session().has_events() || g.engine.has_failure())
+    }
+
+    /// Hand `events` to the handler in order, unless it has been discarded.
+    fn deliver_all(h: &dyn Handler, events: &mut Vec<Event>) {
+        for event in events.drain(..) {
             if h.discarded() {
                 break;
             }
             h.deliver(event);
         }
-        if more {
-            self.wake();
-        }
-        None
     }
 
     /// Like [`Client::locked`] for network work: when the connection failed during `f`, the
@@ -320,12 +329,7 @@ impl Client {
             g.dispatching = true;
         }
         loop {
-            for event in batch.drain(..) {
-                if h.discarded() {
-                    break;
-                }
-                h.deliver(event);
-            }
+            Self::deliver_all(h, &mut batch);
             let mut g = self.inner.lock();
             if !h.discarded() {
                 g.engine.session_mut().drain_events(&mut batch);

@@ -382,18 +382,14 @@ impl Session {
     }
 
     /// Move the log lines among the events pending from position `from` on into `into`,
-    /// keeping the other events in order.
+    /// keeping the other events in order (only the few events of one call lie there).
     pub(crate) fn drain_log_events_from(&mut self, from: usize, into: &mut Vec<Event>) {
-        let from = from.min(self.events.len());
-        if !self.events[from..].iter().any(|e| matches!(e, Event::Log { .. })) {
-            return;
-        }
-        let tail: Vec<Event> = self.events.drain(from..).collect();
-        for e in tail {
-            if matches!(e, Event::Log { .. }) {
-                into.push(e);
+        let mut i = from;
+        while i < self.events.len() {
+            if matches!(self.events[i], Event::Log { .. }) {
+                into.push(self.events.remove(i));
             } else {
-                self.events.push(e);
+                i += 1;
             }
         }
     }
