@@ -58,8 +58,7 @@ fn run_all(label: &str, sanitize: bool, wrapper: &[&str], limit: Duration) {
         };
         let mut cmd = cprog::command(&exe, Lib::Ours, wrapper);
         if sanitize {
-            cmd.env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:exitcode=98")
-                .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1:exitcode=97");
+            cprog::sanitizer_env(&mut cmd);
         }
         let out = common::run(&mut cmd, limit, None).expect("run a C program");
         if let Err(e) = judge(&src, &out, label) {

@@ -244,9 +244,8 @@ fn c_programs_pass_with_sanitizers() {
             }
         };
         let mut cmd = cprog::command(&exe, Lib::Ours, &[]);
-        cmd.args(args_for(src, broker.as_ref()))
-            .env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:exitcode=98")
-            .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1:exitcode=97");
+        cmd.args(args_for(src, broker.as_ref()));
+        cprog::sanitizer_env(&mut cmd);
         let out = common::run(&mut cmd, RUN_LIMIT, None).expect("run a sanitizer build");
         if let Err(e) = judge(src, Lib::Ours, &out, "ASan+UBSan") {
             failures.push(e);

@@ -73,11 +73,7 @@ fn build_with(name: &str, dir: &Path, libs: &[&str], mode: Mode) -> PathBuf {
         "-g",
     ]);
     if mode == Mode::Sanitizers {
-        cmd.args([
-            "-fsanitize=address,undefined",
-            "-fno-sanitize-recover=all",
-            "-fno-omit-frame-pointer",
-        ]);
+        cmd.args(cprog::SANITIZE_FLAGS);
     }
     cmd.arg("-I")
         .arg(repo_root().join("include"))
@@ -115,8 +111,7 @@ fn run_ok(exe: &Path, args: &[String], broker: Option<&Broker>, mode: Mode) -> c
     let wrapper: &[&str] = if mode == Mode::Valgrind { &valgrind } else { &[] };
     let mut cmd = cprog::command(exe, Lib::Ours, wrapper);
     if mode == Mode::Sanitizers {
-        cmd.env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:exitcode=98")
-            .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1:exitcode=97");
+        cprog::sanitizer_env(&mut cmd);
     }
     cmd.args(args);
     let limit = if mode == Mode::Valgrind {

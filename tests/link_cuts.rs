@@ -42,7 +42,7 @@ use std::time::{Duration, Instant};
 
 use common::cprog::{self, Lib};
 use common::{Proc, TempDir, ensure_library_built, have_program, run};
-use wire::{Impairment, Wire, WireCounts};
+use wire::{Impairment, Rng, Wire, WireCounts};
 
 const LIMIT: Duration = Duration::from_secs(20);
 /// Messages per second each publisher sends (`LINK_CUTS_RATE`).
@@ -65,22 +65,6 @@ fn sh(args: &[&str]) -> Result<String, String> {
         return Err(format!("{} failed:\n{}", args.join(" "), out.describe()));
     }
     Ok(out.stdout_str())
-}
-
-/// A small deterministic random source (xorshift), so that a failing run can be repeated.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn between(&mut self, low: u64, high: u64) -> u64 {
-        low + self.next() % (high - low + 1)
-    }
 }
 
 /// Two namespaces and the veth pair between them; removed on drop.

@@ -77,11 +77,7 @@ pub fn compile(src: &Path, out_dir: &Path, lib: Lib, sanitize: bool) -> Result<P
         "-O1",
     ]);
     if sanitize {
-        cmd.args([
-            "-fsanitize=address,undefined",
-            "-fno-sanitize-recover=all",
-            "-fno-omit-frame-pointer",
-        ]);
+        cmd.args(SANITIZE_FLAGS);
     }
     match lib {
         Lib::Ours => {
@@ -111,6 +107,20 @@ pub fn compile(src: &Path, out_dir: &Path, lib: Lib, sanitize: bool) -> Result<P
         ));
     }
     Ok(exe)
+}
+
+/// The compiler flags of a build with AddressSanitizer and UndefinedBehaviorSanitizer.
+pub const SANITIZE_FLAGS: [&str; 3] = [
+    "-fsanitize=address,undefined",
+    "-fno-sanitize-recover=all",
+    "-fno-omit-frame-pointer",
+];
+
+/// Run a sanitizer build so that leaks are reported and any report fails it (exit status 98
+/// from AddressSanitizer, 97 from UndefinedBehaviorSanitizer).
+pub fn sanitizer_env(cmd: &mut Command) {
+    cmd.env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:exitcode=98")
+        .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1:exitcode=97");
 }
 
 /// A command that runs `exe` (through `wrapper`, e.g. valgrind, if not empty) on `lib`.

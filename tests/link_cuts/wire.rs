@@ -207,15 +207,21 @@ impl Drop for Wire {
     }
 }
 
-/// A small deterministic random source (xorshift).
-struct Rng(u64);
+/// A small deterministic random source (xorshift), so that a failing run can be repeated;
+/// also the link-cut test's.
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
+    }
+
+    /// A number from `low` to `high`, both included.
+    pub(crate) fn between(&mut self, low: u64, high: u64) -> u64 {
+        low + self.next() % (high - low + 1)
     }
 
     /// True with probability `percent` / 100.
