@@ -167,7 +167,8 @@ impl Shard {
             self.log(LogTypes::DEBUG, || line);
         }
 
-        // A repeated QoS 2 PUBLISH before its PUBREL: once more PUBREC, a third time is an error.
+        // A repeated QoS 2 PUBLISH before its PUBREL: once more PUBREC, a third time on the
+        // same connection is an error.
         if p.qos == 2 {
             let repeat = self.session_mut(slot).and_then(|s| {
                 s.incoming.get_mut(&p.mid).map(|i| {
@@ -705,6 +706,13 @@ impl Shard {
 
     /// After CONNACK: resend what the last connection left unfinished, then the queue.
     pub(super) fn resume(&mut self, slot: u32, now: Instant) {
+        // A QoS 2 PUBLISH still waiting for its PUBREL is repeated once per connection when
+        // its PUBREC was lost: the count of repeats starts again with each connection.
+        if let Some(s) = self.session_mut(slot) {
+            for i in s.incoming.values_mut() {
+                i.repeats = 0;
+            }
+        }
         self.pump(slot, now);
         let Some(conn) = self.session(slot).and_then(|s| s.conn) else {
             return;
