@@ -40,6 +40,8 @@
 #   make tsan                 the C test programs and the in-process broker tests on a library
 #                             and broker built with ThreadSanitizer (.ci/tsan.sh; minutes)
 #   make fuzz-smoke           run each fuzz target FUZZ_SECONDS (20) s from its seeds
+#   make fuzz-long            run each fuzz target to 10^8 executions or 2 hours, from its
+#                             corpus (hours; .ci/fuzz_long.sh), and print the counts
 #   make support-table        print the Markdown table of implemented functions
 #   make update-support-table rewrite that table in README.md
 #   make check-support-table  fail if the table in README.md differs from it
@@ -131,7 +133,7 @@ EXAMPLES := $(patsubst c-examples/%.c,$(BUILD)/examples/%,$(if $(call yes,BROKER
 	$(filter-out c-examples/embedded_broker.c,$(wildcard c-examples/*.c))))
 
 .PHONY: all install uninstall header check-header check-exports examples test demo check bench bench-broker soak \
-	fuzz-smoke tsan check-options check-build-options sizes FORCE \
+	fuzz-smoke fuzz-long tsan check-options check-build-options sizes FORCE \
 	support-table update-support-table check-support-table clean cbindgen-version
 
 all: $(LIBOUT)/$(SONAME) $(LIBOUT)/libmosquitto.so $(LIBOUT)/libmosquitto.a \
@@ -349,6 +351,9 @@ tsan:
 FUZZ_SECONDS ?= 20
 fuzz-smoke:
 	.ci/fuzz_smoke.sh $(FUZZ_SECONDS)
+
+fuzz-long:
+	.ci/fuzz_long.sh
 
 support-table:
 	@.ci/support_table.sh
