@@ -11,23 +11,15 @@
 #                       cargo-fuzz's default build. The smoke runs (.ci/fuzz_smoke.sh) keep ASan.
 #   NICE=N          niceness of the fuzzer (default 19)
 #
-# Logs go to fuzz/artifacts/long/<target>.log (not committed); crashing inputs to
-# fuzz/artifacts/<target>/: copy them to fuzz/regressions/<target>/ so that
-# tests/fuzz_regressions.rs replays them.
+# Logs go to fuzz/artifacts/long/<target>.log (not committed), crashing inputs to
+# fuzz/artifacts/<target>/.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/fuzz_common.sh"
 
 max_seconds=${MAX_SECONDS:-7200}
 sanitizer=${SANITIZER:-none}
 niceness=${NICE:-19}
-
-if ! command -v cargo-fuzz >/dev/null 2>&1; then
-	cargo install --locked --quiet cargo-fuzz
-fi
-export RUSTC_BOOTSTRAP=1
-
-cd fuzz
-if [ $# -gt 0 ]; then targets=("$@"); else mapfile -t targets < <(cargo fuzz list); fi
+fuzz_enter "$@"
 
 cargo fuzz build -s "$sanitizer"
 mkdir -p artifacts/long
@@ -40,13 +32,11 @@ for target in "${targets[@]}"; do
 	log="artifacts/long/$target.log"
 	echo "== fuzz $target: 10^8 executions or ${max_seconds}s, from $(date +%T)"
 	started=$(date +%s)
-	# -malloc_limit_mb needs a sanitizer's allocator hooks; without one, -rss_limit_mb bounds
-	# the process.
+	# -timeout: 600 s, as a fuzzer at the lowest priority can be starved for a while.
 	if ! nice -n "$niceness" cargo fuzz run -s "$sanitizer" "$target" "corpus/$target" "seeds/$target" -- \
-		-runs=100000000 -max_total_time="$max_seconds" -max_len=4096 -timeout=600 \
-		-rss_limit_mb=2048 -malloc_limit_mb=64 -print_final_stats=1 >"$log" 2>&1; then
+		-runs=100000000 -max_total_time="$max_seconds" -timeout=600 "${fuzz_flags[@]}" >"$log" 2>&1; then
 		tail -30 "$log" >&2
-		echo "fuzz target $target failed; the input is in fuzz/artifacts/$target/" >&2
+		fuzz_failed "$target"
 		exit 1
 	fi
 	elapsed=$(($(date +%s) - started))
